@@ -1,0 +1,82 @@
+/// The rules for query parameters (SPEC sections 5 and 6): every value is checked, nothing is
+/// silently clamped, and a known parameter given twice is an error.
+public struct QueryParameters: Sendable {
+    private let values: [String: [String]]
+
+    /// `pairs` are the decoded name/value pairs in the order sent.
+    public init(_ pairs: [(name: String, value: String)]) {
+        var values: [String: [String]] = [:]
+        for pair in pairs { values[pair.name, default: []].append(pair.value) }
+        self.values = values
+    }
+
+    /// The single value of `name`, `nil` when absent; a repeated parameter is an error.
+    public func value(_ name: String) throws(ValidationError) -> String? {
+        guard let all = values[name] else { return nil }
+        guard all.count == 1 else { throw ValidationError(field: name, message: "\(name) may be given only once") }
+        return all[0]
+    }
+
+    /// Whether `name` was sent at all.
+    public func contains(_ name: String) -> Bool { values[name] != nil }
+
+    /// `id`: a positive integer (required where given as `required`).
+    public func id() throws(ValidationError) -> Int64? {
+        guard let text = try value("id") else { return nil }
+        guard let id = Self.digits(text), id > 0 else {
+            throw ValidationError(field: "id", message: "id must be a positive integer")
+        }
+        return id
+    }
+
+    /// The list filter and page.
+    public func orgasmQuery() throws(ValidationError) -> OrgasmQuery {
+        var query = OrgasmQuery()
+        if let text = try value("from") {
+            guard let date = LocalDate(text) else { throw ValidationError(field: "from", message: "from must be a real calendar date written YYYY-MM-DD") }
+            query.from = date
+        }
+        if let text = try value("to") {
+            guard let date = LocalDate(text) else { throw ValidationError(field: "to", message: "to must be a real calendar date written YYYY-MM-DD") }
+            query.to = date
+        }
+        if let from = query.from, let to = query.to, from > to {
+            throw ValidationError(field: "from", message: "from (\(from)) may not be later than to (\(to))")
+        }
+        if let text = try value("public") {
+            switch text {
+            case "0": query.isPublic = false
+            case "1": query.isPublic = true
+            default: throw ValidationError(field: "public", message: "public must be 0 or 1")
+            }
+        }
+        if let text = try value("mode") {
+            guard let mode = Mode(rawValue: text) else { throw ValidationError(field: "mode", message: "mode must be one of \(Mode.allowedList)") }
+            query.mode = mode
+        }
+        if query.mode == .dom, query.isPublic == true {
+            throw ValidationError(field: "mode", message: "mode=dom cannot be combined with public=1 (dom items are never public)")
+        }
+        if let text = try value("limit") {
+            guard let limit = Self.digits(text), (1...Int64(OrgasmQuery.maximumLimit)).contains(limit) else {
+                throw ValidationError(field: "limit", message: "limit must be an integer from 1 to \(OrgasmQuery.maximumLimit)")
+            }
+            query.limit = Int(limit)
+        }
+        if let text = try value("offset") {
+            guard let offset = Self.digits(text), offset <= Int64(Int32.max) else {
+                throw ValidationError(field: "offset", message: "offset must be an integer from 0 to \(Int32.max)")
+            }
+            query.offset = Int(offset)
+        }
+        return query
+    }
+
+    /// A non-negative decimal integer of ASCII digits only (no sign, no spaces), or `nil`.
+    static func digits(_ text: String) -> Int64? {
+        guard !text.isEmpty, text.utf8.count <= 19, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return nil
+        }
+        return Int64(text)
+    }
+}

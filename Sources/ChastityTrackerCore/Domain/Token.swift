@@ -1,0 +1,54 @@
+/// What a token may do: `read` allows GET only, `write` allows everything.
+public enum Permission: String, Sendable, Hashable, CaseIterable {
+    case read, write
+}
+
+/// A token as listed to its operator; the secret itself is never stored.
+public struct TokenInfo: Sendable, Hashable {
+    public var id: Int64
+    public var userID: Int64
+    public var label: String
+    public var permission: Permission
+    public var created: Timestamp
+    public var lastUsed: Timestamp?
+    public var revoked: Timestamp?
+
+    public init(
+        id: Int64, userID: Int64, label: String, permission: Permission,
+        created: Timestamp, lastUsed: Timestamp?, revoked: Timestamp?
+    ) {
+        self.id = id
+        self.userID = userID
+        self.label = label
+        self.permission = permission
+        self.created = created
+        self.lastUsed = lastUsed
+        self.revoked = revoked
+    }
+
+    /// Checks a label: at most 100 characters, no control characters.
+    public static func validate(label: String) throws(ValidationError) {
+        guard label.count <= 100, !label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ValidationError(field: "label", message: "a label is at most 100 characters without control characters")
+        }
+    }
+}
+
+/// Who is calling: the result of looking up a valid, unrevoked token.
+public struct Principal: Sendable, Hashable {
+    public var tokenID: Int64
+    public var userID: Int64
+    /// The owner's IANA time zone identifier.
+    public var timeZone: String
+    public var permission: Permission
+    /// When the token was last used before this request, if ever.
+    public var lastUsed: Timestamp?
+
+    public init(tokenID: Int64, userID: Int64, timeZone: String, permission: Permission, lastUsed: Timestamp?) {
+        self.tokenID = tokenID
+        self.userID = userID
+        self.timeZone = timeZone
+        self.permission = permission
+        self.lastUsed = lastUsed
+    }
+}

@@ -1,0 +1,59 @@
+import Crypto
+public import Foundation
+
+/// A bearer token's plain text and the hash that is stored in its place.
+public struct TokenSecret: Sendable, Hashable {
+    /// The prefix every token starts with, so secret scanners can spot a leaked one.
+    public static let prefix = "ct_"
+
+    /// The token as given to the client once; never stored or logged.
+    public let plaintext: String
+
+    public init(plaintext: String) {
+        self.plaintext = plaintext
+    }
+
+    /// A new token from 256 random bits.
+    public static func generate<R: RandomNumberGenerator>(using generator: inout R) -> TokenSecret {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: .min ... .max, using: &generator) }
+        let encoded = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return TokenSecret(plaintext: prefix + encoded)
+    }
+
+    /// A new token from the system's secure random source.
+    public static func generate() -> TokenSecret {
+        var generator = SystemRandomNumberGenerator()
+        return generate(using: &generator)
+    }
+
+    /// The stored form: lowercase hex SHA-256 of the token. Tokens carry 256 random bits, so a
+    /// fast hash is enough; a slow password hash would only slow every request.
+    public var hash: String { TokenSecret.hash(of: plaintext) }
+
+    /// The stored form of any presented token text.
+    public static func hash(of text: some StringProtocol) -> String {
+        let digest = SHA256.hash(data: Array(text.utf8))
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether a presented text has the shape of a token (prefix, 43 base64url characters).
+    public static func isWellFormed(_ text: some StringProtocol) -> Bool {
+        guard text.hasPrefix(prefix) else { return false }
+        let body = text.utf8.dropFirst(prefix.utf8.count)
+        return body.count == 43 && body.allSatisfy { byte in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// Everything the server and the command line keep, behind one interface with two backends
+/// (embedded SQLite and PostgreSQL) that behave the same.
+///
+/// Every write is one transaction. Every method may throw ``StoreError/unavailable`` when the
+/// database cannot be reached; other failures are ``StoreError`` cases documented per method.
+public protocol ChastityStore: Sendable {
+    // MARK: Users
+
+    /// Creates a user. Throws ``StoreError/conflict`` when the name is taken.
+    func createUser(name: String, timeZone: String, at created: Timestamp) async throws -> User
+    /// All users, ordered by name.
+    func users() async throws -> [User]
+    /// The user with this name, or `nil`.
+    func user(named name: String) async throws -> User?
+    /// Deletes a user with their tokens and records. Returns whether the user existed.
+    func deleteUser(id: Int64) async throws -> Bool
+
+    // MARK: Tokens
+
+    /// Stores a new token by its hash.
+    func createToken(
+        userID: Int64, label: String, permission: Permission, hash: String, at created: Timestamp
+    ) async throws -> TokenInfo
+    /// The tokens of a user, oldest first.
+    func tokens(userID: Int64) async throws -> [TokenInfo]
+    /// The token with this id, or `nil`.
+    func token(id: Int64) async throws -> TokenInfo?
+    /// Marks a token revoked; it stops working at once. Returns `false` when no such token exists.
+    /// Revoking a revoked token keeps its first revocation time.
+    func revokeToken(id: Int64, at revoked: Timestamp) async throws -> Bool
+    /// Replaces the hash of an unrevoked token, so the old secret stops working at once.
+    /// Returns `false` when no such unrevoked token exists.
+    func replaceTokenHash(id: Int64, hash: String) async throws -> Bool
+    /// The caller behind an unrevoked token with this hash, or `nil`.
+    func principal(forTokenHash hash: String) async throws -> Principal?
+    /// Records that a token was used at `instant`.
+    func touchToken(id: Int64, at instant: Timestamp) async throws
+
+    // MARK: Records
+
+    /// One page of a user's records matching `query`, ordered by date then id, both descending,
+    /// and the number of all matches.
+    func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage
+    /// One of a user's records, or `nil` when it does not exist or is another user's.
+    func orgasm(id: Int64, userID: Int64) async throws -> Orgasm?
+    /// Inserts records for a user, all or none, in order; returns them with their ids.
+    func insert(_ orgasms: [NewOrgasm], userID: Int64) async throws -> [Orgasm]
+    /// Applies `changes` to one of a user's records (the dom rule applied to the result) and
+    /// returns the result, or `nil` when it does not exist or is another user's.
+    func update(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm?
+    /// Deletes one of a user's records; returns whether it existed and was theirs.
+    func delete(id: Int64, userID: Int64) async throws -> Bool
+    /// Up to `limit` of a user's records with ids above `afterID`, by ascending id: the export's
+    /// bounded-memory pages.
+    func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm]
+
+    // MARK: Lifecycle
+
+    /// Whether the database answers (for `/healthz`).
+    func ping() async throws
+    /// Closes connections; the store is unusable afterwards.
+    func close() async throws
+}
+
+/// Storage failures the service maps to clear answers.
+public enum StoreError: Error, Sendable, Hashable {
+    /// The database cannot be reached; the API answers 503 `unavailable`.
+    case unavailable
+    /// A unique value (a user name) is taken.
+    case conflict(String)
+    /// The referenced row does not exist (a token for a missing user).
+    case missing(String)
+}

@@ -1,0 +1,103 @@
+public import ChastityTrackerCore
+
+extension SQLiteStore {
+    private static let columns = "id, date, mode, public, type, grantedby, inserted_ms"
+
+    public func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
+        // One statement per set of filters present, so each uses the (user_id, date, id) index.
+        var conditions = ["user_id = ?"]
+        var bindings: [SQLiteValue] = [.integer(userID)]
+        if let from = query.from { conditions.append("date >= ?"); bindings.append(.text(from.description)) }
+        if let to = query.to { conditions.append("date <= ?"); bindings.append(.text(to.description)) }
+        if let isPublic = query.isPublic { conditions.append("public = ?"); bindings.append(.integer(isPublic ? 1 : 0)) }
+        if let mode = query.mode { conditions.append("mode = ?"); bindings.append(.text(mode.rawValue)) }
+        let filter = conditions.joined(separator: " AND ")
+        let countSQL = "SELECT count(*) FROM orgasms WHERE \(filter)"
+        let pageSQL = "SELECT \(Self.columns) FROM orgasms WHERE \(filter) ORDER BY date DESC, id DESC LIMIT ? OFFSET ?"
+        let countBindings = bindings
+        let pageBindings = bindings + [.integer(Int64(query.limit)), .integer(Int64(query.offset))]
+        return try await read { connection in
+            let total = try connection.first(countSQL, countBindings) { Int($0.integer(0)) } ?? 0
+            var items: [Orgasm] = []
+            items.reserveCapacity(min(query.limit, max(0, total - query.offset)))
+            if query.offset < total {
+                try connection.query(pageSQL, pageBindings) { items.append(try Self.orgasm(from: $0)) }
+            }
+            return OrgasmPage(total: total, items: items)
+        }
+    }
+
+    public func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
+        try await read { connection in
+            try Self.orgasm(id: id, userID: userID, on: connection)
+        }
+    }
+
+    public func insert(_ orgasms: [NewOrgasm], userID: Int64) async throws -> [Orgasm] {
+        try await write { connection in
+            try orgasms.map { new in
+                try connection.query(
+                    "INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        .integer(userID), .text(new.date.description), .text(new.mode.rawValue), .integer(new.isPublic ? 1 : 0),
+                        .optionalText(new.type), .optionalText(new.grantedBy), .integer(new.inserted.millisecondsSinceEpoch),
+                    ]
+                )
+                return Orgasm(
+                    id: connection.lastInsertID, date: new.date, mode: new.mode, isPublic: new.isPublic,
+                    type: new.type, grantedBy: new.grantedBy, inserted: new.inserted
+                )
+            }
+        }
+    }
+
+    public func update(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
+        try await write { connection in
+            guard let current = try Self.orgasm(id: id, userID: userID, on: connection) else { return nil }
+            let updated = changes.applied(to: current)
+            try connection.query(
+                "UPDATE orgasms SET date = ?, mode = ?, public = ?, type = ?, grantedby = ? WHERE id = ? AND user_id = ?",
+                [
+                    .text(updated.date.description), .text(updated.mode.rawValue), .integer(updated.isPublic ? 1 : 0),
+                    .optionalText(updated.type), .optionalText(updated.grantedBy), .integer(id), .integer(userID),
+                ]
+            )
+            return updated
+        }
+    }
+
+    public func delete(id: Int64, userID: Int64) async throws -> Bool {
+        try await write { connection in
+            try connection.query("DELETE FROM orgasms WHERE id = ? AND user_id = ?", [.integer(id), .integer(userID)])
+            return connection.changes > 0
+        }
+    }
+
+    public func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm] {
+        try await read { connection in
+            var items: [Orgasm] = []
+            try connection.query(
+                "SELECT \(Self.columns) FROM orgasms WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?",
+                [.integer(userID), .integer(afterID), .integer(Int64(limit))]
+            ) { items.append(try Self.orgasm(from: $0)) }
+            return items
+        }
+    }
+
+    private static func orgasm(id: Int64, userID: Int64, on connection: SQLiteConnection) throws -> Orgasm? {
+        try connection.first(
+            "SELECT \(columns) FROM orgasms WHERE id = ? AND user_id = ?", [.integer(id), .integer(userID)], orgasm(from:)
+        )
+    }
+
+    static func orgasm(from row: SQLiteRow) throws -> Orgasm {
+        guard let date = LocalDate(row.text(1)), let mode = Mode(rawValue: row.text(2)) else {
+            throw CorruptRow(table: "orgasms")
+        }
+        return Orgasm(
+            id: row.integer(0), date: date, mode: mode, isPublic: row.integer(3) != 0,
+            type: row.optionalText(4), grantedBy: row.optionalText(5),
+            inserted: Timestamp(millisecondsSinceEpoch: row.integer(6))
+        )
+    }
+}

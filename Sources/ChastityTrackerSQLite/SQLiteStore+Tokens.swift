@@ -1,0 +1,96 @@
+public import ChastityTrackerCore
+
+extension SQLiteStore {
+    private static let tokenColumns = "id, user_id, label, permission, created_ms, last_used_ms, revoked_ms"
+
+    public func createToken(
+        userID: Int64, label: String, permission: Permission, hash: String, at created: Timestamp
+    ) async throws -> TokenInfo {
+        try await write { connection in
+            guard try connection.first("SELECT 1 FROM users WHERE id = ?", [.integer(userID)], { _ in true }) != nil else {
+                throw StoreError.missing("user \(userID)")
+            }
+            try connection.query(
+                "INSERT INTO tokens (user_id, label, permission, hash, created_ms) VALUES (?, ?, ?, ?, ?)",
+                [.integer(userID), .text(label), .text(permission.rawValue), .text(hash), .integer(created.millisecondsSinceEpoch)]
+            )
+            return TokenInfo(
+                id: connection.lastInsertID, userID: userID, label: label, permission: permission,
+                created: created, lastUsed: nil, revoked: nil
+            )
+        }
+    }
+
+    public func tokens(userID: Int64) async throws -> [TokenInfo] {
+        try await read { connection in
+            var tokens: [TokenInfo] = []
+            try connection.query("SELECT \(Self.tokenColumns) FROM tokens WHERE user_id = ? ORDER BY id", [.integer(userID)]) {
+                tokens.append(try Self.token(from: $0))
+            }
+            return tokens
+        }
+    }
+
+    public func token(id: Int64) async throws -> TokenInfo? {
+        try await read { connection in
+            try connection.first("SELECT \(Self.tokenColumns) FROM tokens WHERE id = ?", [.integer(id)], Self.token(from:))
+        }
+    }
+
+    public func revokeToken(id: Int64, at revoked: Timestamp) async throws -> Bool {
+        try await write { connection in
+            try connection.query(
+                "UPDATE tokens SET revoked_ms = coalesce(revoked_ms, ?) WHERE id = ?",
+                [.integer(revoked.millisecondsSinceEpoch), .integer(id)]
+            )
+            return connection.changes > 0
+        }
+    }
+
+    public func replaceTokenHash(id: Int64, hash: String) async throws -> Bool {
+        try await write { connection in
+            try connection.query("UPDATE tokens SET hash = ? WHERE id = ? AND revoked_ms IS NULL", [.text(hash), .integer(id)])
+            return connection.changes > 0
+        }
+    }
+
+    public func principal(forTokenHash hash: String) async throws -> Principal? {
+        try await read { connection in
+            try connection.first(
+                """
+                SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms
+                FROM tokens JOIN users ON users.id = tokens.user_id
+                WHERE tokens.hash = ? AND tokens.revoked_ms IS NULL
+                """,
+                [.text(hash)]
+            ) { row in
+                Principal(
+                    tokenID: row.integer(0), userID: row.integer(1), timeZone: row.text(2),
+                    permission: Permission(rawValue: row.text(3)) ?? .read,
+                    lastUsed: row.optionalInteger(4).map(Timestamp.init(millisecondsSinceEpoch:))
+                )
+            }
+        }
+    }
+
+    public func touchToken(id: Int64, at instant: Timestamp) async throws {
+        try await write { connection in
+            try connection.query("UPDATE tokens SET last_used_ms = ? WHERE id = ?", [.integer(instant.millisecondsSinceEpoch), .integer(id)])
+        }
+    }
+
+    static func token(from row: SQLiteRow) throws -> TokenInfo {
+        guard let permission = Permission(rawValue: row.text(3)) else { throw CorruptRow(table: "tokens") }
+        return TokenInfo(
+            id: row.integer(0), userID: row.integer(1), label: row.text(2), permission: permission,
+            created: Timestamp(millisecondsSinceEpoch: row.integer(4)),
+            lastUsed: row.optionalInteger(5).map(Timestamp.init(millisecondsSinceEpoch:)),
+            revoked: row.optionalInteger(6).map(Timestamp.init(millisecondsSinceEpoch:))
+        )
+    }
+}
+
+/// A stored row that does not decode into a domain value; it should never happen.
+struct CorruptRow: Error {
+    let table: String
+}

@@ -1,0 +1,123 @@
+public import ChastityTrackerCore
+public import Logging
+import NIOCore
+import NIOConcurrencyHelpers
+import NIOPosix
+
+/// The embedded backend: one SQLite file in WAL mode, one serialized writer connection and a
+/// reader connection per worker thread. Every commit is fsynced (`synchronous=FULL`), so an
+/// acknowledged write survives a crash of the process or of the machine.
+public final class SQLiteStore: ChastityStore {
+    private let threadPool: NIOThreadPool
+    private let writer: NIOLockedValueBox<SQLiteConnection>
+    private let readers: NIOLockedValueBox<[SQLiteConnection]>
+    private let path: String
+    private let logger: Logger
+
+    /// Opens (creating when missing) the database at `path` and migrates it to the current schema.
+    /// Throws ``StoreError/unavailable`` when the file cannot be opened or migrated.
+    public static func open(path: String, logger: Logger = Logger(label: "chastity-tracker.sqlite")) async throws -> SQLiteStore {
+        let threadPool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        threadPool.start()
+        do {
+            let writer = try await threadPool.runIfActive {
+                let connection = try SQLiteConnection(path: path, readOnly: false)
+                try connection.execute("PRAGMA journal_mode = WAL")
+                try SQLiteStore.configure(connection)
+                try SQLiteStore.migrate(connection)
+                return UncheckedBox(connection)
+            }
+            return SQLiteStore(path: path, threadPool: threadPool, writer: writer.value, logger: logger)
+        } catch {
+            logger.error("cannot open the SQLite database", metadata: ["error": "\(error)"])
+            try? await threadPool.shutdownGracefully()
+            throw StoreError.unavailable
+        }
+    }
+
+    private init(path: String, threadPool: NIOThreadPool, writer: SQLiteConnection, logger: Logger) {
+        self.path = path
+        self.threadPool = threadPool
+        self.writer = NIOLockedValueBox(writer)
+        self.readers = NIOLockedValueBox([])
+        self.logger = logger
+    }
+
+    private static func configure(_ connection: SQLiteConnection) throws {
+        try connection.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL")
+    }
+
+    private static func migrate(_ connection: SQLiteConnection) throws {
+        try connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)")
+        try connection.transaction(immediate: true) {
+            var applied = Set<Int64>()
+            try connection.query("SELECT version FROM schema_migrations") { applied.insert($0.integer(0)) }
+            for migration in SQLiteMigrations.all where !applied.contains(Int64(migration.version)) {
+                try connection.execute(migration.sql)
+                try connection.query(
+                    "INSERT INTO schema_migrations (version, applied_ms) VALUES (?, CAST(unixepoch('subsec') * 1000 AS INTEGER))",
+                    [.integer(Int64(migration.version))]
+                )
+            }
+        }
+    }
+
+    // MARK: Running work off the event loops
+
+    /// Runs `body` on a reader connection inside a read transaction, so multi-statement reads
+    /// see one snapshot.
+    func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await run {
+            let connection = try self.readers.withLockedValue { $0.popLast() } ?? {
+                let connection = try SQLiteConnection(path: self.path, readOnly: true)
+                try SQLiteStore.configure(connection)
+                return connection
+            }()
+            defer { self.readers.withLockedValue { $0.append(connection) } }
+            return try connection.transaction(immediate: false) { try body(connection) }
+        }
+    }
+
+    /// Runs `body` on the writer connection as one `BEGIN IMMEDIATE` transaction.
+    func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await run {
+            try self.writer.withLockedValue { connection in
+                try connection.transaction(immediate: true) { try body(connection) }
+            }
+        }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await threadPool.runIfActive(body)
+        } catch let failure as SQLiteFailure {
+            if failure.isUniqueViolation { throw StoreError.conflict(failure.message) }
+            logger.error("SQLite call failed", metadata: ["error": "\(failure)"])
+            throw StoreError.unavailable
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            logger.error("SQLite work failed", metadata: ["error": "\(error)"])
+            throw StoreError.unavailable
+        }
+    }
+
+    // MARK: Lifecycle
+
+    public func ping() async throws {
+        _ = try await read { try $0.first("SELECT 1") { $0.integer(0) } }
+    }
+
+    public func close() async throws {
+        try await threadPool.shutdownGracefully()
+        readers.withLockedValue { $0.removeAll() }
+    }
+}
+
+/// Carries a value that is only ever touched by one thread at a time across an isolation boundary.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+extension SQLiteConnection: @unchecked Sendable {}

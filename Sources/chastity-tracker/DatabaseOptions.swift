@@ -1,0 +1,85 @@
+import ArgumentParser
+import ChastityTrackerCore
+import ChastityTrackerPostgres
+import ChastityTrackerSQLite
+import Foundation
+import Logging
+
+/// `--database`, shared by every subcommand: a SQLite file path or a `postgres://` URL.
+struct DatabaseOptions: ParsableArguments {
+    static let environmentVariable = "CT_DATABASE"
+    static let defaultPath = "./chastity-tracker.sqlite"
+
+    @Option(help: ArgumentHelp(
+        "SQLite file path or postgres://user:pass@host:port/db URL (env CT_DATABASE; default ./chastity-tracker.sqlite).",
+        valueName: "path-or-url"
+    ))
+    var database: String?
+
+    /// The database named by the flag, else `CT_DATABASE`, else the default file.
+    var resolved: String {
+        database ?? ProcessInfo.processInfo.environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultPath
+    }
+
+    var isPostgres: Bool { resolved.hasPrefix("postgres://") || resolved.hasPrefix("postgresql://") }
+
+    /// Opens the store the options name, migrating its schema.
+    func withStore<T>(logger: Logger, _ body: (any ChastityStore) async throws -> T) async throws -> T {
+        let store: any ChastityStore
+        do {
+            if isPostgres {
+                store = try await PostgresStore.open(url: resolved, logger: logger)
+            } else {
+                store = try await SQLiteStore.open(path: resolved, logger: logger)
+            }
+        } catch {
+            throw ValidationError("cannot open the database \(redacted)")
+        }
+        do {
+            let value = try await body(store)
+            try? await store.close()
+            return value
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
+    /// The database for messages, with any password hidden.
+    var redacted: String {
+        guard isPostgres, var components = URLComponents(string: resolved) else { return resolved }
+        if components.password != nil { components.password = "***" }
+        return components.string ?? "postgres://…"
+    }
+}
+
+/// Runs an operator action, turning its failure into one line on stderr and exit status 1.
+func runAdmin(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as AdminError {
+        throw CommandError(message: error.message)
+    } catch StoreError.unavailable {
+        throw CommandError(message: "the database cannot be reached")
+    }
+}
+
+/// A one-line failure for the operator.
+struct CommandError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Command-line output: results on stdout, notes on stderr.
+enum Output {
+    static func standardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// Logging for commands that are not `serve`: warnings and worse, to stderr.
+func commandLogger() -> Logger {
+    var logger = Logger(label: "chastity-tracker")
+    logger.logLevel = .warning
+    return logger
+}
