@@ -1,4 +1,6 @@
 public import Hummingbird
+public import HummingbirdHTTP2
+import HummingbirdCore
 public import HTTPTypes
 public import Logging
 
@@ -9,13 +11,41 @@ public func buildApplication<Store: ChastityStore>(
     store: Store,
     clock: any WallClock = SystemWallClock(),
     logger: Logger = Logger(label: "chastity-tracker")
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, store: store, clock: clock)
+    let server: HTTPServerBuilder
+    if let files = configuration.tls {
+        server = try .http2Upgrade(tlsConfiguration: makeTLSConfiguration(files))
+    } else {
+        server = .http1()
+    }
     return Application(
         router: router,
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chastity-tracker"),
         logger: logger
     )
+}
+
+/// The server's TLS settings from PEM files, offering HTTP/2 and HTTP/1.1 by ALPN. Throws a
+/// ``ValidationError`` naming the file that cannot be read.
+public func makeTLSConfiguration(_ files: Configuration.TLSFiles) throws -> TLSConfiguration {
+    let chain: [NIOSSLCertificate]
+    let key: NIOSSLPrivateKey
+    do {
+        chain = try NIOSSLCertificate.fromPEMFile(files.certificateChainPath)
+    } catch {
+        throw ValidationError(field: "tls-cert", message: "cannot read a PEM certificate chain from \(files.certificateChainPath)")
+    }
+    do {
+        key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
+    } catch {
+        throw ValidationError(field: "tls-key", message: "cannot read a PEM private key from \(files.privateKeyPath)")
+    }
+    guard !chain.isEmpty else {
+        throw ValidationError(field: "tls-cert", message: "no certificate found in \(files.certificateChainPath)")
+    }
+    return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
 }
 
 /// The routes and middleware of the service (SPEC section 1).
@@ -29,6 +59,8 @@ public func buildRouter<Store: ChastityStore>(
     ]
     for path in APILimits.orgasmsPaths { allowed[path] = OrgasmsController<Store>.allowedMethods }
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: TransportSecurityMiddleware(behindProxy: configuration.behindProxy, tls: configuration.tls != nil))
+    if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(origins: configuration.corsOrigins)) }
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MethodGuardMiddleware(allowed: allowed))
 
@@ -43,6 +75,9 @@ public func buildRouter<Store: ChastityStore>(
     let authenticated = router.group()
         .add(middleware: TokenAuthenticator(store: store, clock: clock))
         .group(context: AuthenticatedContext.self)
+    if configuration.rateLimitPerMinute > 0 {
+        authenticated.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limit: configuration.rateLimitPerMinute, clock: clock), clock: clock))
+    }
     let orgasms = OrgasmsController(store: store, clock: clock, earliestDate: configuration.earliestDate)
     for path in APILimits.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
     return router

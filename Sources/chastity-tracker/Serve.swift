@@ -14,6 +14,18 @@ struct Serve: AsyncParsableCommand {
     var earliestDate: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env CT_LOG_LEVEL; default info).")
     var logLevel: String?
+    @Option(help: "Log format: text or json (one JSON object per line, for log shippers) (env CT_LOG_FORMAT; default text).")
+    var logFormat: String?
+    @Option(help: "PEM certificate chain; with --tls-key the server speaks TLS with HTTP/2 and HTTP/1.1 (env CT_TLS_CERT).")
+    var tlsCert: String?
+    @Option(help: "PEM private key for --tls-cert (env CT_TLS_KEY).")
+    var tlsKey: String?
+    @Flag(help: "A TLS-terminating proxy is in front: allow a plain-HTTP bind beyond loopback and refuse requests it marks X-Forwarded-Proto: http (env CT_BEHIND_PROXY=1).")
+    var behindProxy = false
+    @Option(help: "Requests per minute per token; 0 turns the limit off (env CT_RATE_LIMIT; default 600).")
+    var rateLimit: Int?
+    @Option(help: "An origin allowed to call the API from a browser, e.g. https://app.example; repeat for more (env CT_CORS_ORIGINS, comma-separated; default none: CORS off).")
+    var corsOrigin: [String] = []
 
     /// The typed configuration: flag > environment variable > default.
     func makeConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
@@ -27,7 +39,31 @@ struct Serve: AsyncParsableCommand {
             guard let date = LocalDate(text) else { throw ValidationError("--earliest-date must be a real date written YYYY-MM-DD, not '\(text)'") }
             configuration.earliestDate = date
         }
+        if let text = rateLimit.map(String.init) ?? environment["CT_RATE_LIMIT"] {
+            guard let limit = Int(text), limit >= 0 else { throw ValidationError("--rate-limit must be 0 or more requests per minute, not '\(text)'") }
+            configuration.rateLimitPerMinute = limit
+        }
+        configuration.corsOrigins = corsOrigin.isEmpty
+            ? (environment["CT_CORS_ORIGINS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            : corsOrigin
+        configuration.behindProxy = behindProxy || ["1", "true", "yes"].contains(environment["CT_BEHIND_PROXY"]?.lowercased() ?? "")
+        switch (tlsCert ?? environment["CT_TLS_CERT"], tlsKey ?? environment["CT_TLS_KEY"]) {
+        case (let cert?, let key?): configuration.tls = .init(certificateChainPath: cert, privateKeyPath: key)
+        case (nil, nil): break
+        default: throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        do {
+            try configuration.validateTransport()
+        } catch {
+            throw ValidationError(error.message)
+        }
         return configuration
+    }
+
+    func resolvedLogFormat(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LogFormat {
+        let text = logFormat ?? environment["CT_LOG_FORMAT"] ?? "text"
+        guard let format = LogFormat(rawValue: text) else { throw ValidationError("--log-format must be text or json") }
+        return format
     }
 
     func resolvedLogLevel(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Logger.Level {
@@ -39,12 +75,26 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         _ = try makeConfiguration()
         _ = try resolvedLogLevel()
+        _ = try resolvedLogFormat()
     }
 
     func run() async throws {
         let configuration = try makeConfiguration()
-        var logger = Logger(label: "chastity-tracker")
-        logger.logLevel = try resolvedLogLevel()
+        let level = try resolvedLogLevel()
+        let format = try resolvedLogFormat()
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "chastity-tracker")
+        if let files = configuration.tls {
+            do {
+                _ = try makeTLSConfiguration(files)
+            } catch let error as ChastityTrackerCore.ValidationError {
+                throw CommandError(message: error.message)
+            }
+        }
         try await runAdmin {
             try await options.withStore(logger: logger) { store in
                 if try await store.users().isEmpty {
@@ -61,7 +111,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func serve(store: some ChastityStore, configuration: Configuration, logger: Logger) async throws {
-        let app = buildApplication(configuration: configuration, store: store, logger: logger)
+        let app = try buildApplication(configuration: configuration, store: store, logger: logger)
         logger.info("serving", metadata: ["host": .string(configuration.host), "port": .stringConvertible(configuration.port), "database": .string(options.redacted)])
         try await app.runService()
     }

@@ -10,13 +10,19 @@ public enum Envelope {
     public static func response(
         status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], capacity: Int = 256, data: (inout JSONWriter) -> Void
     ) -> Response {
+        let writer = body(capacity: capacity, data: data)
+        var headers = headers
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: writer.buffer))
+    }
+
+    /// The success body whose `data` is written by `data`.
+    public static func body(capacity: Int = 256, data: (inout JSONWriter) -> Void) -> JSONWriter {
         var writer = JSONWriter(capacity: capacity)
         writer.raw(#"{"ok":true,"data":"#)
         data(&writer)
         writer.raw(#","meta":{"version":2}}"#)
-        var headers = headers
-        headers[.contentType] = contentType
-        return Response(status: status, headers: headers, body: .init(byteBuffer: writer.buffer))
+        return writer
     }
 
     /// The error body.

@@ -33,11 +33,11 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         if parameters.contains("id") {
             let id = try requiredID(parameters)
             guard let item = try await store.orgasm(id: id, userID: context.principal.userID) else { throw APIError.itemNotFound }
-            return Envelope.response { $0.orgasm(item) }
+            return ConditionalGET.response(for: request, body: Envelope.body { $0.orgasm(item) })
         }
         let query = try parameters.orgasmQuery()
         let page = try await store.orgasms(userID: context.principal.userID, matching: query)
-        return Envelope.response(capacity: 128 + page.items.count * 160) { writer in
+        let body = Envelope.body(capacity: 128 + page.items.count * 160) { writer in
             writer.raw(#"{"count":"#)
             writer.integer(page.items.count)
             writer.raw(#","total":"#)
@@ -50,6 +50,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
             writer.orgasms(page.items)
             writer.raw("}")
         }
+        return ConditionalGET.response(for: request, body: body)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {

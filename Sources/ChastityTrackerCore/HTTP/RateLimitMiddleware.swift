@@ -1,0 +1,54 @@
+public import HTTPTypes
+public import Hummingbird
+import Foundation
+
+/// Enforces the per-token rate limit and puts `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
+/// `X-RateLimit-Reset` on every authenticated answer, errors included; 429 `rate_limited` with
+/// `Retry-After` once the window's allowance is used. A 304 is not counted.
+public struct RateLimitMiddleware: RouterMiddleware {
+    public typealias Context = AuthenticatedContext
+    let limiter: RateLimiter
+    let clock: any WallClock
+
+    public init(limiter: RateLimiter, clock: any WallClock) {
+        self.limiter = limiter
+        self.clock = clock
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let tokenID = context.principal.tokenID
+        let before = limiter.check(tokenID: tokenID)
+        guard before.remaining > 0 else {
+            let retryAfter = max(1, before.reset - Int64(clock.now().timeIntervalSince1970))
+            var error = APIError(
+                status: .tooManyRequests, code: "rate_limited",
+                message: "this token made more than \(before.limit) requests this minute; retry after \(retryAfter) s"
+            )
+            Self.addHeaders(before, to: &error.headers)
+            error.headers[.retryAfter] = String(retryAfter)
+            throw error
+        }
+        do {
+            var response = try await next(request, context)
+            let after = response.status == .notModified ? before : limiter.consume(tokenID: tokenID)
+            Self.addHeaders(after, to: &response.headers)
+            return response
+        } catch {
+            var apiError = ErrorMiddleware<Context>.apiError(for: error, logger: context.logger)
+            Self.addHeaders(limiter.consume(tokenID: tokenID), to: &apiError.headers)
+            throw apiError
+        }
+    }
+
+    static func addHeaders(_ window: RateLimiter.Window, to headers: inout HTTPFields) {
+        headers[.xRateLimitLimit] = String(window.limit)
+        headers[.xRateLimitRemaining] = String(window.remaining)
+        headers[.xRateLimitReset] = String(window.reset)
+    }
+}
+
+extension HTTPField.Name {
+    static let xRateLimitLimit = HTTPField.Name("X-RateLimit-Limit")!
+    static let xRateLimitRemaining = HTTPField.Name("X-RateLimit-Remaining")!
+    static let xRateLimitReset = HTTPField.Name("X-RateLimit-Reset")!
+}
