@@ -23,6 +23,7 @@ public func buildApplication<Store: ChastityStore>(
         router: router,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chastity-tracker"),
+        services: [IdempotencyPurgeService(store: store, clock: clock, logger: logger)],
         logger: logger
     )
 }

@@ -33,9 +33,9 @@ extension SQLiteStore {
         }
     }
 
-    public func insert(_ orgasms: [NewOrgasm], userID: Int64) async throws -> [Orgasm] {
+    public func insert(_ orgasms: [NewOrgasm], userID: Int64, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
         try await write { connection in
-            try orgasms.map { new in
+            let created = try orgasms.map { new in
                 try connection.query(
                     "INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [
@@ -48,6 +48,14 @@ extension SQLiteStore {
                     type: new.type, grantedBy: new.grantedBy, inserted: new.inserted
                 )
             }
+            if let completion {
+                let stored = completion.render(created)
+                try connection.query(
+                    "UPDATE idempotency_keys SET status = ?, body = ?, location = ? WHERE user_id = ? AND key = ?",
+                    [.integer(Int64(stored.status)), .text(stored.body), .optionalText(stored.location), .integer(userID), .text(completion.key)]
+                )
+            }
+            return created
         }
     }
 

@@ -55,7 +55,12 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try Self.requireWrite(context)
-        let body = try await Self.jsonBody(request)
+        let idempotencyKey = try request.headers[.idempotencyKey].map { key throws(ValidationError) in
+            try IdempotencyPolicy.validate(key: key)
+            return key
+        }
+        let bytes = try await Self.bodyBytes(request)
+        let body = try JSONValue.parse(bytes)
         let input = try input(for: context.principal)
         let inserted = Timestamp(clock.now())
         let objects: [[String: JSONValue]]
@@ -83,16 +88,58 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
                 throw objects.count == 1 ? error : ValidationError(field: error.field, message: "element \(index): \(error.message)")
             }
         }
-        let created = try await store.insert(records, userID: context.principal.userID)
-        var headers: HTTPFields = [:]
-        if created.count == 1 { headers[.location] = "\(APILimits.orgasmsPaths[0])?id=\(created[0].id)" }
-        return Envelope.response(status: .created, headers: headers, capacity: 64 + created.count * 160) { writer in
+        let userID = context.principal.userID
+        guard let idempotencyKey else {
+            return Self.response(Self.created(try await store.insert(records, userID: userID)))
+        }
+        let claim = try await store.claimIdempotencyKey(
+            userID: userID, key: idempotencyKey, requestHash: TokenSecret.hash(of: String(decoding: bytes, as: UTF8.self)),
+            at: Timestamp(clock.now())
+        )
+        switch claim {
+        case .claimed:
+            break
+        case .replay(let stored):
+            var response = Self.response(stored)
+            response.headers[.idempotentReplayed] = "true"
+            return response
+        case .inProgress:
+            throw APIError(
+                status: .conflict, code: "idempotency_in_progress",
+                message: "the first request with this Idempotency-Key is still being processed; retry shortly"
+            )
+        case .conflict:
+            throw APIError(
+                status: .unprocessableContent, code: "idempotency_conflict",
+                message: "this Idempotency-Key was already used with a different request body", field: "Idempotency-Key"
+            )
+        }
+        do {
+            let created = try await store.insert(records, userID: userID, completing: IdempotencyCompletion(key: idempotencyKey, render: Self.created))
+            return Self.response(Self.created(created))
+        } catch {
+            try? await store.releaseIdempotencyKey(userID: userID, key: idempotencyKey)
+            throw error
+        }
+    }
+
+    /// The 201 answer for created records, as stored for idempotent replays.
+    @Sendable static func created(_ created: [Orgasm]) -> StoredResponse {
+        let body = Envelope.body(capacity: 64 + created.count * 160) { writer in
             writer.raw(#"{"count":"#)
             writer.integer(created.count)
             writer.raw(#","items":"#)
             writer.orgasms(created)
             writer.raw("}")
         }
+        let location = created.count == 1 ? "\(APILimits.orgasmsPaths[0])?id=\(created[0].id)" : nil
+        return StoredResponse(status: 201, body: body.text, location: location)
+    }
+
+    static func response(_ stored: StoredResponse) -> Response {
+        var headers: HTTPFields = [.contentType: Envelope.contentType]
+        if let location = stored.location { headers[.location] = location }
+        return Response(status: HTTPResponse.Status(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored.body)))
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -145,6 +192,11 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
 
     /// The JSON body of a POST or PATCH: `application/json` (UTF-8), at most 64 KiB.
     static func jsonBody(_ request: Request) async throws -> JSONValue {
+        try JSONValue.parse(try await bodyBytes(request))
+    }
+
+    /// The raw bytes of a JSON body, after the media type and size checks.
+    static func bodyBytes(_ request: Request) async throws -> [UInt8] {
         guard let contentType = request.headers[.contentType], isJSON(contentType) else {
             throw APIError.unsupportedMediaType
         }
@@ -157,7 +209,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         } catch is NIOTooManyBytesError {
             throw APIError.payloadTooLarge
         }
-        return try JSONValue.parse(Array(buffer.readableBytesView))
+        return Array(buffer.readableBytesView)
     }
 
     /// `application/json`, optionally with `charset=utf-8` (any case, optionally quoted).
@@ -174,4 +226,9 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         }
         return true
     }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
 }

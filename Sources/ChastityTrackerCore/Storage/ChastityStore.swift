@@ -43,8 +43,9 @@ public protocol ChastityStore: Sendable {
     func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage
     /// One of a user's records, or `nil` when it does not exist or is another user's.
     func orgasm(id: Int64, userID: Int64) async throws -> Orgasm?
-    /// Inserts records for a user, all or none, in order; returns them with their ids.
-    func insert(_ orgasms: [NewOrgasm], userID: Int64) async throws -> [Orgasm]
+    /// Inserts records for a user, all or none, in order; returns them with their ids. With
+    /// `completion`, the claimed idempotency key gets its rendered answer in the same transaction.
+    func insert(_ orgasms: [NewOrgasm], userID: Int64, completing completion: IdempotencyCompletion?) async throws -> [Orgasm]
     /// Applies `changes` to one of a user's records (the dom rule applied to the result) and
     /// returns the result, or `nil` when it does not exist or is another user's.
     func update(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm?
@@ -53,6 +54,17 @@ public protocol ChastityStore: Sendable {
     /// Up to `limit` of a user's records with ids above `afterID`, by ascending id: the export's
     /// bounded-memory pages.
     func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm]
+
+    // MARK: Idempotency keys
+
+    /// Claims `key` of a user for a request whose body hashes to `requestHash`, or reports what
+    /// an earlier request with that key did. Keys older than the retention are treated as new;
+    /// an uncompleted claim older than the lease is taken over.
+    func claimIdempotencyKey(userID: Int64, key: String, requestHash: String, at now: Timestamp) async throws -> IdempotencyClaim
+    /// Drops an uncompleted claim (its request failed), so a retry runs anew.
+    func releaseIdempotencyKey(userID: Int64, key: String) async throws
+    /// Deletes keys created before `cutoff`; returns how many.
+    func purgeIdempotencyKeys(createdBefore cutoff: Timestamp) async throws -> Int
 
     // MARK: Lifecycle
 
@@ -70,4 +82,11 @@ public enum StoreError: Error, Sendable, Hashable {
     case conflict(String)
     /// The referenced row does not exist (a token for a missing user).
     case missing(String)
+}
+
+extension ChastityStore {
+    /// Inserts records for a user, all or none, in order; returns them with their ids.
+    public func insert(_ orgasms: [NewOrgasm], userID: Int64) async throws -> [Orgasm] {
+        try await insert(orgasms, userID: userID, completing: nil)
+    }
 }

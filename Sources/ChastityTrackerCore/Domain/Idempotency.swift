@@ -1,0 +1,53 @@
+/// The answer stored for an `Idempotency-Key`, replayed byte for byte to a retry.
+public struct StoredResponse: Sendable, Hashable {
+    public var status: Int
+    public var body: String
+    public var location: String?
+
+    public init(status: Int, body: String, location: String?) {
+        self.status = status
+        self.body = body
+        self.location = location
+    }
+}
+
+/// What claiming an `Idempotency-Key` found (SPEC section 7).
+public enum IdempotencyClaim: Sendable, Hashable {
+    /// The key is new (or expired, or abandoned by a crashed request): go ahead.
+    case claimed
+    /// The same request already completed: replay this answer.
+    case replay(StoredResponse)
+    /// The same key's first request is still running.
+    case inProgress
+    /// The key was used with a different request body.
+    case conflict
+}
+
+/// Completes a claimed key in the same transaction as the insert, so a crash can never leave
+/// records without their stored answer or an answer without its records.
+public struct IdempotencyCompletion: Sendable {
+    public var key: String
+    /// Renders the answer from the created records.
+    public var render: @Sendable ([Orgasm]) -> StoredResponse
+
+    public init(key: String, render: @escaping @Sendable ([Orgasm]) -> StoredResponse) {
+        self.key = key
+        self.render = render
+    }
+}
+
+/// Time rules of idempotency keys.
+public enum IdempotencyPolicy {
+    /// A key is remembered this long.
+    public static let retentionMilliseconds: Int64 = 24 * 3_600_000
+    /// A claim whose request has not completed after this long is taken to be abandoned (its
+    /// request crashed: as completion is atomic with the insert, it wrote nothing).
+    public static let leaseMilliseconds: Int64 = 60_000
+
+    /// 1 to 255 printable ASCII characters.
+    public static func validate(key: String) throws(ValidationError) {
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+            throw ValidationError(field: "Idempotency-Key", message: "Idempotency-Key must be 1 to 255 printable ASCII characters")
+        }
+    }
+}
