@@ -3,6 +3,7 @@ public import HummingbirdHTTP2
 import HummingbirdCore
 public import HTTPTypes
 public import Logging
+public import Prometheus
 
 /// The composition root: the one place that wires a store, a clock and a configuration into
 /// the HTTP application. Only `serve` and the tests call it.
@@ -10,9 +11,10 @@ public func buildApplication<Store: ChastityStore>(
     configuration: Configuration,
     store: Store,
     clock: any WallClock = SystemWallClock(),
-    logger: Logger = Logger(label: "chastity-tracker")
+    logger: Logger = Logger(label: "chastity-tracker"),
+    metrics: PrometheusCollectorRegistry? = nil
 ) throws -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, clock: clock)
+    let router = buildRouter(configuration: configuration, store: store, clock: clock, metrics: metrics)
     let server: HTTPServerBuilder
     if let files = configuration.tls {
         server = try .http2Upgrade(tlsConfiguration: makeTLSConfiguration(files))
@@ -50,8 +52,10 @@ public func makeTLSConfiguration(_ files: Configuration.TLSFiles) throws -> TLSC
 }
 
 /// The routes and middleware of the service (SPEC section 1).
+/// With `metrics`, requests are measured and `/metrics` serves that registry (the caller
+/// bootstraps swift-metrics with it); without, `/metrics` does not exist.
 public func buildRouter<Store: ChastityStore>(
-    configuration: Configuration, store: Store, clock: any WallClock
+    configuration: Configuration, store: Store, clock: any WallClock, metrics: PrometheusCollectorRegistry? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
     var allowed: [String: [HTTPRequest.Method]] = [
@@ -60,6 +64,10 @@ public func buildRouter<Store: ChastityStore>(
     ]
     for path in APILimits.orgasmsPaths { allowed[path] = OrgasmsController<Store>.allowedMethods }
     router.add(middleware: RequestIDMiddleware())
+    if metrics != nil {
+        allowed[MetricsController.path] = [.get, .head]
+        router.add(middleware: MetricsMiddleware())
+    }
     router.add(middleware: TransportSecurityMiddleware(behindProxy: configuration.behindProxy, tls: configuration.tls != nil))
     if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(origins: configuration.corsOrigins)) }
     router.add(middleware: ErrorMiddleware())
@@ -67,6 +75,7 @@ public func buildRouter<Store: ChastityStore>(
 
     HealthController(store: store).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
+    if let metrics { MetricsController(registry: metrics).addRoutes(to: router) }
     for path in APILimits.orgasmsPaths {
         let allow = OrgasmsController<Store>.allowedMethods.map(\.rawValue).joined(separator: ", ")
         router.on(RouterPath(path), method: .options) { _, _ in

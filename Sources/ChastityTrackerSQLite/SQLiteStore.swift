@@ -1,5 +1,7 @@
 public import ChastityTrackerCore
 public import Logging
+import Metrics
+import Metrics
 import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
@@ -88,6 +90,9 @@ public final class SQLiteStore: ChastityStore {
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let inFlight = Meter(label: "chastity_db_operations_in_flight", dimensions: [("backend", "sqlite")])
+        inFlight.increment()
+        defer { inFlight.decrement() }
         do {
             return try await threadPool.runIfActive(body)
         } catch let failure as SQLiteFailure {

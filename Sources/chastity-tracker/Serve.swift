@@ -3,6 +3,8 @@ import ChastityTrackerCore
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP server.")
@@ -24,6 +26,8 @@ struct Serve: AsyncParsableCommand {
     var behindProxy = false
     @Option(help: "Requests per minute per token; 0 turns the limit off (env CT_RATE_LIMIT; default 600).")
     var rateLimit: Int?
+    @Flag(help: "Serve Prometheus metrics at /metrics (env CT_METRICS=1).")
+    var metrics = false
     @Option(help: "An origin allowed to call the API from a browser, e.g. https://app.example; repeat for more (env CT_CORS_ORIGINS, comma-separated; default none: CORS off).")
     var corsOrigin: [String] = []
 
@@ -88,6 +92,12 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "chastity-tracker")
+        var registry: PrometheusCollectorRegistry?
+        if metrics || ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["CT_METRICS"]?.lowercased() ?? "") {
+            let prometheus = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
+            registry = prometheus
+        }
         if let files = configuration.tls {
             do {
                 _ = try makeTLSConfiguration(files)
@@ -105,13 +115,13 @@ struct Serve: AsyncParsableCommand {
                       chastity-tracker tokens create alice --write --label my-app\(database)
                     """)
                 }
-                try await serve(store: store, configuration: configuration, logger: logger)
+                try await serve(store: store, configuration: configuration, logger: logger, metrics: registry)
             }
         }
     }
 
-    private func serve(store: some ChastityStore, configuration: Configuration, logger: Logger) async throws {
-        let app = try buildApplication(configuration: configuration, store: store, logger: logger)
+    private func serve(store: some ChastityStore, configuration: Configuration, logger: Logger, metrics: PrometheusCollectorRegistry?) async throws {
+        let app = try buildApplication(configuration: configuration, store: store, logger: logger, metrics: metrics)
         logger.info("serving", metadata: ["host": .string(configuration.host), "port": .stringConvertible(configuration.port), "database": .string(options.redacted)])
         try await app.runService()
     }

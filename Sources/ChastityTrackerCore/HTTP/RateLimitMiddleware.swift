@@ -1,6 +1,7 @@
 public import HTTPTypes
 public import Hummingbird
 import Foundation
+import Metrics
 
 /// Enforces the per-token rate limit and puts `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
 /// `X-RateLimit-Reset` on every authenticated answer, errors included; 429 `rate_limited` with
@@ -26,6 +27,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
             )
             Self.addHeaders(before, to: &error.headers)
             error.headers[.retryAfter] = String(retryAfter)
+            Counter(label: "chastity_rate_limited_total").increment()
             throw error
         }
         do {
