@@ -81,6 +81,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "chastity-tracker-bench",
+            dependencies: [
+                "ChastityTrackerCore",
+                "ChastityTrackerSQLite",
+                "ChastityTrackerPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/Sources/chastity-tracker-bench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChastityTrackerCoreTests",
             dependencies: ["ChastityTrackerCore"],
