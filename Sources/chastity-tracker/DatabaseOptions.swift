@@ -21,33 +21,50 @@ struct DatabaseOptions: ParsableArguments {
         database ?? ProcessInfo.processInfo.environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultPath
     }
 
-    var isPostgres: Bool { resolved.hasPrefix("postgres://") || resolved.hasPrefix("postgresql://") }
-
     /// Opens the store the options name, migrating its schema.
+    func withStore<T>(logger: Logger, _ body: (any ChastityStore) async throws -> T) async throws -> T {
+        try await DatabaseLocation(resolved).withStore(logger: logger, body)
+    }
+
+    /// The database for messages, with any password hidden.
+    var redacted: String { DatabaseLocation(resolved).redacted }
+}
+
+/// A SQLite file path or a `postgres://` URL.
+struct DatabaseLocation {
+    let value: String
+
+    init(_ value: String) {
+        self.value = value
+    }
+
+    var isPostgres: Bool { value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") }
+
+    /// Opens the store, runs `body` and closes the store, whatever happens.
     func withStore<T>(logger: Logger, _ body: (any ChastityStore) async throws -> T) async throws -> T {
         let store: any ChastityStore
         do {
             if isPostgres {
-                store = try await PostgresStore.open(url: resolved, logger: logger)
+                store = try await PostgresStore.open(url: value, logger: logger)
             } else {
-                store = try await SQLiteStore.open(path: resolved, logger: logger)
+                store = try await SQLiteStore.open(path: value, logger: logger)
             }
         } catch {
-            throw ValidationError("cannot open the database \(redacted)")
+            throw CommandError(message: "cannot open the database \(redacted)")
         }
         do {
-            let value = try await body(store)
+            let result = try await body(store)
             try? await store.close()
-            return value
+            return result
         } catch {
             try? await store.close()
             throw error
         }
     }
 
-    /// The database for messages, with any password hidden.
+    /// The location for messages, with any password hidden.
     var redacted: String {
-        guard isPostgres, var components = URLComponents(string: resolved) else { return resolved }
+        guard isPostgres, var components = URLComponents(string: value) else { return value }
         if components.password != nil { components.password = "***" }
         return components.string ?? "postgres://…"
     }

@@ -66,6 +66,17 @@ public protocol ChastityStore: Sendable {
     /// Deletes keys created before `cutoff`; returns how many.
     func purgeIdempotencyKeys(createdBefore cutoff: Timestamp) async throws -> Int
 
+    // MARK: Copying between backends
+
+    /// How many rows of each kind the store holds.
+    func counts() async throws -> StoreCounts
+    /// Everything of one user, ids and hashes included.
+    func snapshot(of user: User) async throws -> UserSnapshot
+    /// Writes a snapshot taken from another store, keeping every id and time, in one
+    /// transaction; later inserts get ids above the restored ones. Throws
+    /// ``StoreError/conflict`` when an id or name is already taken.
+    func restore(_ snapshot: UserSnapshot) async throws
+
     // MARK: Lifecycle
 
     /// Whether the database answers (for `/healthz`).

@@ -1,0 +1,60 @@
+/// One user's complete data, with ids, token hashes and idempotency state: the unit in which
+/// `copy` moves a database from one backend to another.
+public struct UserSnapshot: Sendable, Hashable {
+    public var user: User
+    public var tokens: [StoredToken]
+    public var orgasms: [Orgasm]
+    public var idempotencyKeys: [StoredIdempotencyKey]
+
+    public init(user: User, tokens: [StoredToken], orgasms: [Orgasm], idempotencyKeys: [StoredIdempotencyKey]) {
+        self.user = user
+        self.tokens = tokens
+        self.orgasms = orgasms
+        self.idempotencyKeys = idempotencyKeys
+    }
+}
+
+/// A token as stored: its listing plus the hash that authenticates it.
+public struct StoredToken: Sendable, Hashable {
+    public var info: TokenInfo
+    public var hash: String
+
+    public init(info: TokenInfo, hash: String) {
+        self.info = info
+        self.hash = hash
+    }
+}
+
+/// An idempotency key as stored.
+public struct StoredIdempotencyKey: Sendable, Hashable {
+    public var key: String
+    public var requestHash: String
+    public var created: Timestamp
+    public var response: StoredResponse?
+
+    public init(key: String, requestHash: String, created: Timestamp, response: StoredResponse?) {
+        self.key = key
+        self.requestHash = requestHash
+        self.created = created
+        self.response = response
+    }
+}
+
+/// How many rows a store holds, to verify a copy.
+public struct StoreCounts: Sendable, Hashable, CustomStringConvertible {
+    public var users: Int
+    public var tokens: Int
+    public var orgasms: Int
+    public var idempotencyKeys: Int
+
+    public init(users: Int, tokens: Int, orgasms: Int, idempotencyKeys: Int) {
+        self.users = users
+        self.tokens = tokens
+        self.orgasms = orgasms
+        self.idempotencyKeys = idempotencyKeys
+    }
+
+    public var description: String {
+        "\(users) users, \(tokens) tokens, \(orgasms) records, \(idempotencyKeys) idempotency keys"
+    }
+}

@@ -1,0 +1,85 @@
+public import ChastityTrackerCore
+
+extension SQLiteStore {
+    public func counts() async throws -> StoreCounts {
+        try await read { connection in
+            func count(_ table: String) throws -> Int {
+                try connection.first("SELECT count(*) FROM \(table)") { Int($0.integer(0)) } ?? 0
+            }
+            return StoreCounts(
+                users: try count("users"), tokens: try count("tokens"), orgasms: try count("orgasms"),
+                idempotencyKeys: try count("idempotency_keys")
+            )
+        }
+    }
+
+    public func snapshot(of user: User) async throws -> UserSnapshot {
+        try await read { connection in
+            var tokens: [StoredToken] = []
+            try connection.query(
+                "SELECT id, user_id, label, permission, created_ms, last_used_ms, revoked_ms, hash FROM tokens WHERE user_id = ? ORDER BY id",
+                [.integer(user.id)]
+            ) { row in tokens.append(StoredToken(info: try Self.token(from: row), hash: row.text(7))) }
+            var orgasms: [Orgasm] = []
+            try connection.query(
+                "SELECT id, date, mode, public, type, grantedby, inserted_ms FROM orgasms WHERE user_id = ? ORDER BY id",
+                [.integer(user.id)]
+            ) { orgasms.append(try Self.orgasm(from: $0)) }
+            var keys: [StoredIdempotencyKey] = []
+            try connection.query(
+                "SELECT key, request_hash, created_ms, status, body, location FROM idempotency_keys WHERE user_id = ? ORDER BY key",
+                [.integer(user.id)]
+            ) { row in
+                let response = row.optionalInteger(3).map { StoredResponse(status: Int($0), body: row.optionalText(4) ?? "", location: row.optionalText(5)) }
+                keys.append(StoredIdempotencyKey(
+                    key: row.text(0), requestHash: row.text(1), created: Timestamp(millisecondsSinceEpoch: row.integer(2)), response: response
+                ))
+            }
+            return UserSnapshot(user: user, tokens: tokens, orgasms: orgasms, idempotencyKeys: keys)
+        }
+    }
+
+    public func restore(_ snapshot: UserSnapshot) async throws {
+        try await write { connection in
+            let user = snapshot.user
+            try connection.query(
+                "INSERT INTO users (id, name, time_zone, created_ms) VALUES (?, ?, ?, ?)",
+                [.integer(user.id), .text(user.name), .text(user.timeZone), .integer(user.created.millisecondsSinceEpoch)]
+            )
+            for token in snapshot.tokens {
+                let info = token.info
+                try connection.query(
+                    """
+                    INSERT INTO tokens (id, user_id, label, permission, hash, created_ms, last_used_ms, revoked_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .integer(info.id), .integer(user.id), .text(info.label), .text(info.permission.rawValue), .text(token.hash),
+                        .integer(info.created.millisecondsSinceEpoch), .optionalInteger(info.lastUsed?.millisecondsSinceEpoch),
+                        .optionalInteger(info.revoked?.millisecondsSinceEpoch),
+                    ]
+                )
+            }
+            for item in snapshot.orgasms {
+                try connection.query(
+                    "INSERT INTO orgasms (id, user_id, date, mode, public, type, grantedby, inserted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        .integer(item.id), .integer(user.id), .text(item.date.description), .text(item.mode.rawValue),
+                        .integer(item.isPublic ? 1 : 0), .optionalText(item.type), .optionalText(item.grantedBy),
+                        .integer(item.inserted.millisecondsSinceEpoch),
+                    ]
+                )
+            }
+            for key in snapshot.idempotencyKeys {
+                try connection.query(
+                    "INSERT INTO idempotency_keys (user_id, key, request_hash, created_ms, status, body, location) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        .integer(user.id), .text(key.key), .text(key.requestHash), .integer(key.created.millisecondsSinceEpoch),
+                        .optionalInteger(key.response.map { Int64($0.status) }), .optionalText(key.response?.body),
+                        .optionalText(key.response?.location),
+                    ]
+                )
+            }
+        }
+    }
+}
