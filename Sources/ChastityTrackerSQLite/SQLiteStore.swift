@@ -6,12 +6,14 @@ import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
 
-/// The embedded backend: one SQLite file in WAL mode, one serialized writer connection and a
-/// reader connection per worker thread. Every commit is fsynced (`synchronous=FULL`), so an
+/// The embedded backend: one SQLite file in WAL mode, one writer connection whose commits are
+/// shared by concurrent writes (group commit), and a reader connection per worker thread. Every
+/// commit is fsynced (`synchronous=FULL`) before any of its writes is acknowledged, so an
 /// acknowledged write survives a crash of the process or of the machine.
 public final class SQLiteStore: ChastityStore {
     private let threadPool: NIOThreadPool
-    private let writer: NIOLockedValueBox<SQLiteConnection>
+    private let writes: SQLiteWriteQueue
+    private let inFlight = Meter(label: "chastity_db_operations_in_flight", dimensions: [("backend", "sqlite")])
     private let readers: NIOLockedValueBox<[SQLiteConnection]>
     private let path: String
     private let logger: Logger
@@ -27,9 +29,9 @@ public final class SQLiteStore: ChastityStore {
                 try connection.execute("PRAGMA journal_mode = WAL")
                 try SQLiteStore.configure(connection)
                 try SQLiteStore.migrate(connection)
-                return UncheckedBox(connection)
+                return connection
             }
-            return SQLiteStore(path: path, threadPool: threadPool, writer: writer.value, logger: logger)
+            return SQLiteStore(path: path, threadPool: threadPool, writer: writer, logger: logger)
         } catch {
             logger.error("cannot open the SQLite database", metadata: ["error": "\(error)"])
             try? await threadPool.shutdownGracefully()
@@ -40,7 +42,7 @@ public final class SQLiteStore: ChastityStore {
     private init(path: String, threadPool: NIOThreadPool, writer: SQLiteConnection, logger: Logger) {
         self.path = path
         self.threadPool = threadPool
-        self.writer = NIOLockedValueBox(writer)
+        self.writes = SQLiteWriteQueue(connection: writer, threadPool: threadPool)
         self.readers = NIOLockedValueBox([])
         self.logger = logger
     }
@@ -80,21 +82,22 @@ public final class SQLiteStore: ChastityStore {
         }
     }
 
-    /// Runs `body` on the writer connection as one `BEGIN IMMEDIATE` transaction.
+    /// Runs `body` on the writer connection, all or nothing, answering once it is durable;
+    /// concurrent writes share a commit (see ``SQLiteWriteQueue``).
     func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await run {
-            try self.writer.withLockedValue { connection in
-                try connection.transaction(immediate: true) { try body(connection) }
-            }
-        }
+        try await mapped { try await self.writes.write(body) }
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        let inFlight = Meter(label: "chastity_db_operations_in_flight", dimensions: [("backend", "sqlite")])
+        try await mapped { try await self.threadPool.runIfActive(body) }
+    }
+
+    /// Counts the operation in flight and maps SQLite failures to ``StoreError``.
+    private func mapped<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
         inFlight.increment()
         defer { inFlight.decrement() }
         do {
-            return try await threadPool.runIfActive(body)
+            return try await operation()
         } catch let failure as SQLiteFailure {
             if failure.isUniqueViolation { throw StoreError.conflict(failure.message) }
             logger.error("SQLite call failed", metadata: ["error": "\(failure)"])
@@ -117,12 +120,6 @@ public final class SQLiteStore: ChastityStore {
         try await threadPool.shutdownGracefully()
         readers.withLockedValue { $0.removeAll() }
     }
-}
-
-/// Carries a value that is only ever touched by one thread at a time across an isolation boundary.
-struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 extension SQLiteConnection: @unchecked Sendable {}
