@@ -33,7 +33,8 @@ struct DatabaseOptions: ParsableArguments {
                 store = try await SQLiteStore.open(path: resolved, logger: logger)
             }
         } catch {
-            throw ValidationError("cannot open the database \(redacted)")
+            // Not a ValidationError: that would print the usage text under a runtime failure.
+            throw CommandError(message: "cannot open the database \(redacted)")
         }
         do {
             let value = try await body(store)
@@ -77,9 +78,10 @@ enum Output {
     }
 }
 
-/// Logging for commands that are not `serve`: warnings and worse, to stderr.
+/// Logging for commands that are not `serve`: critical only, so a failing command's stderr is the
+/// one line of its error (SPEC section 11), not the store's log lines before it.
 func commandLogger() -> Logger {
     var logger = Logger(label: "chastity-tracker")
-    logger.logLevel = .warning
+    logger.logLevel = .critical
     return logger
 }
