@@ -10,9 +10,6 @@ struct CLIResult: Sendable {
     var status: Int32
     var stdout: String
     var stderr: String
-
-    /// The lines of stderr, without the final empty one.
-    var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stderr.hasSuffix("\n") ? 1 : 0).map { $0 } }
 }
 
 /// A fresh temporary directory with a database file path in it, and a way to run

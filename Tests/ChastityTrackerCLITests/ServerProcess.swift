@@ -20,8 +20,8 @@ final class ServerProcess: @unchecked Sendable {
         let id = UUID().uuidString
         stdoutURL = directory.appendingPathComponent("serve-\(id).out")
         stderrURL = directory.appendingPathComponent("serve-\(id).err")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = try CLISandbox.executableURL()
         process.arguments = ["serve", "--database", databasePath, "--port", String(port)] + extraArguments
         process.environment = CLISandbox.baseEnvironment()

@@ -16,6 +16,11 @@ struct UsersCommandTests {
         let utc = try await sandbox.run(["users", "add", "bob"])
         #expect(utc.status == 0)
         #expect(utc.stdout == "bob\tUTC\n")
+
+        // A current IANA name that Linux's ICU list lacks.
+        let kolkata = try await sandbox.run(["users", "add", "chandra", "--timezone", "Asia/Kolkata"])
+        #expect(kolkata.status == 0)
+        #expect(kolkata.stdout == "chandra\tAsia/Kolkata\n")
     }
 
     @Test("users list prints a tab-separated line per user, by name: name, time zone, created")

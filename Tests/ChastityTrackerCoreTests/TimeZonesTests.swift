@@ -31,13 +31,18 @@ struct TimeZonesTests {
         #expect(TimeZones.today(at: Date(timeIntervalSince1970: 1_768_471_199.999), in: zone).description == "2026-01-15")
     }
 
-    @Test("IANA identifiers and UTC are accepted", arguments: ["UTC", "Europe/Berlin", "America/New_York", "Pacific/Kiritimati", "Asia/Kolkata"])
-    func acceptsZones(_ identifier: String) throws {
-        #expect(try TimeZones.zone(named: identifier).identifier == identifier)
+    @Test("IANA identifiers, current names and links included, are accepted with their offsets", arguments: [
+        ("UTC", 0), ("Etc/UTC", 0), ("Europe/Berlin", 3600), ("America/New_York", -18000), ("Pacific/Kiritimati", 50400),
+        ("Asia/Kolkata", 19800), ("Asia/Calcutta", 19800), ("Europe/Kyiv", 7200), ("US/Eastern", -18000), ("Etc/GMT+5", -18000),
+    ])
+    func acceptsZones(_ identifier: String, _ offset: Int) throws {
+        // 2026-01-15 10:00:00Z, winter in the north.
+        #expect(try TimeZones.zone(named: identifier).secondsFromGMT(for: Date(timeIntervalSince1970: 1_768_471_200)) == offset)
     }
 
     @Test("anything that is not an IANA identifier is refused naming the timezone field", arguments: [
-        "Mars/Olympus_Mons", "", "Europe/berlin", "europe/Berlin", " UTC", "UTC ", "+02:00", "Berlin",
+        "Mars/Olympus_Mons", "", "Europe/berlin", "europe/Berlin", " UTC", "UTC ", "utc", "+02:00", "GMT+2", "Berlin", "Europe",
+        "localtime", "../../etc/passwd",
     ])
     func refusesUnknownZones(_ identifier: String) {
         #expect(throws: ValidationError(
