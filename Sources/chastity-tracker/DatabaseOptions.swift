@@ -50,6 +50,7 @@ struct DatabaseLocation {
                 store = try await SQLiteStore.open(path: value, logger: logger)
             }
         } catch {
+            // Not a ValidationError: that would print the usage text under a runtime failure.
             throw CommandError(message: "cannot open the database \(redacted)")
         }
         do {
@@ -94,9 +95,10 @@ enum Output {
     }
 }
 
-/// Logging for commands that are not `serve`: warnings and worse, to stderr.
+/// Logging for commands that are not `serve`: critical only, so a failing command's stderr is the
+/// one line of its error (SPEC section 11), not the store's log lines before it.
 func commandLogger() -> Logger {
     var logger = Logger(label: "chastity-tracker")
-    logger.logLevel = .warning
+    logger.logLevel = .critical
     return logger
 }

@@ -34,8 +34,12 @@ public enum TimeZones {
     /// The time zone named by an IANA identifier (`UTC` included), or a validation error.
     public static func zone(named identifier: String) throws(ValidationError) -> TimeZone {
         if identifier == "UTC" { return TimeZone(identifier: "UTC")! }
-        guard TimeZone.knownTimeZoneIdentifiers.contains(identifier),
-              let zone = TimeZone(identifier: identifier)
+        // knownTimeZoneIdentifiers alone is not enough: on Linux it comes from ICU and lacks
+        // current IANA names such as Asia/Kolkata and Etc/UTC. A zone that loads under exactly
+        // the name given is a tz database entry; lenient spellings such as GMT+2 load under
+        // another name and stay refused.
+        guard let zone = TimeZone(identifier: identifier),
+              TimeZone.knownTimeZoneIdentifiers.contains(identifier) || zone.identifier == identifier
         else {
             throw ValidationError(
                 field: "timezone",

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@Suite("serve, end to end")
+struct ServeTests {
+    /// A sandbox with alice (UTC) and a write and a read token for her.
+    static func sandboxWithTokens() async throws -> (sandbox: CLISandbox, write: String, read: String) {
+        let sandbox = try CLISandbox()
+        try #require(try await sandbox.run(["users", "add", "alice"]).status == 0)
+        let write = try await sandbox.run(["tokens", "create", "alice", "--write", "--label", "app"])
+        let read = try await sandbox.run(["tokens", "create", "alice", "--label", "reader"])
+        try #require(write.status == 0 && read.status == 0)
+        return (sandbox, write.stdout.trimmingCharacters(in: .newlines), read.stdout.trimmingCharacters(in: .newlines))
+    }
+
+    @Test("serve answers a real POST and GET with the tokens the CLI made, and exits on SIGTERM")
+    func postAndGet() async throws {
+        let (sandbox, write, read) = try await Self.sandboxWithTokens()
+        defer { sandbox.removeAll() }
+        let server = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory)
+        try await server.waitUntilHealthy()
+        let url = "\(server.baseURL)/api/v2/orgasms.php"
+
+        let post = try await HTTP.request("POST", url, token: write, json: #"{"date":"2025-11-28","mode":"ruined","public":1,"type":" Stroke ","grantedby":"K"}"#, in: sandbox.directory)
+        #expect(post.status == 201)
+        let postData = try #require(try post.json()["data"] as? [String: Any])
+        #expect(postData["count"] as? Int == 1)
+        let created = try #require((postData["items"] as? [[String: Any]])?.first)
+        #expect(created["id"] as? Int == 1)
+        #expect(created["date"] as? String == "2025-11-28")
+        #expect(created["mode"] as? String == "ruined")
+        #expect(created["public"] as? Int == 1)
+        #expect(created["type"] as? String == "Stroke")
+        #expect(created["grantedby"] as? String == "K")
+        let inserted = try #require(created["inserted"] as? String)
+        #expect(matches(inserted, timestampPattern))
+
+        let get = try await HTTP.request("GET", "\(url)?id=1", token: read, in: sandbox.directory)
+        #expect(get.status == 200)
+        #expect(get.body.contains(#""data":{"id":1,"date":"2025-11-28","mode":"ruined","public":1,"type":"Stroke","grantedby":"K","inserted":"\#(inserted)"}"#))
+
+        let list = try await HTTP.request("GET", url, token: read, in: sandbox.directory)
+        #expect(list.status == 200)
+        let listData = try #require(try list.json()["data"] as? [String: Any])
+        #expect(listData["total"] as? Int == 1)
+
+        // The read token may not write; no token at all is refused.
+        let forbidden = try await HTTP.request("POST", url, token: read, json: #"{"date":"2025-11-28","mode":"full"}"#, in: sandbox.directory)
+        #expect(forbidden.status == 403)
+        #expect(try await HTTP.request("GET", url, in: sandbox.directory).status == 401)
+
+        // What the server stored is what the CLI exports.
+        let export = try await sandbox.run(["export", "alice"])
+        #expect(export.stdout == "[\n{\"id\":1,\"date\":\"2025-11-28\",\"mode\":\"ruined\",\"public\":1,\"type\":\"Stroke\",\"grantedby\":\"K\",\"inserted\":\"\(inserted)\"}\n]\n")
+        #expect(try await sandbox.run(["export", "alice", "--format", "csv"]).stdout
+            == "id,date,mode,public,type,grantedby,inserted\n1,2025-11-28,ruined,1,Stroke,K,\(inserted)\n")
+
+        // Using a token shows in the list as "last used".
+        let tokens = try await sandbox.run(["tokens", "list", "alice"]).stdout.split(separator: "\n")
+        try #require(tokens.count == 2)
+        #expect(matches(tokens[0], "1\tapp\twrite\t" + timestampPattern + "\t" + timestampPattern + "\t-"))
+        #expect(matches(tokens[1], "2\treader\tread\t" + timestampPattern + "\t" + timestampPattern + "\t-"))
+
+        #expect(!server.stderr.contains("no users yet"))
+        let stopped = try await server.stop(signal: SIGTERM)
+        #expect(stopped.reason == .exit)
+        #expect(stopped.status == 0)
+    }
+
+    @Test("revoke and regenerate through the CLI take effect on a running server's very next request")
+    func revokeAndRegenerateWhileServing() async throws {
+        let (sandbox, write, read) = try await Self.sandboxWithTokens()
+        defer { sandbox.removeAll() }
+        let server = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory)
+        try await server.waitUntilHealthy()
+        let url = "\(server.baseURL)/api/v2/orgasms"
+        #expect(try await HTTP.request("GET", url, token: write, in: sandbox.directory).status == 200)
+        #expect(try await HTTP.request("GET", url, token: read, in: sandbox.directory).status == 200)
+
+        let regenerated = try await sandbox.run(["tokens", "regenerate", "1"])
+        try #require(regenerated.status == 0)
+        let newToken = regenerated.stdout.trimmingCharacters(in: .newlines)
+        #expect(try await HTTP.request("GET", url, token: write, in: sandbox.directory).status == 401)
+        #expect(try await HTTP.request("GET", url, token: newToken, in: sandbox.directory).status == 200)
+        #expect(try await HTTP.request("POST", url, token: newToken, json: #"{"date":"2025-11-28","mode":"full"}"#, in: sandbox.directory).status == 201)
+
+        try #require(try await sandbox.run(["tokens", "revoke", "2"]).status == 0)
+        #expect(try await HTTP.request("GET", url, token: read, in: sandbox.directory).status == 401)
+
+        _ = try await server.stop(signal: SIGTERM)
+    }
+
+    @Test("serve on an empty database prints the exact commands that create a first user and token, and they work")
+    func emptyDatabaseHint() async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.removeAll() }
+        let server = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory)
+        try await server.waitUntilHealthy()
+        let stopped = try await server.stop(signal: SIGTERM)
+        #expect(stopped.reason == .exit)
+        #expect(stopped.status == 0)
+
+        let hint = """
+        The database has no users yet. Create one and a token for your app:
+          chastity-tracker users add alice --timezone Europe/Berlin --database '\(sandbox.databasePath)'
+          chastity-tracker tokens create alice --write --label my-app --database '\(sandbox.databasePath)'
+
+        """
+        #expect(server.stderr.hasPrefix(hint))
+
+        // Run the two printed commands as an operator would (words split on spaces, quotes removed).
+        let commands = hint.split(separator: "\n").dropFirst().map { line in
+            line.trimmingCharacters(in: .whitespaces).split(separator: " ").dropFirst().map { $0.replacingOccurrences(of: "'", with: "") }
+        }
+        try #require(commands.count == 2)
+        let add = try await CLISandbox.run(commands[0], in: sandbox.directory)
+        #expect(add.status == 0)
+        #expect(add.stdout == "alice\tEurope/Berlin\n")
+        let token = try await CLISandbox.run(commands[1], in: sandbox.directory)
+        #expect(token.status == 0)
+        #expect(matches(token.stdout, tokenPattern + "\n"))
+        #expect(matches(try await sandbox.run(["tokens", "list", "alice"]).stdout, "1\tmy-app\twrite\t" + timestampPattern + "\t-\t-\n"))
+    }
+
+    @Test("a record acknowledged with 201 survives kill -9 of the server")
+    func durableAfterKill() async throws {
+        let (sandbox, write, _) = try await Self.sandboxWithTokens()
+        defer { sandbox.removeAll() }
+        let server = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory)
+        try await server.waitUntilHealthy()
+
+        let post = try await HTTP.request("POST", "\(server.baseURL)/api/v2/orgasms.php", token: write,
+                                          json: #"[{"date":"2025-11-27","mode":"milking","type":"durable"},{"date":"2025-11-28","mode":"dom","public":1}]"#,
+                                          in: sandbox.directory)
+        let killed = try await server.stop(signal: SIGKILL)
+        try #require(post.status == 201)
+        #expect(killed.reason == .uncaughtSignal)
+        #expect(killed.status == SIGKILL)
+        let items = try #require((try post.json()["data"] as? [String: Any])?["items"] as? [[String: Any]])
+        let inserted = try #require(items.first?["inserted"] as? String)
+
+        let restarted = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory)
+        try await restarted.waitUntilHealthy()
+        let first = try await HTTP.request("GET", "\(restarted.baseURL)/api/v2/orgasms.php?id=1", token: write, in: sandbox.directory)
+        #expect(first.status == 200)
+        #expect(first.body.contains(#""data":{"id":1,"date":"2025-11-27","mode":"milking","public":0,"type":"durable","grantedby":null,"inserted":"\#(inserted)"}"#))
+        let second = try await HTTP.request("GET", "\(restarted.baseURL)/api/v2/orgasms.php?id=2", token: write, in: sandbox.directory)
+        #expect(second.status == 200)
+        #expect(second.body.contains(#""data":{"id":2,"date":"2025-11-28","mode":"dom","public":0,"type":null,"grantedby":null,"inserted":"\#(inserted)"}"#))
+        _ = try await restarted.stop(signal: SIGTERM)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `chastity-tracker serve` running as a child process on a free loopback port.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let stderrURL: URL
+    let stdoutURL: URL
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts `serve --database <path> --port <free port>`; call `waitUntilHealthy()` next.
+    init(databasePath: String, in directory: URL, extraArguments: [String] = []) throws {
+        port = try ServerProcess.freePort()
+        let id = UUID().uuidString
+        stdoutURL = directory.appendingPathComponent("serve-\(id).out")
+        stderrURL = directory.appendingPathComponent("serve-\(id).err")
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = try CLISandbox.executableURL()
+        process.arguments = ["serve", "--database", databasePath, "--port", String(port)] + extraArguments
+        process.environment = CLISandbox.baseEnvironment()
+        process.currentDirectoryURL = directory
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+
+    /// Polls `/healthz` until it answers 200; throws when the server exits or 60 s pass.
+    func waitUntilHealthy() async throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            guard process.isRunning else { throw ServerFailure("serve exited early: \(stderr)") }
+            if let response = try? await HTTP.request("GET", "\(baseURL)/healthz", in: stderrURL.deletingLastPathComponent()),
+               response.status == 200 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ServerFailure("serve did not become healthy: \(stderr)")
+    }
+
+    /// Sends `signal` and waits up to `timeout` seconds for the process to end; its termination status.
+    func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 20) async throws -> (reason: Process.TerminationReason, status: Int32) {
+        kill(process.processIdentifier, signal)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            guard Date() < deadline else {
+                kill(process.processIdentifier, SIGKILL)
+                throw ServerFailure("serve did not exit within \(timeout) s of signal \(signal)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return (process.terminationReason, process.terminationStatus)
+    }
+
+    /// A port nobody listens on right now, from the kernel's ephemeral range.
+    static func freePort() throws -> Int {
+        #if os(Linux)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw ServerFailure("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw ServerFailure("bind() failed") }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw ServerFailure("getsockname() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct ServerFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// HTTP requests through the system's curl, so the server is exercised by a real client.
+enum HTTP {
+    struct Response: Sendable {
+        var status: Int
+        var headers: String
+        var body: String
+
+        /// The body parsed as a JSON object.
+        func json() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
+                throw ServerFailure("not a JSON object: \(body)")
+            }
+            return object
+        }
+    }
+
+    static func request(
+        _ method: String, _ url: String, token: String? = nil, json: String? = nil, in directory: URL
+    ) async throws -> Response {
+        let headersPath = directory.appendingPathComponent("curl-\(UUID().uuidString).headers").path
+        defer { try? FileManager.default.removeItem(atPath: headersPath) }
+        var arguments = ["-sS", "--max-time", "10", "-X", method, "-D", headersPath, "-w", "\n%{http_code}"]
+        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
+        arguments.append(url)
+        let result = try await CLISandbox.run(arguments, executable: URL(fileURLWithPath: "/usr/bin/curl"), in: directory)
+        guard result.status == 0, let newline = result.stdout.lastIndex(of: "\n"),
+              let status = Int(result.stdout[result.stdout.index(after: newline)...])
+        else { throw ServerFailure("curl failed (\(result.status)): \(result.stderr)") }
+        let headers = (try? String(contentsOfFile: headersPath, encoding: .utf8)) ?? ""
+        return Response(status: status, headers: headers, body: String(result.stdout[..<newline]))
+    }
+}
