@@ -135,9 +135,12 @@ import Testing
 
     @Test func successfulRequestRecordsLastUse() async throws {
         try await TestApp.run { app, client in
-            #expect(try await app.store.token(id: app.readTokenID)?.lastUsed == nil)
-            #expect(try await client.get(orgasmsPath, token: app.readToken).status == .ok)
-            #expect(try await app.store.token(id: app.readTokenID)?.lastUsed == Timestamp(app.clock.now()))
+            let before = try await app.store.token(id: app.readTokenID)
+            #expect(before?.lastUsed == nil)
+            let response = try await client.get(orgasmsPath, token: app.readToken)
+            #expect(response.status == .ok)
+            let after = try await app.store.token(id: app.readTokenID)
+            #expect(after?.lastUsed == Timestamp(app.clock.now()))
         }
     }
 

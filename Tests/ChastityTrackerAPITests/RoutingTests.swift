@@ -1,4 +1,5 @@
 import ChastityTrackerCore
+import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
