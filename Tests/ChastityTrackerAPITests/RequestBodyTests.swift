@@ -15,6 +15,7 @@ import Testing
         Array(#"{"date":"2026-03-01","mode":"full","type":""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8),
         [0xC3, 0x28], Array(#"{"date":"2026-03-01","mode":"full","type":""#.utf8) + [0xE9] + Array(#""}"#.utf8),
         Array(#""a string""#.utf8), Array("42".utf8), Array("true".utf8), Array("null".utf8),
+        Array("[\(valid),]".utf8), Array("[\(valid) ,\n ]".utf8), Array(#"{"date":"2026-03-01","mode":"full","type":["x",]}"#.utf8),
         Array("[1]".utf8), Array(#"[\#(valid),"x"]"#.utf8), Array("[[]]".utf8), Array("[null]".utf8),
     ]
 
@@ -27,13 +28,22 @@ import Testing
         }
     }
 
+    @Test func commasAndBracketsInsideStringsAreNotMistakenForTrailingCommas() async throws {
+        try await TestApp.run { app, client in
+            let body = #"{"date":"2026-03-01","mode":"full","type":"a,}\",]","grantedby":",]"}"#
+            let data = try expectSuccess(try await client.post(body, token: app.writeToken), .created)
+            #expect(data["items"]?[0]?["type"] == #"a,}",]"#)
+            #expect(data["items"]?[0]?["grantedby"] == ",]")
+        }
+    }
+
     @Test func insertWithoutBodyIsInvalidJSON() async throws {
         try await TestApp.run { app, client in
             try expectError(try await client.execute(uri: orgasmsPath, method: .post, headers: .json(app.writeToken)), .badRequest, "invalid_json")
         }
     }
 
-    @Test(arguments: ["[]", #""text""#, "7", "null", "true", "{", "[\(valid)]"])
+    @Test(arguments: ["[]", #""text""#, "7", "null", "true", "{", "[\(valid)]", #"{"type":"x",}"#])
     func updateWithBodyThatIsNotAnObjectIsInvalidJSON(body: String) async throws {
         try await TestApp.run { app, client in
             let item = try await app.seed(date: "2026-03-01")
