@@ -45,7 +45,13 @@ func expectError(
 func expectValidationError(
     _ response: TestResponse, field: String?, sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> JSON {
-    try expectError(response, .badRequest, "validation_error", field: field, sourceLocation: sourceLocation)
+    let error = try expectError(response, .badRequest, "validation_error", field: field, sourceLocation: sourceLocation)
+    if let field {
+        // SPEC section 2: messages name the field and the rule broken.
+        let message = error["message"]?.stringValue ?? ""
+        #expect(message.contains(field), "message: \(message)", sourceLocation: sourceLocation)
+    }
+    return error
 }
 
 /// Asserts a success envelope with this status and returns its `data`.
