@@ -37,6 +37,17 @@ import Testing
         }
     }
 
+    @Test(arguments: [10_000, 30_000])
+    func deeplyNestedBodyIsInvalidJSONNotACrash(depth: Int) async throws {
+        try await TestApp.run { app, client in
+            let body = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            try expectError(try await client.post(body, token: app.writeToken), .badRequest, "invalid_json")
+            let inObject = #"{"date":"2026-03-01","mode":"full","type":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+            try expectError(try await client.post(inObject, token: app.writeToken), .badRequest, "invalid_json")
+            #expect(try await app.storedItems().isEmpty)
+        }
+    }
+
     @Test func insertWithoutBodyIsInvalidJSON() async throws {
         try await TestApp.run { app, client in
             try expectError(try await client.execute(uri: orgasmsPath, method: .post, headers: .json(app.writeToken)), .badRequest, "invalid_json")
