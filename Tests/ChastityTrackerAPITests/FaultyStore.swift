@@ -24,7 +24,10 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
 
     /// `backend` with every store wrapped.
     static func backend(over backend: TestBackend = .selected) -> TestBackend {
-        TestBackend(description: "faulty \(backend)") { FaultyStore(try await backend.makeStore()) }
+        TestBackend(description: "faulty \(backend)") {
+            let (store, cleanup) = try await backend.makeStore()
+            return (FaultyStore(store), cleanup)
+        }
     }
 
     func createUser(name: String, timeZone: String, at created: Timestamp) async throws -> User {

@@ -9,26 +9,30 @@ import Logging
 import NIOCore
 import Testing
 
-/// A database the API suite runs against. Every app gets a fresh store from `makeStore`.
+/// A database the API suite runs against. Every app gets a fresh store from `makeStore`, and
+/// `cleanup` runs after that store is closed (the SQLite file is deleted).
 ///
 /// SQLite is the default; `CT_TEST_BACKEND=postgres` with `CT_TEST_POSTGRES_URL` runs the whole
 /// suite against PostgreSQL instead. User names are unique per app, so a shared PostgreSQL
 /// database does not make tests collide.
 struct TestBackend: Sendable, CustomStringConvertible {
     let description: String
-    let makeStore: @Sendable () async throws -> any ChastityStore
+    let makeStore: @Sendable () async throws -> (store: any ChastityStore, cleanup: @Sendable () -> Void)
 
     /// A new SQLite file in the temporary directory per store.
     static let sqlite = TestBackend(description: "SQLite") {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("chastity-api-test-\(UUID().uuidString).sqlite").path
-        return try await SQLiteStore.open(path: path)
+        let store = try await SQLiteStore.open(path: path)
+        return (store, {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        })
     }
 
     /// PostgreSQL at `url`.
     static func postgres(url: String) -> TestBackend {
         TestBackend(description: "PostgreSQL") {
-            try await PostgresStore.open(url: url, logger: Logger(label: "chastity-api-test.postgres"))
+            (try await PostgresStore.open(url: url, logger: Logger(label: "chastity-api-test.postgres")), {})
         }
     }
 
@@ -65,7 +69,8 @@ struct TestApp: Sendable {
         backend: TestBackend = .selected,
         _ body: @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let store = try await backend.makeStore()
+        let (store, cleanup) = try await backend.makeStore()
+        defer { cleanup() }
         do {
             let clock = FixedWallClock(now)
             let admin = Administration(store: store, clock: clock, earliestDate: configuration.earliestDate)
