@@ -34,11 +34,46 @@ public enum JSONValue: Sendable, Hashable, Decodable {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw APIError.invalidJSON("the request body is not valid UTF-8")
         }
+        // Foundation's parser accepts trailing commas (`{"a":1,}`, `[1,]`), which JSON does not.
+        guard !hasTrailingComma(bytes) else {
+            throw APIError.invalidJSON("the request body is not valid JSON")
+        }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         } catch {
             throw APIError.invalidJSON("the request body is not valid JSON")
         }
+    }
+
+    /// Whether a `,` outside a string is followed, after white space, by `}` or `]`.
+    static func hasTrailingComma(_ bytes: [UInt8]) -> Bool {
+        var inString = false
+        var escaped = false
+        var afterComma = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                continue
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if afterComma { return true }
+            case UInt8(ascii: "\""):
+                inString = true
+            default:
+                break
+            }
+            afterComma = byte == UInt8(ascii: ",")
+        }
+        return false
     }
 
     /// A short name of the value's kind, for messages.

@@ -1,0 +1,83 @@
+import ChastityTrackerCore
+import Foundation
+
+/// A real store whose record methods and `ping` throw `fault` once it is set, so tests can prove
+/// how the API answers a failing database. Users and tokens always work, so requests get past
+/// authentication.
+final class FaultyStore: ChastityStore, @unchecked Sendable {
+    private let base: any ChastityStore
+    private let lock = NSLock()
+    private var fault: (any Error)?
+
+    init(_ base: any ChastityStore) {
+        self.base = base
+    }
+
+    /// From now on, record methods and `ping` throw `error` (`nil`: work again).
+    func fail(with error: (any Error)?) {
+        lock.withLock { fault = error }
+    }
+
+    private func check() throws {
+        if let error = lock.withLock({ fault }) { throw error }
+    }
+
+    /// `backend` with every store wrapped.
+    static func backend(over backend: TestBackend = .selected) -> TestBackend {
+        TestBackend(description: "faulty \(backend)") {
+            let (store, cleanup) = try await backend.makeStore()
+            return (FaultyStore(store), cleanup)
+        }
+    }
+
+    func createUser(name: String, timeZone: String, at created: Timestamp) async throws -> User {
+        try await base.createUser(name: name, timeZone: timeZone, at: created)
+    }
+    func users() async throws -> [User] { try await base.users() }
+    func user(named name: String) async throws -> User? { try await base.user(named: name) }
+    func deleteUser(id: Int64) async throws -> Bool { try await base.deleteUser(id: id) }
+    func createToken(userID: Int64, label: String, permission: Permission, hash: String, at created: Timestamp) async throws -> TokenInfo {
+        try await base.createToken(userID: userID, label: label, permission: permission, hash: hash, at: created)
+    }
+    func tokens(userID: Int64) async throws -> [TokenInfo] { try await base.tokens(userID: userID) }
+    func token(id: Int64) async throws -> TokenInfo? { try await base.token(id: id) }
+    func revokeToken(id: Int64, at revoked: Timestamp) async throws -> Bool { try await base.revokeToken(id: id, at: revoked) }
+    func replaceTokenHash(id: Int64, hash: String) async throws -> Bool { try await base.replaceTokenHash(id: id, hash: hash) }
+    func principal(forTokenHash hash: String) async throws -> Principal? { try await base.principal(forTokenHash: hash) }
+    func touchToken(id: Int64, at instant: Timestamp) async throws { try await base.touchToken(id: id, at: instant) }
+
+    func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
+        try check()
+        return try await base.orgasms(userID: userID, matching: query)
+    }
+    func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
+        try check()
+        return try await base.orgasm(id: id, userID: userID)
+    }
+    func insert(_ orgasms: [NewOrgasm], userID: Int64) async throws -> [Orgasm] {
+        try check()
+        return try await base.insert(orgasms, userID: userID)
+    }
+    func update(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
+        try check()
+        return try await base.update(id: id, userID: userID, changes: changes)
+    }
+    func delete(id: Int64, userID: Int64) async throws -> Bool {
+        try check()
+        return try await base.delete(id: id, userID: userID)
+    }
+    func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm] {
+        try await base.orgasms(userID: userID, afterID: afterID, limit: limit)
+    }
+    func ping() async throws {
+        try check()
+        try await base.ping()
+    }
+    func close() async throws { try await base.close() }
+}
+
+/// An unexpected failure whose description must never reach a client.
+struct LeakyInternalError: Error, CustomStringConvertible {
+    static let secret = "SELECT hash FROM tokens -- /var/lib/chastity/secret.sqlite"
+    var description: String { Self.secret }
+}
