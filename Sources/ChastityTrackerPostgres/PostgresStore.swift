@@ -83,7 +83,7 @@ public final class PostgresStore: ChastityStore {
                     try await connection.run(PostgresQuery(unsafeSQL: statement))
                 }
                 try await connection.run("INSERT INTO schema_migrations (version) VALUES (\(migration.version))")
-                logger.info("applied PostgreSQL migration", metadata: ["version": "\(migration.version)"])
+                self.logger.info("applied PostgreSQL migration", metadata: ["version": "\(migration.version)"])
             }
         }
     }

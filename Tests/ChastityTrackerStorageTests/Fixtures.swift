@@ -19,11 +19,6 @@ func record(
     NewOrgasm(date: day(date), mode: mode, isPublic: isPublic, type: type, grantedBy: grantedBy, inserted: at(inserted))
 }
 
-/// The store's answer for a page, as (date, id) pairs, which is what ordering tests compare.
-func datesAndIDs(_ page: OrgasmPage) -> [String] {
-    page.items.map { "\($0.date) #\($0.id)" }
-}
-
 extension StoreError {
     /// Whether this is ``StoreError/conflict``, whatever its backend-specific detail.
     var isConflict: Bool {
