@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "ChastityTrackerCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -100,7 +101,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ChastityTrackerStorageTests",
-            dependencies: ["ChastityTrackerCore", "ChastityTrackerSQLite", "ChastityTrackerPostgres"],
+            dependencies: [
+                "ChastityTrackerCore", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,10 +1,249 @@
 public import ChastityTrackerCore
 public import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
 
-/// The PostgreSQL backend (issue 3): not built yet, so opening it fails with a clear error.
-public final class PostgresStore {
-    public static func open(url: String, logger: Logger) async throws -> any ChastityStore {
-        logger.error("the PostgreSQL backend is not available in this build")
-        throw StoreError.unavailable
+/// The PostgreSQL backend: a pool of connections (postgres-nio's `PostgresClient`) that the store
+/// runs for its lifetime. It behaves exactly like the SQLite backend; several server instances
+/// may share one database.
+///
+/// A call fails with ``StoreError/unavailable`` within `connectionWait` when no connection can
+/// be had (the server is down or the pool is exhausted), rather than hanging.
+public final class PostgresStore: ChastityStore {
+    /// A `postgres://` URL that cannot be used; `reason` says why and never holds the password.
+    public struct InvalidURL: Error, Sendable, CustomStringConvertible {
+        /// What is wrong with the URL.
+        public let reason: String
+        public var description: String { "invalid PostgreSQL URL: \(reason)" }
     }
+
+    let client: PostgresClient
+    let logger: Logger
+    private let connectionWait: Duration
+    private let runTask: Task<Void, Never>
+
+    /// The number of times a transaction is tried when PostgreSQL reports a serialization failure
+    /// or a deadlock.
+    static let attempts = 3
+
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`, port 5432
+    /// by default, `?sslmode=disable|prefer|require|verify-full`; without `sslmode`, loopback hosts
+    /// use plain TCP and others prefer TLS) and migrates it to the current schema.
+    ///
+    /// - Parameters:
+    ///   - poolSize: the most connections this store keeps open at once.
+    ///   - connectionWait: how long a call may wait to connect or for a free pooled connection
+    ///     before it fails with ``StoreError/unavailable``.
+    /// - Throws: ``InvalidURL`` for a malformed URL; ``StoreError/unavailable`` when the database
+    ///   cannot be reached or migrated.
+    public static func open(
+        url: String,
+        poolSize: Int = 10,
+        connectionWait: Duration = .seconds(2),
+        logger: Logger = Logger(label: "chastity-tracker.postgres")
+    ) async throws -> PostgresStore {
+        precondition(poolSize >= 1, "a pool needs at least one connection")
+        var configuration = try PostgresURL(url).configuration
+        configuration.options.maximumConnections = poolSize
+        configuration.options.connectTimeout = connectionWait
+        let store = PostgresStore(configuration: configuration, connectionWait: connectionWait, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+
+    private init(configuration: PostgresClient.Configuration, connectionWait: Duration, logger: Logger) {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        self.connectionWait = connectionWait
+        self.runTask = Task { await client.run() }
+    }
+
+    // An arbitrary constant that names the schema migration lock in pg_advisory_xact_lock.
+    private static let migrationLockKey: Int64 = 0x4354_5F4D_4947_5231
+
+    private func migrate() async throws {
+        try await transaction { connection in
+            // The lock serializes instances that start at once; it is released with the transaction.
+            try await connection.run("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))")
+            try await connection.run("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY,
+                    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """)
+            let applied = Set(try await connection.rows("SELECT version FROM schema_migrations").map { try $0.decode(Int.self) })
+            for migration in PostgresMigrations.all where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    try await connection.run(PostgresQuery(unsafeSQL: statement))
+                }
+                try await connection.run("INSERT INTO schema_migrations (version) VALUES (\(migration.version))")
+                self.logger.info("applied PostgreSQL migration", metadata: ["version": "\(migration.version)"])
+            }
+        }
+    }
+
+    // MARK: Running queries
+
+    /// Runs `body` on a pooled connection outside a transaction (each statement commits alone).
+    func session<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        try await mappingErrors {
+            try await self.withConnection { try await body(PostgresSession(connection: $0, logger: self.logger)) }
+        }
+    }
+
+    /// Runs `body` as one transaction (`begin` starts it), committing on return and rolling back on
+    /// a throw; retried when PostgreSQL reports a serialization failure or a deadlock.
+    func transaction<T: Sendable>(
+        begin: PostgresQuery = "BEGIN",
+        _ body: @escaping @Sendable (PostgresSession) async throws -> T
+    ) async throws -> T {
+        try await mappingErrors {
+            try await self.withConnection { connection in
+                let session = PostgresSession(connection: connection, logger: self.logger)
+                try await session.run(begin)
+                do {
+                    let value = try await body(session)
+                    try await session.run("COMMIT")
+                    return value
+                } catch {
+                    do {
+                        try await session.run("ROLLBACK")
+                    } catch {
+                        // A connection whose transaction state is unknown must not go back to the pool.
+                        try? await connection.close()
+                    }
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Leases a connection for `body`, giving up after `connectionWait` if none becomes free.
+    private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let lease = NIOLockedValueBox(LeaseState.waiting)
+        return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
+            group.addTask {
+                let value = try await self.client.withConnection { connection in
+                    let granted = lease.withLockedValue { state in
+                        guard state == .waiting else { return false }
+                        state = .leased
+                        return true
+                    }
+                    guard granted else { throw ConnectionWaitExpired() }
+                    return try await body(connection)
+                }
+                return .value(value)
+            }
+            group.addTask {
+                try? await Task.sleep(for: self.connectionWait)
+                return .waitElapsed
+            }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .value(let value):
+                    group.cancelAll()
+                    return value
+                case .waitElapsed:
+                    let expired = lease.withLockedValue { state in
+                        guard state == .waiting else { return false }
+                        state = .expired
+                        return true
+                    }
+                    if expired {
+                        group.cancelAll()
+                        throw ConnectionWaitExpired()
+                    }
+                }
+            }
+            throw ConnectionWaitExpired()
+        }
+    }
+
+    /// Runs `work`, retrying serialization failures and deadlocks, and turns every failure into a
+    /// ``StoreError`` after logging the real one.
+    private func mappingErrors<T>(_ work: () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await work()
+            } catch let error as StoreError {
+                throw error
+            } catch let error as PSQLError where error.code == .server {
+                let state = error.serverInfo?[.sqlState]
+                switch state {
+                case "23505":
+                    throw StoreError.conflict(error.serverInfo?[.constraintName] ?? "unique value")
+                case "23503":
+                    throw StoreError.missing(error.serverInfo?[.constraintName] ?? "referenced row")
+                case "40001" where attempt < Self.attempts, "40P01" where attempt < Self.attempts:
+                    logger.warning("retrying a PostgreSQL transaction", metadata: ["sqlstate": "\(state ?? "")", "attempt": "\(attempt)"])
+                    attempt += 1
+                    continue
+                default:
+                    logger.error("PostgreSQL query failed", metadata: [
+                        "sqlstate": "\(state ?? "")",
+                        "message": "\(error.serverInfo?[.message] ?? "")",
+                        "detail": "\(error.serverInfo?[.detail] ?? "")",
+                    ])
+                    throw StoreError.unavailable
+                }
+            } catch is ConnectionWaitExpired {
+                logger.error("no PostgreSQL connection became available in time", metadata: ["wait": "\(connectionWait)"])
+                throw StoreError.unavailable
+            } catch {
+                logger.error("PostgreSQL call failed", metadata: ["error": "\(String(reflecting: error))"])
+                throw StoreError.unavailable
+            }
+        }
+    }
+
+    // MARK: Lifecycle
+
+    public func ping() async throws {
+        try await session { try await $0.run("SELECT 1") }
+    }
+
+    public func close() async throws {
+        runTask.cancel()
+        await runTask.value
+    }
+}
+
+private enum LeaseState {
+    case waiting, leased, expired
+}
+
+private enum LeaseOutcome<T: Sendable>: Sendable {
+    case value(T)
+    case waitElapsed
+}
+
+/// No pooled connection could be had within the configured wait.
+private struct ConnectionWaitExpired: Error {}
+
+/// A leased connection and the logger its queries report to.
+struct PostgresSession: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// Runs `query` and returns all its rows.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+    /// Runs `query`, discarding any rows.
+    func run(_ query: PostgresQuery) async throws {
+        _ = try await rows(query)
+    }
+}
+
+/// A stored row that does not decode into a domain value; it should never happen.
+struct CorruptRow: Error {
+    let table: String
 }

@@ -9,6 +9,8 @@ struct SQLiteFailure: Error, CustomStringConvertible {
     var description: String { "SQLite error \(code): \(message)" }
     // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY (macros Swift cannot import).
     var isUniqueViolation: Bool { code == 2067 || code == 1555 }
+    // SQLITE_CONSTRAINT_FOREIGNKEY: a row refers to one that does not exist (a deleted user).
+    var isForeignKeyViolation: Bool { code == 787 }
     var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == 6 /* LOCKED */ }
 }
 

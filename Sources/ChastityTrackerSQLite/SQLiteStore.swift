@@ -100,6 +100,7 @@ public final class SQLiteStore: ChastityStore {
             return try await operation()
         } catch let failure as SQLiteFailure {
             if failure.isUniqueViolation { throw StoreError.conflict(failure.message) }
+            if failure.isForeignKeyViolation { throw StoreError.missing(failure.message) }
             logger.error("SQLite call failed", metadata: ["error": "\(failure)"])
             throw StoreError.unavailable
         } catch let error as StoreError {

@@ -17,7 +17,8 @@ public protocol ChastityStore: Sendable {
 
     // MARK: Tokens
 
-    /// Stores a new token by its hash.
+    /// Stores a new token by its hash. Throws ``StoreError/missing`` when the user does not exist
+    /// and ``StoreError/conflict`` when the hash is already stored.
     func createToken(
         userID: Int64, label: String, permission: Permission, hash: String, at created: Timestamp
     ) async throws -> TokenInfo
@@ -45,6 +46,7 @@ public protocol ChastityStore: Sendable {
     func orgasm(id: Int64, userID: Int64) async throws -> Orgasm?
     /// Inserts records for a user, all or none, in order; returns them with their ids. With
     /// `completion`, the claimed idempotency key gets its rendered answer in the same transaction.
+    /// Throws ``StoreError/missing`` when the user does not exist.
     func insert(_ orgasms: [NewOrgasm], userID: Int64, completing completion: IdempotencyCompletion?) async throws -> [Orgasm]
     /// Applies `changes` to one of a user's records (the dom rule applied to the result) and
     /// returns the result, or `nil` when it does not exist or is another user's.

@@ -1,0 +1,126 @@
+public import ChastityTrackerCore
+import PostgresNIO
+
+extension PostgresStore {
+    // The date travels as days since 1970-01-01 on the way out, which no DateStyle setting changes.
+    private static let columns = "id, (date - DATE '1970-01-01')::bigint, mode, public, type, grantedby, inserted_ms"
+
+    public func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
+        // The SQL holds only placeholders; every value is bound.
+        var bindings = PostgresBindings()
+        var conditions: [String] = []
+        func condition(_ column: String, _ value: some PostgresDynamicTypeEncodable, cast: String = "") {
+            bindings.append(value)
+            conditions.append("\(column) $\(bindings.count)\(cast)")
+        }
+        condition("user_id =", userID)
+        if let from = query.from { condition("date >=", from.description, cast: "::date") }
+        if let to = query.to { condition("date <=", to.description, cast: "::date") }
+        if let isPublic = query.isPublic { condition("public =", isPublic) }
+        if let mode = query.mode { condition("mode =", mode.rawValue) }
+        let filter = conditions.joined(separator: " AND ")
+        let count = PostgresQuery(unsafeSQL: "SELECT count(*) FROM orgasms WHERE \(filter)", binds: bindings)
+        var pageBindings = bindings
+        pageBindings.append(Int64(query.limit))
+        pageBindings.append(Int64(query.offset))
+        let page = PostgresQuery(
+            unsafeSQL: """
+                SELECT \(Self.columns) FROM orgasms WHERE \(filter)
+                ORDER BY date DESC, id DESC LIMIT $\(bindings.count + 1) OFFSET $\(bindings.count + 2)
+                """,
+            binds: pageBindings
+        )
+        // One REPEATABLE READ snapshot for the count and the page, so they agree.
+        return try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
+            let total = Int(try await session.rows(count).first?.decode(Int64.self) ?? 0)
+            guard query.offset < total else { return OrgasmPage(total: total, items: []) }
+            return OrgasmPage(total: total, items: try await session.rows(page).map(Self.orgasm(from:)))
+        }
+    }
+
+    public func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
+        try await session { session in
+            try await session.rows("SELECT \(unescaped: Self.columns) FROM orgasms WHERE id = \(id) AND user_id = \(userID)")
+                .first.map(Self.orgasm(from:))
+        }
+    }
+
+    public func insert(_ orgasms: [NewOrgasm], userID: Int64) async throws -> [Orgasm] {
+        guard !orgasms.isEmpty else { return [] }
+        // One statement over parallel arrays, so a batch of any size is one round trip and all or
+        // none. Arrays cannot hold NULL here, so nullable texts come with a "present" flag.
+        let dates = orgasms.map(\.date.description)
+        let modes = orgasms.map(\.mode.rawValue)
+        let publics = orgasms.map(\.isPublic)
+        let types = orgasms.map { $0.type ?? "" }
+        let hasTypes = orgasms.map { $0.type != nil }
+        let grantors = orgasms.map { $0.grantedBy ?? "" }
+        let hasGrantors = orgasms.map { $0.grantedBy != nil }
+        let inserted = orgasms.map(\.inserted.millisecondsSinceEpoch)
+        let ids = try await session { session in
+            try await session.rows("""
+                INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms)
+                SELECT \(userID), item.date::date, item.mode, item.public,
+                       CASE WHEN item.has_type THEN item.type END,
+                       CASE WHEN item.has_grantedby THEN item.grantedby END,
+                       item.inserted_ms
+                FROM unnest(\(dates)::text[], \(modes)::text[], \(publics)::boolean[], \(types)::text[], \(hasTypes)::boolean[],
+                            \(grantors)::text[], \(hasGrantors)::boolean[], \(inserted)::bigint[])
+                     WITH ORDINALITY AS item(date, mode, public, type, has_type, grantedby, has_grantedby, inserted_ms, position)
+                ORDER BY item.position
+                RETURNING id
+                """).map { try $0.decode(Int64.self) }
+        }
+        guard ids.count == orgasms.count else { throw StoreError.unavailable }
+        // Identity values are drawn in row order, so the ascending ids match the input order.
+        return zip(ids.sorted(), orgasms).map { id, new in
+            Orgasm(
+                id: id, date: new.date, mode: new.mode, isPublic: new.isPublic,
+                type: new.type, grantedBy: new.grantedBy, inserted: new.inserted
+            )
+        }
+    }
+
+    public func update(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
+        try await transaction { session in
+            let rows = try await session.rows(
+                "SELECT \(unescaped: Self.columns) FROM orgasms WHERE id = \(id) AND user_id = \(userID) FOR UPDATE"
+            )
+            guard let current = try rows.first.map(Self.orgasm(from:)) else { return nil }
+            let updated = changes.applied(to: current)
+            try await session.run("""
+                UPDATE orgasms
+                SET date = \(updated.date.description)::date, mode = \(updated.mode.rawValue), public = \(updated.isPublic),
+                    type = \(updated.type), grantedby = \(updated.grantedBy)
+                WHERE id = \(id) AND user_id = \(userID)
+                """)
+            return updated
+        }
+    }
+
+    public func delete(id: Int64, userID: Int64) async throws -> Bool {
+        try await session { session in
+            !(try await session.rows("DELETE FROM orgasms WHERE id = \(id) AND user_id = \(userID) RETURNING id").isEmpty)
+        }
+    }
+
+    public func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm] {
+        try await session { session in
+            try await session.rows("""
+                SELECT \(unescaped: Self.columns) FROM orgasms WHERE user_id = \(userID) AND id > \(afterID) ORDER BY id LIMIT \(Int64(limit))
+                """).map(Self.orgasm(from:))
+        }
+    }
+
+    static func orgasm(from row: PostgresRow) throws -> Orgasm {
+        let (id, days, modeText, isPublic, type, grantedBy, inserted) =
+            try row.decode((Int64, Int64, String, Bool, String?, String?, Int64).self)
+        guard let date = LocalDate(daysSinceEpoch: Int(days)), let mode = Mode(rawValue: modeText) else {
+            throw CorruptRow(table: "orgasms")
+        }
+        return Orgasm(
+            id: id, date: date, mode: mode, isPublic: isPublic,
+            type: type, grantedBy: grantedBy, inserted: Timestamp(millisecondsSinceEpoch: inserted)
+        )
+    }
+}
