@@ -39,5 +39,20 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX orgasms_owner_date_id ON orgasms (user_id, date DESC, id DESC)",
         ]),
+        (2, [
+            """
+            CREATE TABLE idempotency_keys (
+                user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                created_ms BIGINT NOT NULL,
+                status INTEGER,
+                body TEXT,
+                location TEXT,
+                PRIMARY KEY (user_id, key)
+            )
+            """,
+            "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms)",
+        ]),
     ]
 }

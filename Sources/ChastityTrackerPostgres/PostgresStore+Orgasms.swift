@@ -45,7 +45,7 @@ extension PostgresStore {
         }
     }
 
-    public func insert(_ orgasms: [NewOrgasm], userID: Int64) async throws -> [Orgasm] {
+    public func insert(_ orgasms: [NewOrgasm], userID: Int64, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
         guard !orgasms.isEmpty else { return [] }
         // One statement over parallel arrays, so a batch of any size is one round trip and all or
         // none. Arrays cannot hold NULL here, so nullable texts come with a "present" flag.
@@ -57,8 +57,8 @@ extension PostgresStore {
         let grantors = orgasms.map { $0.grantedBy ?? "" }
         let hasGrantors = orgasms.map { $0.grantedBy != nil }
         let inserted = orgasms.map(\.inserted.millisecondsSinceEpoch)
-        let ids = try await session { session in
-            try await session.rows("""
+        let insert: @Sendable (PostgresSession) async throws -> [Orgasm] = { session in
+            let ids = try await session.rows("""
                 INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms)
                 SELECT \(userID), item.date::date, item.mode, item.public,
                        CASE WHEN item.has_type THEN item.type END,
@@ -70,14 +70,24 @@ extension PostgresStore {
                 ORDER BY item.position
                 RETURNING id
                 """).map { try $0.decode(Int64.self) }
+            guard ids.count == orgasms.count else { throw StoreError.unavailable }
+            // Identity values are drawn in row order, so the ascending ids match the input order.
+            return zip(ids.sorted(), orgasms).map { id, new in
+                Orgasm(
+                    id: id, date: new.date, mode: new.mode, isPublic: new.isPublic,
+                    type: new.type, grantedBy: new.grantedBy, inserted: new.inserted
+                )
+            }
         }
-        guard ids.count == orgasms.count else { throw StoreError.unavailable }
-        // Identity values are drawn in row order, so the ascending ids match the input order.
-        return zip(ids.sorted(), orgasms).map { id, new in
-            Orgasm(
-                id: id, date: new.date, mode: new.mode, isPublic: new.isPublic,
-                type: new.type, grantedBy: new.grantedBy, inserted: new.inserted
-            )
+        guard let completion else { return try await session(insert) }
+        return try await transaction { session in
+            let created = try await insert(session)
+            let stored = completion.render(created)
+            try await session.run("""
+                UPDATE idempotency_keys SET status = \(stored.status), body = \(stored.body), location = \(stored.location)
+                WHERE user_id = \(userID) AND key = \(completion.key)
+                """)
+            return created
         }
     }
 

@@ -54,9 +54,9 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try check()
         return try await base.orgasm(id: id, userID: userID)
     }
-    func insert(_ orgasms: [NewOrgasm], userID: Int64) async throws -> [Orgasm] {
+    func insert(_ orgasms: [NewOrgasm], userID: Int64, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
         try check()
-        return try await base.insert(orgasms, userID: userID)
+        return try await base.insert(orgasms, userID: userID, completing: completion)
     }
     func update(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
         try check()
@@ -73,6 +73,19 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try check()
         try await base.ping()
     }
+    func claimIdempotencyKey(userID: Int64, key: String, requestHash: String, at now: Timestamp) async throws -> IdempotencyClaim {
+        try check()
+        return try await base.claimIdempotencyKey(userID: userID, key: key, requestHash: requestHash, at: now)
+    }
+    func releaseIdempotencyKey(userID: Int64, key: String) async throws {
+        try await base.releaseIdempotencyKey(userID: userID, key: key)
+    }
+    func purgeIdempotencyKeys(createdBefore cutoff: Timestamp) async throws -> Int {
+        try await base.purgeIdempotencyKeys(createdBefore: cutoff)
+    }
+    func counts() async throws -> StoreCounts { try await base.counts() }
+    func snapshot(of user: User) async throws -> UserSnapshot { try await base.snapshot(of: user) }
+    func restore(_ snapshot: UserSnapshot) async throws { try await base.restore(snapshot) }
     func close() async throws { try await base.close() }
 }
 

@@ -4,10 +4,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// SPEC section 7: `Idempotency-Key` on POST. The server does not implement it yet, so the suite
-/// is disabled rather than red; it is the acceptance test for the feature. (409 for a request
-/// still running needs a hook into the handler and is not covered here.)
-@Suite(.disabled("Idempotency-Key (SPEC 7) is not implemented yet; enable this suite with the feature"))
+/// SPEC section 7: `Idempotency-Key` on POST.
+@Suite
 struct IdempotencyTests {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     static let replayed = HTTPField.Name("Idempotent-Replayed")!
@@ -38,7 +36,7 @@ struct IdempotencyTests {
         try await TestApp.run { app, client in
             _ = try await Self.post(#"{"date":"2026-03-01","mode":"full"}"#, key: "key-2", token: app.writeToken, client: client)
             let response = try await Self.post(#"{"date":"2026-03-02","mode":"full"}"#, key: "key-2", token: app.writeToken, client: client)
-            try expectError(response, .unprocessableContent, "idempotency_conflict")
+            try expectError(response, .unprocessableContent, "idempotency_conflict", field: "Idempotency-Key")
             #expect(try await app.storedItems().count == 1)
         }
     }

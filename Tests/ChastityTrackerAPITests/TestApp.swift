@@ -32,7 +32,7 @@ struct TestBackend: Sendable, CustomStringConvertible {
     /// PostgreSQL at `url`.
     static func postgres(url: String) -> TestBackend {
         TestBackend(description: "PostgreSQL") {
-            (try await PostgresStore.open(url: url, logger: Logger(label: "chastity-api-test.postgres")), {})
+            (try await PostgresStore.open(url: url, poolSize: 2, logger: Logger(label: "chastity-api-test.postgres")), {})
         }
     }
 
@@ -97,7 +97,7 @@ struct TestApp: Sendable {
     ) async throws {
         var logger = Logger(label: "chastity-api-test")
         logger.logLevel = .warning
-        let app = buildApplication(configuration: configuration, store: store, clock: clock, logger: logger)
+        let app = try buildApplication(configuration: configuration, store: store, clock: clock, logger: logger)
         try await app.test(.router) { client in try await body(client) }
     }
 

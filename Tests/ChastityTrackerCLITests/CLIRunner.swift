@@ -41,32 +41,17 @@ struct CLISandbox: Sendable {
         let id = UUID().uuidString
         let outURL = directory.appendingPathComponent("\(id).out")
         let errURL = directory.appendingPathComponent("\(id).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = try executable ?? executableURL()
-        process.arguments = arguments
-        process.environment = baseEnvironment().merging(environment) { $1 }
-        process.currentDirectoryURL = directory
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        try out.close()
-        try err.close()
+        let process = try ChildProcess(
+            executable: try (executable ?? executableURL()).path, arguments: arguments,
+            environment: baseEnvironment().merging(environment) { $1 }, directory: directory.path,
+            stdout: outURL.path, stderr: errURL.path
+        )
+        try await process.waitForExit()
         let stdout = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
         let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         try? FileManager.default.removeItem(at: outURL)
         try? FileManager.default.removeItem(at: errURL)
-        return CLIResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        return CLIResult(status: process.termination.status, stdout: stdout, stderr: stderr)
     }
 
     /// The environment every child gets: enough to run, and nothing that names a database.
@@ -108,3 +93,71 @@ func matches(_ text: some StringProtocol, _ pattern: String) -> Bool {
 let timestampPattern = #"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}"#
 /// The shape of a token.
 let tokenPattern = #"ct_[A-Za-z0-9_-]{43}"#
+
+/// A child process started with `posix_spawn`, its output sent to files.
+///
+/// Not Foundation's `Process`: on Linux (Swift 6.3.1) its `run()` can crash reading
+/// `/proc/self/fd` when the test process holds many descriptors
+/// (swiftlang/swift-corelibs-foundation#5472), which the full suite does.
+final class ChildProcess: @unchecked Sendable {
+    /// How a process ended.
+    enum Termination: Equatable {
+        case exit
+        case uncaughtSignal
+    }
+
+    let pid: pid_t
+    private let lock = NSLock()
+    private var ended: (reason: Termination, status: Int32)?
+
+    /// Starts `executable` with `arguments` in `directory`, stdin from /dev/null.
+    init(executable: String, arguments: [String], environment: [String: String], directory: String, stdout: String, stderr: String) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // `env -C` changes directory and then execs the program in place (same pid); glibc's
+        // posix_spawn_file_actions_addchdir_np is not visible to Swift.
+        let argv = (["/usr/bin/env", "-C", directory, executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        guard result == 0 else { throw ServerFailure("posix_spawn \(executable) failed: \(result)") }
+        self.pid = pid
+    }
+
+    deinit {
+        if isRunning {
+            kill(pid, SIGKILL)
+            _ = waitpid(pid, nil, 0)
+        }
+    }
+
+    /// Whether the process has not ended yet (reaps it once it has).
+    var isRunning: Bool {
+        lock.withLock {
+            if ended != nil { return false }
+            var status: Int32 = 0
+            guard waitpid(pid, &status, WNOHANG) == pid else { return true }
+            let signal = status & 0x7F
+            ended = signal == 0 ? (.exit, (status >> 8) & 0xFF) : (.uncaughtSignal, signal)
+            return false
+        }
+    }
+
+    /// How it ended: `.exit` with the exit status, or `.uncaughtSignal` with the signal.
+    var termination: (reason: Termination, status: Int32) {
+        lock.withLock { ended ?? (.exit, -1) }
+    }
+
+    /// Waits for the end, polling.
+    func waitForExit() async throws {
+        while isRunning { try await Task.sleep(for: .milliseconds(10)) }
+    }
+}

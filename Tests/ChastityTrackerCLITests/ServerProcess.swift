@@ -7,7 +7,7 @@ import Darwin
 
 /// `chastity-tracker serve` running as a child process on a free loopback port.
 final class ServerProcess: @unchecked Sendable {
-    let process = Process()
+    let process: ChildProcess
     let port: Int
     let stderrURL: URL
     let stdoutURL: URL
@@ -20,20 +20,12 @@ final class ServerProcess: @unchecked Sendable {
         let id = UUID().uuidString
         stdoutURL = directory.appendingPathComponent("serve-\(id).out")
         stderrURL = directory.appendingPathComponent("serve-\(id).err")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = try CLISandbox.executableURL()
-        process.arguments = ["serve", "--database", databasePath, "--port", String(port)] + extraArguments
-        process.environment = CLISandbox.baseEnvironment()
-        process.currentDirectoryURL = directory
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process = try ChildProcess(
+            executable: try CLISandbox.executableURL().path,
+            arguments: ["serve", "--database", databasePath, "--port", String(port)] + extraArguments,
+            environment: CLISandbox.baseEnvironment(), directory: directory.path,
+            stdout: stdoutURL.path, stderr: stderrURL.path
+        )
     }
 
     var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
@@ -54,17 +46,17 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Sends `signal` and waits up to `timeout` seconds for the process to end; its termination status.
-    func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 20) async throws -> (reason: Process.TerminationReason, status: Int32) {
-        kill(process.processIdentifier, signal)
+    func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 20) async throws -> (reason: ChildProcess.Termination, status: Int32) {
+        kill(process.pid, signal)
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             guard Date() < deadline else {
-                kill(process.processIdentifier, SIGKILL)
+                kill(process.pid, SIGKILL)
                 throw ServerFailure("serve did not exit within \(timeout) s of signal \(signal)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return (process.terminationReason, process.terminationStatus)
+        return process.termination
     }
 
     /// A port nobody listens on right now, from the kernel's ephemeral range.
