@@ -158,4 +158,18 @@ struct SQLiteRow {
     }
 
     func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+
+    /// A `YYYY-MM-DD` text column parsed straight from SQLite's buffer.
+    func date(_ column: Int32) -> LocalDate? {
+        guard let pointer = sqlite_nio_sqlite3_column_text(statement, column) else { return nil }
+        let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+        return LocalDate(utf8: UnsafeBufferPointer(start: pointer, count: count))
+    }
+
+    /// A text column compared with known values without making a string: the mode column.
+    func mode(_ column: Int32) -> Mode? {
+        guard let pointer = sqlite_nio_sqlite3_column_text(statement, column) else { return nil }
+        let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite_nio_sqlite3_column_bytes(statement, column)))
+        return Mode.allCases.first { mode in mode.rawValue.utf8.elementsEqual(bytes) }
+    }
 }

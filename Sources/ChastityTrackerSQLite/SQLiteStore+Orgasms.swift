@@ -99,7 +99,7 @@ extension SQLiteStore {
     }
 
     static func orgasm(from row: SQLiteRow) throws -> Orgasm {
-        guard let date = LocalDate(row.text(1)), let mode = Mode(rawValue: row.text(2)) else {
+        guard let date = row.date(1), let mode = row.mode(2) else {
             throw CorruptRow(table: "orgasms")
         }
         return Orgasm(

@@ -15,12 +15,17 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public var date: Date { Date(timeIntervalSince1970: Double(millisecondsSinceEpoch) / 1000) }
 
-    /// `YYYY-MM-DD HH:MM:SS.mmm` in UTC, the seed's `inserted` format.
-    public var description: String {
+    /// The UTC calendar date and the milliseconds into that day.
+    var utcParts: (year: Int, month: Int, day: Int, millisecondOfDay: Int) {
         let ms = millisecondsSinceEpoch
         let days = Int(ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000)
-        let msOfDay = Int(ms - Int64(days) * 86_400_000)
         let (year, month, day) = LocalDate.civil(fromDays: days)
+        return (year, month, day, Int(ms - Int64(days) * 86_400_000))
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS.mmm` in UTC, the seed's `inserted` format.
+    public var description: String {
+        let (year, month, day, msOfDay) = utcParts
         var text = ""
         text.reserveCapacity(23)
         LocalDate.append(year, width: 4, to: &text)

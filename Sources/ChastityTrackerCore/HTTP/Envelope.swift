@@ -45,7 +45,7 @@ extension JSONWriter {
         raw(#"{"id":"#)
         integer(item.id)
         raw(#","date":""#)
-        unescaped(item.date.description)
+        date(item.date)
         raw(#"","mode":""#)
         unescaped(item.mode.rawValue)
         raw(item.isPublic ? #"","public":1,"type":"# : #"","public":0,"type":"#)
@@ -53,7 +53,7 @@ extension JSONWriter {
         raw(#","grantedby":"#)
         optionalString(item.grantedBy)
         raw(#","inserted":""#)
-        unescaped(item.inserted.description)
+        timestamp(item.inserted)
         raw(#""}"#)
     }
 

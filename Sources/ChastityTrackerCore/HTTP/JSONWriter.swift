@@ -25,6 +25,45 @@ public struct JSONWriter: Sendable {
         buffer.writeString(text)
     }
 
+    /// `YYYY-MM-DD`, digits written straight into the buffer (no intermediate string).
+    public mutating func date(_ date: LocalDate) {
+        digits(date.year, width: 4)
+        buffer.writeInteger(UInt8(ascii: "-"))
+        digits(date.month, width: 2)
+        buffer.writeInteger(UInt8(ascii: "-"))
+        digits(date.day, width: 2)
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS.mmm` in UTC, like ``Timestamp/description``.
+    public mutating func timestamp(_ timestamp: Timestamp) {
+        let parts = timestamp.utcParts
+        digits(parts.year, width: 4)
+        buffer.writeInteger(UInt8(ascii: "-"))
+        digits(parts.month, width: 2)
+        buffer.writeInteger(UInt8(ascii: "-"))
+        digits(parts.day, width: 2)
+        buffer.writeInteger(UInt8(ascii: " "))
+        digits(parts.millisecondOfDay / 3_600_000, width: 2)
+        buffer.writeInteger(UInt8(ascii: ":"))
+        digits(parts.millisecondOfDay / 60000 % 60, width: 2)
+        buffer.writeInteger(UInt8(ascii: ":"))
+        digits(parts.millisecondOfDay / 1000 % 60, width: 2)
+        buffer.writeInteger(UInt8(ascii: "."))
+        digits(parts.millisecondOfDay % 1000, width: 3)
+    }
+
+    /// A non-negative number as exactly `width` decimal digits (zero-padded).
+    private mutating func digits(_ value: Int, width: Int) {
+        var value = value
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: width) { pointer in
+            for index in stride(from: width - 1, through: 0, by: -1) {
+                pointer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+            return width
+        }
+    }
+
     public mutating func null() {
         buffer.writeStaticString("null")
     }

@@ -37,10 +37,12 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// 16 hex digits from one 64-bit draw (one system call, not one per digit).
     static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        return String(decoding: (0..<16).map { _ in hex[Int(generator.next() & 0x0F)] }, as: UTF8.self)
+        let value: UInt64 = generator.next()
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.utf8.count) + digits
     }
 }
 
