@@ -70,13 +70,8 @@ public final class SQLiteStore: ChastityStore {
 
     /// Runs `body` on a reader connection inside a read transaction, so multi-statement reads
     /// see one snapshot.
-    ///
-    /// Reads run on the calling thread rather than hopping to the thread pool: in WAL mode a
-    /// reader never waits for the writer, and the reads here are indexed lookups of tens of
-    /// microseconds, less than the two thread switches a hop costs (bench/run measures it).
-    /// Writes, which wait for fsync, always go to the pool.
     func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await mapped {
+        try await run {
             let connection = try self.readers.withLockedValue { $0.popLast() } ?? {
                 let connection = try SQLiteConnection(path: self.path, readOnly: true)
                 try SQLiteStore.configure(connection)
@@ -91,6 +86,10 @@ public final class SQLiteStore: ChastityStore {
     /// concurrent writes share a commit (see ``SQLiteWriteQueue``).
     func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await mapped { try await self.writes.write(body) }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await mapped { try await self.threadPool.runIfActive(body) }
     }
 
     /// Counts the operation in flight and maps SQLite failures to ``StoreError``.
