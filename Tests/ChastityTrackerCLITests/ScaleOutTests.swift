@@ -339,6 +339,9 @@ struct ScaleOutTests {
             #expect(health.status == 503)
             print("503 latencies with PostgreSQL down (GET, POST, GET, GET, /healthz): \(latencies.map { "\($0)" }.joined(separator: ", "))")
             #expect(running.process.isRunning)
+            // The server's own view of those requests (its log has each one's duration).
+            let served = running.stderr.split(separator: "\n").filter { $0.contains("503") && $0.contains("duration_ms") }
+            print("server log for the 503s:\n" + served.joined(separator: "\n"))
 
             try await cluster.start(in: sandbox.directory)
             let back = ContinuousClock.now
