@@ -21,9 +21,12 @@ struct DatabaseOptions: ParsableArguments {
         database ?? ProcessInfo.processInfo.environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultPath
     }
 
-    /// Opens the store the options name, migrating its schema.
-    func withStore<T>(logger: Logger, _ body: (any ChastityStore) async throws -> T) async throws -> T {
-        try await DatabaseLocation(resolved).withStore(logger: logger, body)
+    /// Opens the store the options name, migrating its schema; `poolSize` is the most connections
+    /// a PostgreSQL store keeps open (SQLite ignores it).
+    func withStore<T>(
+        logger: Logger, poolSize: Int = DatabaseLocation.defaultPoolSize, _ body: (any ChastityStore) async throws -> T
+    ) async throws -> T {
+        try await DatabaseLocation(resolved).withStore(logger: logger, poolSize: poolSize, body)
     }
 
     /// The database for messages, with any password hidden.
@@ -32,6 +35,9 @@ struct DatabaseOptions: ParsableArguments {
 
 /// A SQLite file path or a `postgres://` URL.
 struct DatabaseLocation {
+    /// The PostgreSQL connections an instance keeps open unless told otherwise (`serve --pool-size`).
+    static let defaultPoolSize = 10
+
     let value: String
 
     init(_ value: String) {
@@ -40,12 +46,15 @@ struct DatabaseLocation {
 
     var isPostgres: Bool { value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") }
 
-    /// Opens the store, runs `body` and closes the store, whatever happens.
-    func withStore<T>(logger: Logger, _ body: (any ChastityStore) async throws -> T) async throws -> T {
+    /// Opens the store, runs `body` and closes the store, whatever happens. `poolSize` (at least 1)
+    /// bounds a PostgreSQL store's connections; SQLite has its own single writer and ignores it.
+    func withStore<T>(
+        logger: Logger, poolSize: Int = Self.defaultPoolSize, _ body: (any ChastityStore) async throws -> T
+    ) async throws -> T {
         let store: any ChastityStore
         do {
             if isPostgres {
-                store = try await PostgresStore.open(url: value, logger: logger)
+                store = try await PostgresStore.open(url: value, poolSize: poolSize, logger: logger)
             } else {
                 store = try await SQLiteStore.open(path: value, logger: logger)
             }

@@ -28,6 +28,8 @@ struct Serve: AsyncParsableCommand {
     var rateLimit: Int?
     @Flag(help: "Serve Prometheus metrics at /metrics (env CT_METRICS=1).")
     var metrics = false
+    @Option(help: "Most PostgreSQL connections this instance keeps open; ignored for SQLite (env CT_POOL_SIZE; default 10).")
+    var poolSize: String?
     @Option(help: "An origin allowed to call the API from a browser, e.g. https://app.example; repeat for more (env CT_CORS_ORIGINS, comma-separated; default none: CORS off).")
     var corsOrigin: [String] = []
 
@@ -76,8 +78,18 @@ struct Serve: AsyncParsableCommand {
         return level
     }
 
+    /// The PostgreSQL pool size: flag > `CT_POOL_SIZE` > 10. Only a `postgres://` database uses it.
+    /// A bad value is a one-line error (a `CommandError`, not a `ValidationError`, which would
+    /// print the usage text under it); the flag is read as text so that `abc` is one line too.
+    func resolvedPoolSize(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int {
+        guard let text = poolSize ?? environment["CT_POOL_SIZE"] else { return DatabaseLocation.defaultPoolSize }
+        guard let size = Int(text), size >= 1 else { throw CommandError(message: "--pool-size must be a whole number of connections, 1 or more, not '\(text)'") }
+        return size
+    }
+
     func validate() throws {
         _ = try makeConfiguration()
+        _ = try resolvedPoolSize()
         _ = try resolvedLogLevel()
         _ = try resolvedLogFormat()
     }
@@ -86,6 +98,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = try makeConfiguration()
         let level = try resolvedLogLevel()
         let format = try resolvedLogFormat()
+        let poolSize = try resolvedPoolSize()
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -106,7 +119,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         try await runAdmin {
-            try await options.withStore(logger: logger) { store in
+            try await options.withStore(logger: logger, poolSize: poolSize) { store in
                 if try await store.users().isEmpty {
                     let database = options.database.map { " --database '\($0)'" } ?? ""
                     Output.standardError("""

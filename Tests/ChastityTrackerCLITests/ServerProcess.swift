@@ -107,13 +107,14 @@ enum HTTP {
     }
 
     static func request(
-        _ method: String, _ url: String, token: String? = nil, json: String? = nil, in directory: URL
+        _ method: String, _ url: String, token: String? = nil, json: String? = nil, headers: [String] = [], in directory: URL
     ) async throws -> Response {
         let headersPath = directory.appendingPathComponent("curl-\(UUID().uuidString).headers").path
         defer { try? FileManager.default.removeItem(atPath: headersPath) }
         var arguments = ["-sS", "--max-time", "10", "-X", method, "-D", headersPath, "-w", "\n%{http_code}"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
+        for header in headers { arguments += ["-H", header] }
         arguments.append(url)
         let result = try await CLISandbox.run(arguments, executable: URL(fileURLWithPath: "/usr/bin/curl"), in: directory)
         guard result.status == 0, let newline = result.stdout.lastIndex(of: "\n"),
