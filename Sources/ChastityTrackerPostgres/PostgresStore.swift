@@ -39,7 +39,7 @@ public final class PostgresStore: ChastityStore {
     public static func open(
         url: String,
         poolSize: Int = 10,
-        connectionWait: Duration = .seconds(2),
+        connectionWait: Duration = .milliseconds(1500),
         logger: Logger = Logger(label: "chastity-tracker.postgres")
     ) async throws -> PostgresStore {
         precondition(poolSize >= 1, "a pool needs at least one connection")

@@ -32,7 +32,7 @@ struct TestBackend: Sendable, CustomStringConvertible {
     /// PostgreSQL at `url`.
     static func postgres(url: String) -> TestBackend {
         TestBackend(description: "PostgreSQL") {
-            (try await PostgresStore.open(url: url, poolSize: 2, logger: Logger(label: "chastity-api-test.postgres")), {})
+            (try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: Logger(label: "chastity-api-test.postgres")), {})
         }
     }
 
