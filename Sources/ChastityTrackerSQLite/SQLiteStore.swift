@@ -48,12 +48,9 @@ public final class SQLiteStore: ChastityStore {
     }
 
     private static func configure(_ connection: SQLiteConnection) throws {
-        // mmap lets reads use the OS page cache directly instead of copying pages into each
-        // connection's own cache; the private cache is kept modest (8 MB) for the same reason.
-        try connection.execute("""
-            PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;
-            PRAGMA mmap_size = 268435456; PRAGMA cache_size = -8000
-            """)
+        // No mmap: tried for reads (docs/BENCHMARKS.md), it counted the mapped file in RSS and
+        // took peak RSS past 100 MB without a measurable gain on this machine.
+        try connection.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL")
     }
 
     private static func migrate(_ connection: SQLiteConnection) throws {

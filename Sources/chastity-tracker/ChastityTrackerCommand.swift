@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct ChastityTrackerCommand: AsyncParsableCommand {
@@ -7,4 +8,27 @@ struct ChastityTrackerCommand: AsyncParsableCommand {
         abstract: "A self-hostable server for the Chastity Tracker API v2 (Orgasms log).",
         subcommands: [Serve.self, Users.self, Tokens.self, Export.self, Import.self, Copy.self]
     )
+
+    /// Runs the command; any failure, from parsing to running, is one line on stderr and a
+    /// non-zero exit (SPEC section 11), without argument-parser's usage text under it. Help
+    /// (`--help`) still prints in full.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+            } else {
+                let message = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "failed"
+                FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
