@@ -70,7 +70,8 @@ struct TransportTests {
         }
     }
 
-    @Test(arguments: ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "127.0.0.1.nip.io", "127.example.com", "localhost.example.com"])
+    @Test(arguments: ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "127.0.0.1.nip.io", "127.example.com", "localhost.example.com",
+                        "127.1", "127.0.0.256", "127.0.0.1.", "::2", "1::1", "[::]", "::ffff:127.0.0.1", "1:2:3:4:5:6:7::1"])
     func plainHTTPBeyondLoopbackIsRefusedUnlessTLSOrAProxy(host: String) throws {
         #expect(!Configuration.isLoopback(host))
         #expect(throws: ChastityTrackerCore.ValidationError.self) { try Configuration(host: host).validateTransport() }
@@ -86,7 +87,7 @@ struct TransportTests {
         try Configuration(host: host, tls: .init(certificateChainPath: "c.pem", privateKeyPath: "k.pem")).validateTransport()
     }
 
-    @Test(arguments: ["127.0.0.1", "127.0.0.2", "127.255.255.254", "localhost", "::1", "[::1]"])
+    @Test(arguments: ["127.0.0.1", "127.0.0.2", "127.255.255.254", "localhost", "LocalHost", "::1", "[::1]", "0:0:0:0:0:0:0:1", "0::1", "[0000::0001]"])
     func loopbackAcceptsPlainHTTP(host: String) throws {
         #expect(Configuration.isLoopback(host))
         try Configuration(host: host).validateTransport()
