@@ -76,10 +76,15 @@ struct Serve: AsyncParsableCommand {
         return level
     }
 
+    /// A refused configuration is one line on stderr (SPEC section 11), not a usage dump.
     func validate() throws {
-        _ = try makeConfiguration()
-        _ = try resolvedLogLevel()
-        _ = try resolvedLogFormat()
+        do {
+            _ = try makeConfiguration()
+            _ = try resolvedLogLevel()
+            _ = try resolvedLogFormat()
+        } catch let error as ArgumentParser.ValidationError {
+            throw CommandError(message: error.message)
+        }
     }
 
     func run() async throws {

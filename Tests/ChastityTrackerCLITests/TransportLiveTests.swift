@@ -53,30 +53,30 @@ struct TransportLiveTests {
             try await Task.sleep(for: .milliseconds(100))
         }
 
-        let http2 = try await Self.curl(common + ["--http2", "-w", "%{http_version} %{http_code}", "\(base)/healthz"], in: sandbox.directory)
+        let http2 = try await Self.curl(common + ["--http2", "-w", "|%{http_version} %{http_code}", "\(base)/healthz"], in: sandbox.directory)
         #expect(http2.status == 0, "\(http2.stderr)")
-        #expect(http2.stdout.hasSuffix("\n2 200"), "\(http2.stdout)")
+        #expect(http2.stdout.hasSuffix("|2 200"), "\(http2.stdout)")
         #expect(http2.stdout.lowercased().contains("strict-transport-security: max-age=31536000\r\n"), "\(http2.stdout)")
 
-        let http11 = try await Self.curl(common + ["--http1.1", "-w", "%{http_version} %{http_code}", "\(base)/healthz"], in: sandbox.directory)
+        let http11 = try await Self.curl(common + ["--http1.1", "-w", "|%{http_version} %{http_code}", "\(base)/healthz"], in: sandbox.directory)
         #expect(http11.status == 0, "\(http11.stderr)")
-        #expect(http11.stdout.hasSuffix("\n1.1 200"), "\(http11.stdout)")
+        #expect(http11.stdout.hasSuffix("|1.1 200"), "\(http11.stdout)")
         #expect(http11.stdout.lowercased().contains("strict-transport-security: max-age=31536000\r\n"), "\(http11.stdout)")
 
         // The API works over HTTP/2, with the token in a header.
         let post = try await Self.curl(
             common + [
-                "--http2", "-w", "%{http_version} %{http_code}", "-H", "Authorization: Bearer \(write)",
+                "--http2", "-w", "|%{http_version} %{http_code}", "-H", "Authorization: Bearer \(write)",
                 "-H", "Content-Type: application/json", "--data-binary", #"{"date":"2025-11-28","mode":"full"}"#, "\(base)/api/v2/orgasms.php",
             ],
             in: sandbox.directory
         )
-        #expect(post.stdout.hasSuffix("\n2 201"), "\(post.stdout) \(post.stderr)")
+        #expect(post.stdout.hasSuffix("|2 201"), "\(post.stdout) \(post.stderr)")
         let get = try await Self.curl(
-            common + ["--http2", "-w", "%{http_version} %{http_code}", "-H", "Authorization: Bearer \(write)", "\(base)/api/v2/orgasms.php?id=1"],
+            common + ["--http2", "-w", "|%{http_version} %{http_code}", "-H", "Authorization: Bearer \(write)", "\(base)/api/v2/orgasms.php?id=1"],
             in: sandbox.directory
         )
-        #expect(get.stdout.hasSuffix("\n2 200"), "\(get.stdout) \(get.stderr)")
+        #expect(get.stdout.hasSuffix("|2 200"), "\(get.stdout) \(get.stderr)")
         #expect(get.stdout.lowercased().contains("etag: \""))
 
         // Plain HTTP to the TLS port gets no HTTP answer at all.
@@ -125,6 +125,26 @@ struct TransportLiveTests {
         #expect(environment.stderr.split(separator: "\n").count == 1, "\(environment.stderr)")
     }
 
+    @Test("serve refuses other bad configuration with a one-line error, not a usage dump", arguments: [
+        (["--port", "0", "--tls-cert", "cert.pem"], [String: String](), "--tls-cert and --tls-key go together"),
+        ([], ["CT_PORT": "70000"], "--port must be 0 to 65535, not '70000'"),
+        (["--port", "0"], ["CT_RATE_LIMIT": "-1"], "--rate-limit must be 0 or more requests per minute, not '-1'"),
+        (["--port", "0", "--log-format", "xml"], [:], "--log-format must be text or json"),
+        (["--port", "0"], ["CT_EARLIEST_DATE": "2026-02-30"], "--earliest-date must be a real date written YYYY-MM-DD, not '2026-02-30'"),
+    ])
+    func refusedConfigurationIsOneLine(arguments: [String], environment: [String: String], message: String) async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.removeAll() }
+        // Under timeout(1), so a configuration wrongly accepted fails the test instead of serving forever.
+        let result = try await CLISandbox.run(
+            ["20", try CLISandbox.executableURL().path, "serve", "--database", sandbox.databasePath] + arguments,
+            environment: environment, executable: URL(fileURLWithPath: "/usr/bin/timeout"), in: sandbox.directory
+        )
+        #expect(result.status != 0)
+        #expect(result.status != 124, "serve started instead of refusing")
+        #expect(result.stderr == "Error: \(message)\n")
+    }
+
     @Test("serve --host 0.0.0.0 --behind-proxy starts and refuses X-Forwarded-Proto: http with 403 https_required")
     func behindProxyBindsBeyondLoopback() async throws {
         let (sandbox, write, _) = try await ServeTests.sandboxWithTokens()
@@ -161,10 +181,10 @@ struct TransportLiveTests {
         let burst = try ChildProcess(
             executable: "/usr/bin/curl",
             arguments: [
-                "-s", "--parallel", "--parallel-max", "16", "--max-time", "30", "-o", "/dev/null", "-w", "%{http_code}\n",
+                "-s", "--parallel", "--parallel-max", "16", "--max-time", "30", "-w", "%{http_code}\n",
                 "-H", "Authorization: Bearer \(write)", "-H", "Content-Type: application/json",
                 "--data-binary", #"{"date":"2025-11-28","mode":"full","type":"burst","number":\#(perRequest)}"#,
-            ] + Array(repeating: url, count: requests),
+            ] + (1...requests).flatMap { _ in ["-o", "/dev/null", url] },
             environment: CLISandbox.baseEnvironment(), directory: sandbox.directory.path, stdout: codesPath, stderr: curlErrors
         )
 
