@@ -175,4 +175,28 @@ struct IdempotencyTests {
             #expect(left == 1)
         }
     }
+
+    @Test func concurrentRequestsWithOneKeyCreateOnceAndTheOthersAre409OrReplays() async throws {
+        try await TestApp.run(configuration: Configuration(rateLimitPerMinute: 0)) { app, client in
+            let body = #"{"date":"2026-03-01","mode":"full","number":3}"#
+            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 1...12 {
+                    group.addTask { try await Self.post(body, key: "race", token: app.writeToken, client: client) }
+                }
+                var all: [TestResponse] = []
+                for try await response in group { all.append(response) }
+                return all
+            }
+            let firsts = responses.filter { $0.status == .created && $0.headers[Self.replayed] == nil }
+            #expect(firsts.count == 1)
+            for response in responses where response.headers[Self.replayed] != nil || response.status != .created {
+                if response.status == .created {
+                    #expect(response.text == firsts.first?.text)
+                } else {
+                    try expectError(response, .conflict, "idempotency_in_progress")
+                }
+            }
+            #expect(try await app.storedItems().count == 3)
+        }
+    }
 }

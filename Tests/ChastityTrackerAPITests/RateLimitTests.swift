@@ -240,4 +240,53 @@ struct RateLimitTests {
             try expectError(try await client.get(orgasmsPath, token: app.readToken), .tooManyRequests, "rate_limited")
         }
     }
+
+    static func fields(_ window: RateLimiter.Window) -> [Int64] {
+        [Int64(window.limit), Int64(window.remaining), window.reset]
+    }
+
+    /// The window of a refusal, or `nil` when admitted.
+    static func refusal(_ admission: RateLimiter.Admission) -> [Int64]? {
+        if case .refused(let window) = admission { return fields(window) }
+        return nil
+    }
+
+    @Test func theLimiterNeverReportsARiseWhenA304GivesItsSlotBackOutOfOrder() {
+        let clock = FixedWallClock(TestApp.defaultNow)
+        let limiter = RateLimiter(limit: 3, clock: clock)
+        guard case .admitted(let conditional) = limiter.admit(tokenID: 1), case .admitted(let plain) = limiter.admit(tokenID: 1) else {
+            Issue.record("not admitted")
+            return
+        }
+        // The plain request finishes first and sees both slots taken; the 304 then gives its
+        // slot back, but the reported remaining does not go up again.
+        #expect(limiter.finish(plain, counted: true).remaining == 1)
+        #expect(limiter.finish(conditional, counted: false).remaining == 1)
+        // The freed slot is usable: two more requests fit, the next is refused.
+        #expect(Self.refusal(limiter.admit(tokenID: 1)) == nil)
+        #expect(Self.refusal(limiter.admit(tokenID: 1)) == nil)
+        #expect(Self.refusal(limiter.admit(tokenID: 1)) == [3, 0, Self.windowEnd])
+        // Another token is untouched.
+        guard case .admitted(let other) = limiter.admit(tokenID: 2) else {
+            Issue.record("token 2 not admitted")
+            return
+        }
+        #expect(Self.fields(limiter.finish(other, counted: true)) == [3, 2, Self.windowEnd])
+    }
+
+    @Test func aRequestAdmittedInOneWindowAndAnsweredInTheNextDoesNotUseTheNewWindow() {
+        let clock = FixedWallClock(TestApp.defaultNow)
+        let limiter = RateLimiter(limit: 2, clock: clock)
+        guard case .admitted(let late) = limiter.admit(tokenID: 1) else {
+            Issue.record("not admitted")
+            return
+        }
+        clock.advance(by: 60)
+        #expect(Self.fields(limiter.finish(late, counted: true)) == [2, 2, Self.windowEnd + 60])
+        guard case .admitted(let next) = limiter.admit(tokenID: 1) else {
+            Issue.record("not admitted")
+            return
+        }
+        #expect(limiter.finish(next, counted: true).remaining == 1)
+    }
 }
