@@ -1,4 +1,5 @@
 import ChastityTrackerCore
+import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
@@ -161,8 +162,11 @@ struct IdempotencyTests {
     }
 
     @Test func thePurgeServiceDeletesKeysOlderThan24HoursAndKeepsYoungerOnes() async throws {
-        try await TestApp.run { app, client in
-            let body = #"{"date":"2026-03-01","mode":"full"}"#
+        // Long before every other test's "now": on a PostgreSQL database shared by concurrent
+        // tests, this purge (cutoff: start + 1 s) cannot touch their keys.
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        try await TestApp.run(now: start) { app, client in
+            let body = #"{"date":"2023-11-01","mode":"full"}"#
             let old = try await Self.post(body, key: "old", token: app.writeToken, client: client)
             #expect(old.status == .created)
             app.clock.advance(by: 3600)
@@ -170,9 +174,16 @@ struct IdempotencyTests {
             #expect(young.status == .created)
             app.clock.advance(by: 23 * 3600 + 1)
             await IdempotencyPurgeService(store: app.store, clock: app.clock, logger: Logger(label: "test")).purgeOnce()
-            // Only the young key is left.
-            let left = try await app.store.purgeIdempotencyKeys(createdBefore: Timestamp(app.clock.now()))
-            #expect(left == 1)
+            // Claims dated just after each key was made: a kept key with another body is a
+            // conflict, a purged one is free.
+            let claimOld = try await app.store.claimIdempotencyKey(
+                userID: app.owner.id, key: "old", requestHash: "another", at: Timestamp(start.addingTimeInterval(1))
+            )
+            #expect(claimOld == .claimed)
+            let claimYoung = try await app.store.claimIdempotencyKey(
+                userID: app.owner.id, key: "young", requestHash: "another", at: Timestamp(start.addingTimeInterval(3601))
+            )
+            #expect(claimYoung == .conflict)
         }
     }
 
