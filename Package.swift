@@ -114,6 +114,8 @@ let package = Package(
                 "ChastityTrackerCore", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything `serve` can be told, as one value; the command line builds it (flag > environment
 /// variable > default) and tests build it directly.
 public struct Configuration: Sendable {
@@ -42,9 +44,43 @@ public struct Configuration: Sendable {
         self.tls = tls
     }
 
-    /// Whether `host` only accepts connections from this machine.
+    /// Whether `host` only accepts connections from this machine: `localhost`, an IPv4 address
+    /// in 127.0.0.0/8 or the IPv6 loopback `::1` (bracketed or not). A name that merely starts
+    /// with `127.` (`127.0.0.1.nip.io`) is a DNS name that may resolve anywhere, so it is not.
     public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        if host.lowercased() == "localhost" { return true }
+        var address = Substring(host)
+        if address.hasPrefix("["), address.hasSuffix("]") { address = address.dropFirst().dropLast() }
+        let octets = address.split(separator: ".", omittingEmptySubsequences: false)
+        if octets.count == 4, octets.allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy({ ("0"..."9").contains($0) }) && Int($0)! <= 255 }) {
+            return octets[0] == "127"
+        }
+        // IPv6: every spelling of ::1 (leading zeros and the :: abbreviation).
+        return ipv6Groups(address) == [0, 0, 0, 0, 0, 0, 0, 1]
+    }
+
+    /// The eight 16-bit groups of a textual IPv6 address without embedded IPv4, or `nil`.
+    private static func ipv6Groups(_ text: Substring) -> [UInt16]? {
+        func groups(_ part: Substring) -> [UInt16]? {
+            if part.isEmpty { return [] }
+            var result: [UInt16] = []
+            for group in part.split(separator: ":", omittingEmptySubsequences: false) {
+                guard (1...4).contains(group.count), let value = UInt16(group, radix: 16) else { return nil }
+                result.append(value)
+            }
+            return result
+        }
+        let halves = text.components(separatedBy: "::")
+        switch halves.count {
+        case 1:
+            guard let all = groups(Substring(halves[0])), all.count == 8 else { return nil }
+            return all
+        case 2:
+            guard let head = groups(Substring(halves[0])), let tail = groups(Substring(halves[1])), head.count + tail.count < 8 else { return nil }
+            return head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
+        default:
+            return nil
+        }
     }
 
     /// Refuses a plain-HTTP bind beyond loopback unless a TLS-terminating proxy is declared:

@@ -87,11 +87,16 @@ struct Serve: AsyncParsableCommand {
         return size
     }
 
+    /// A refused configuration is one line on stderr (SPEC section 11), not a usage dump.
     func validate() throws {
-        _ = try makeConfiguration()
-        _ = try resolvedPoolSize()
-        _ = try resolvedLogLevel()
-        _ = try resolvedLogFormat()
+        do {
+            _ = try makeConfiguration()
+            _ = try resolvedPoolSize()
+            _ = try resolvedLogLevel()
+            _ = try resolvedLogFormat()
+        } catch let error as ArgumentParser.ValidationError {
+            throw CommandError(message: error.message)
+        }
     }
 
     func run() async throws {

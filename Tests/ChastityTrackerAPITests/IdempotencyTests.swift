@@ -1,6 +1,8 @@
 import ChastityTrackerCore
+import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
 
@@ -81,6 +83,131 @@ struct IdempotencyTests {
                 #"{"date":"2026-03-01","mode":"full"}"#, key: String(repeating: "k", count: 255), token: app.writeToken, client: client
             )
             #expect(response.status == .created)
+        }
+    }
+
+    @Test func replayIsByteIdenticalInStatusBodyAndLocationAndCreatesNothing() async throws {
+        try await TestApp.run { app, client in
+            let body = #"{"date":"2026-03-01","mode":"ruined","type":"Stroke","number":2}"#
+            let first = try await Self.post(body, key: "batch", token: app.writeToken, client: client)
+            #expect(first.status == .created)
+            #expect(first.headers[.location] == nil)
+            let single = try await Self.post(#"{"date":"2026-03-02","mode":"full"}"#, key: "single", token: app.writeToken, client: client)
+            let location = try #require(single.headers[.location])
+            let before = try await app.storedItems()
+            #expect(before.count == 3)
+
+            // An hour later, and through the alias path too: still replayed.
+            app.clock.advance(by: 3600)
+            for path in [orgasmsPath, "/api/v2/orgasms"] {
+                var headers: HTTPFields = .json(app.writeToken)
+                headers[Self.idempotencyKey] = "batch"
+                let again = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+                #expect(again.status == first.status)
+                #expect(Array(again.body.readableBytesView) == Array(first.body.readableBytesView))
+                #expect(again.headers[.location] == nil)
+                #expect(again.headers[.contentType] == jsonContentType)
+                #expect(again.headers[Self.replayed] == "true")
+            }
+            let singleAgain = try await Self.post(#"{"date":"2026-03-02","mode":"full"}"#, key: "single", token: app.writeToken, client: client)
+            #expect(singleAgain.status == .created)
+            #expect(singleAgain.text == single.text)
+            #expect(singleAgain.headers[.location] == location)
+            #expect(singleAgain.headers[Self.replayed] == "true")
+            #expect(try await app.storedItems() == before)
+        }
+    }
+
+    @Test func whileTheFirstRequestIsRunningTheSameKeyIs409AndCreatesNothing() async throws {
+        try await TestApp.run { app, client in
+            let body = #"{"date":"2026-03-01","mode":"full"}"#
+            // A first request that has claimed the key and not finished yet.
+            let claim = try await app.store.claimIdempotencyKey(
+                userID: app.owner.id, key: "running", requestHash: TokenSecret.hash(of: body), at: Timestamp(app.clock.now())
+            )
+            #expect(claim == .claimed)
+            let response = try await Self.post(body, key: "running", token: app.writeToken, client: client)
+            try expectError(response, .conflict, "idempotency_in_progress")
+            #expect(response.headers[Self.replayed] == nil)
+            // Another body with that key is a conflict, not "in progress".
+            let other = try await Self.post(#"{"date":"2026-03-02","mode":"full"}"#, key: "running", token: app.writeToken, client: client)
+            try expectError(other, .unprocessableContent, "idempotency_conflict", field: "Idempotency-Key")
+            #expect(try await app.storedItems().isEmpty)
+
+            // A claim that does not complete within the 60 s lease was abandoned: a retry runs.
+            app.clock.advance(by: 61)
+            let retry = try await Self.post(body, key: "running", token: app.writeToken, client: client)
+            #expect(retry.status == .created)
+            #expect(retry.headers[Self.replayed] == nil)
+            #expect(try await app.storedItems().count == 1)
+            let replay = try await Self.post(body, key: "running", token: app.writeToken, client: client)
+            #expect(replay.headers[Self.replayed] == "true")
+            #expect(replay.text == retry.text)
+        }
+    }
+
+    @Test func aRequestRefusedBeforeInsertingDoesNotUseUpTheKey() async throws {
+        try await TestApp.run { app, client in
+            // Validation fails before the key is claimed: the same key with a fixed body works.
+            let invalid = try await Self.post(#"{"date":"2026-03-01","mode":"nope"}"#, key: "fix-me", token: app.writeToken, client: client)
+            try expectValidationError(invalid, field: "mode")
+            let fixed = try await Self.post(#"{"date":"2026-03-01","mode":"full"}"#, key: "fix-me", token: app.writeToken, client: client)
+            #expect(fixed.status == .created)
+            #expect(fixed.headers[Self.replayed] == nil)
+            // A read token's refused POST does not claim it either.
+            let forbidden = try await Self.post(#"{"date":"2026-03-01","mode":"dom"}"#, key: "ro", token: app.readToken, client: client)
+            try expectError(forbidden, .forbidden, "forbidden")
+            #expect(try await Self.post(#"{"date":"2026-03-01","mode":"dom"}"#, key: "ro", token: app.writeToken, client: client).status == .created)
+        }
+    }
+
+    @Test func thePurgeServiceDeletesKeysOlderThan24HoursAndKeepsYoungerOnes() async throws {
+        // Long before every other test's "now": on a PostgreSQL database shared by concurrent
+        // tests, this purge (cutoff: start + 1 s) cannot touch their keys.
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        try await TestApp.run(now: start) { app, client in
+            let body = #"{"date":"2023-11-01","mode":"full"}"#
+            let old = try await Self.post(body, key: "old", token: app.writeToken, client: client)
+            #expect(old.status == .created)
+            app.clock.advance(by: 3600)
+            let young = try await Self.post(body, key: "young", token: app.writeToken, client: client)
+            #expect(young.status == .created)
+            app.clock.advance(by: 23 * 3600 + 1)
+            await IdempotencyPurgeService(store: app.store, clock: app.clock, logger: Logger(label: "test")).purgeOnce()
+            // Claims dated just after each key was made: a kept key with another body is a
+            // conflict, a purged one is free.
+            let claimOld = try await app.store.claimIdempotencyKey(
+                userID: app.owner.id, key: "old", requestHash: "another", at: Timestamp(start.addingTimeInterval(1))
+            )
+            #expect(claimOld == .claimed)
+            let claimYoung = try await app.store.claimIdempotencyKey(
+                userID: app.owner.id, key: "young", requestHash: "another", at: Timestamp(start.addingTimeInterval(3601))
+            )
+            #expect(claimYoung == .conflict)
+        }
+    }
+
+    @Test func concurrentRequestsWithOneKeyCreateOnceAndTheOthersAre409OrReplays() async throws {
+        try await TestApp.run(configuration: Configuration(rateLimitPerMinute: 0)) { app, client in
+            let body = #"{"date":"2026-03-01","mode":"full","number":3}"#
+            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 1...12 {
+                    group.addTask { try await Self.post(body, key: "race", token: app.writeToken, client: client) }
+                }
+                var all: [TestResponse] = []
+                for try await response in group { all.append(response) }
+                return all
+            }
+            let firsts = responses.filter { $0.status == .created && $0.headers[Self.replayed] == nil }
+            #expect(firsts.count == 1)
+            for response in responses where response.headers[Self.replayed] != nil || response.status != .created {
+                if response.status == .created {
+                    #expect(response.text == firsts.first?.text)
+                } else {
+                    try expectError(response, .conflict, "idempotency_in_progress")
+                }
+            }
+            #expect(try await app.storedItems().count == 3)
         }
     }
 }

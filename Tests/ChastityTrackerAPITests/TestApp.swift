@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Prometheus
 import Testing
 
 /// A database the API suite runs against. Every app gets a fresh store from `makeStore`, and
@@ -67,6 +68,7 @@ struct TestApp: Sendable {
         now: Date = TestApp.defaultNow,
         configuration: Configuration = Configuration(),
         backend: TestBackend = .selected,
+        metrics: PrometheusCollectorRegistry? = nil,
         _ body: @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         let (store, cleanup) = try await backend.makeStore()
@@ -82,7 +84,7 @@ struct TestApp: Sendable {
                 readToken: readSecret.plaintext, writeToken: writeSecret.plaintext,
                 readTokenID: readInfo.id, writeTokenID: writeInfo.id
             )
-            try await serve(store, configuration: configuration, clock: clock) { client in try await body(app, client) }
+            try await serve(store, configuration: configuration, clock: clock, metrics: metrics) { client in try await body(app, client) }
         } catch {
             try? await store.close()
             throw error
@@ -92,12 +94,12 @@ struct TestApp: Sendable {
 
     /// Opens the existential so the generic composition root sees the concrete store type.
     private static func serve<Store: ChastityStore>(
-        _ store: Store, configuration: Configuration, clock: FixedWallClock,
+        _ store: Store, configuration: Configuration, clock: FixedWallClock, metrics: PrometheusCollectorRegistry?,
         _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         var logger = Logger(label: "chastity-api-test")
         logger.logLevel = .warning
-        let app = try buildApplication(configuration: configuration, store: store, clock: clock, logger: logger)
+        let app = try buildApplication(configuration: configuration, store: store, clock: clock, logger: logger, metrics: metrics)
         try await app.test(.router) { client in try await body(client) }
     }
 

@@ -17,27 +17,28 @@ public struct RateLimitMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let tokenID = context.principal.tokenID
-        let before = limiter.check(tokenID: tokenID)
-        guard before.remaining > 0 else {
-            let retryAfter = max(1, before.reset - Int64(clock.now().timeIntervalSince1970))
+        let ticket: RateLimiter.Ticket
+        switch limiter.admit(tokenID: context.principal.tokenID) {
+        case .admitted(let admitted):
+            ticket = admitted
+        case .refused(let window):
+            let retryAfter = max(1, window.reset - Int64(clock.now().timeIntervalSince1970.rounded(.down)))
             var error = APIError(
                 status: .tooManyRequests, code: "rate_limited",
-                message: "this token made more than \(before.limit) requests this minute; retry after \(retryAfter) s"
+                message: "this token made more than \(window.limit) requests this minute; retry after \(retryAfter) s"
             )
-            Self.addHeaders(before, to: &error.headers)
+            Self.addHeaders(window, to: &error.headers)
             error.headers[.retryAfter] = String(retryAfter)
             Counter(label: "chastity_rate_limited_total").increment()
             throw error
         }
         do {
             var response = try await next(request, context)
-            let after = response.status == .notModified ? before : limiter.consume(tokenID: tokenID)
-            Self.addHeaders(after, to: &response.headers)
+            Self.addHeaders(limiter.finish(ticket, counted: response.status != .notModified), to: &response.headers)
             return response
         } catch {
             var apiError = ErrorMiddleware<Context>.apiError(for: error, logger: context.logger)
-            Self.addHeaders(limiter.consume(tokenID: tokenID), to: &apiError.headers)
+            Self.addHeaders(limiter.finish(ticket, counted: true), to: &apiError.headers)
             throw apiError
         }
     }
