@@ -1,5 +1,6 @@
 public import ChastityTrackerCore
 public import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import PostgresNIO
 
@@ -20,6 +21,8 @@ public final class PostgresStore: ChastityStore {
     let client: PostgresClient
     let logger: Logger
     private let connectionWait: Duration
+    /// Database operations holding or waiting for a pooled connection, for `/metrics`.
+    private let inFlight = Meter(label: "chastity_db_operations_in_flight", dimensions: [("backend", "postgresql")])
     private let runTask: Task<Void, Never>
 
     /// The number of times a transaction is tried when PostgreSQL reports a serialization failure
@@ -126,6 +129,8 @@ public final class PostgresStore: ChastityStore {
 
     /// Leases a connection for `body`, giving up after `connectionWait` if none becomes free.
     private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        inFlight.increment()
+        defer { inFlight.decrement() }
         let lease = NIOLockedValueBox(LeaseState.waiting)
         return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
             group.addTask {

@@ -102,7 +102,7 @@ struct TestBackend: Sendable, CustomTestStringConvertible {
     func open(_ location: String) async throws -> any ChastityStore {
         switch kind {
         case .sqlite: try await SQLiteStore.open(path: location, logger: Self.logger)
-        case .postgres: try await PostgresStore.open(url: location, poolSize: 4, logger: Self.logger)
+        case .postgres: try await PostgresStore.open(url: location, poolSize: 4, connectionWait: .seconds(20), logger: Self.logger)
         }
     }
 }
