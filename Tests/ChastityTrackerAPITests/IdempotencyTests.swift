@@ -162,11 +162,12 @@ struct IdempotencyTests {
     }
 
     @Test func thePurgeServiceDeletesKeysOlderThan24HoursAndKeepsYoungerOnes() async throws {
-        // Long before every other test's "now": on a PostgreSQL database shared by concurrent
-        // tests, this purge (cutoff: start + 1 s) cannot touch their keys.
-        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        // On a PostgreSQL database shared by concurrent tests: 12 h before their "now", this
+        // purge (cutoff: start + 1 s) cannot touch their keys, and their apps' own purges at
+        // start (cutoff: their now - 24 h) cannot touch these.
+        let start = TestApp.defaultNow.addingTimeInterval(-12 * 3600)
         try await TestApp.run(now: start) { app, client in
-            let body = #"{"date":"2023-11-01","mode":"full"}"#
+            let body = #"{"date":"2026-03-01","mode":"full"}"#
             let old = try await Self.post(body, key: "old", token: app.writeToken, client: client)
             #expect(old.status == .created)
             app.clock.advance(by: 3600)
