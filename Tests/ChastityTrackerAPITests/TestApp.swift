@@ -33,7 +33,11 @@ struct TestBackend: Sendable, CustomStringConvertible {
     /// PostgreSQL at `url`.
     static func postgres(url: String) -> TestBackend {
         TestBackend(description: "PostgreSQL") {
-            (try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: Logger(label: "chastity-api-test.postgres")), {})
+            // A generous wait: the whole suite opens stores at once, and each one's migration
+            // queues on the same advisory lock on a shared, busy server.
+            (try await PostgresStore.open(
+                url: url, poolSize: 2, connectionWait: .seconds(30), logger: Logger(label: "chastity-api-test.postgres")
+            ), {})
         }
     }
 
