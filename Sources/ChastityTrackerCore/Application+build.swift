@@ -68,8 +68,9 @@ public func buildRouter<Store: ChastityStore>(
         allowed[MetricsController.path] = [.get, .head]
         router.add(middleware: MetricsMiddleware())
     }
-    router.add(middleware: TransportSecurityMiddleware(behindProxy: configuration.behindProxy, tls: configuration.tls != nil))
+    // CORS outside the transport rule, so a browser can read even an https_required refusal.
     if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(origins: configuration.corsOrigins)) }
+    router.add(middleware: TransportSecurityMiddleware(behindProxy: configuration.behindProxy, tls: configuration.tls != nil))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MethodGuardMiddleware(allowed: allowed))
 

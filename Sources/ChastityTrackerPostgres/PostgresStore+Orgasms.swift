@@ -83,10 +83,14 @@ extension PostgresStore {
         return try await transaction { session in
             let created = try await insert(session)
             let stored = completion.render(created)
-            try await session.run("""
+            let claimedAt = completion.claimedAt?.millisecondsSinceEpoch
+            let completed = try await session.rows("""
                 UPDATE idempotency_keys SET status = \(stored.status), body = \(stored.body), location = \(stored.location)
-                WHERE user_id = \(userID) AND key = \(completion.key)
+                WHERE user_id = \(userID) AND key = \(completion.key) AND status IS NULL
+                  AND (\(claimedAt)::bigint IS NULL OR created_ms = \(claimedAt))
+                RETURNING 1
                 """)
+            guard completed.count == 1 else { throw StoreError.conflict("idempotency key \(completion.key) was taken over") }
             return created
         }
     }

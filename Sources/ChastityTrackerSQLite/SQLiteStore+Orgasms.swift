@@ -51,9 +51,17 @@ extension SQLiteStore {
             if let completion {
                 let stored = completion.render(created)
                 try connection.query(
-                    "UPDATE idempotency_keys SET status = ?, body = ?, location = ? WHERE user_id = ? AND key = ?",
-                    [.integer(Int64(stored.status)), .text(stored.body), .optionalText(stored.location), .integer(userID), .text(completion.key)]
+                    """
+                    UPDATE idempotency_keys SET status = ?, body = ?, location = ?
+                    WHERE user_id = ? AND key = ? AND status IS NULL AND (? IS NULL OR created_ms = ?)
+                    """,
+                    [
+                        .integer(Int64(stored.status)), .text(stored.body), .optionalText(stored.location), .integer(userID),
+                        .text(completion.key), .optionalInteger(completion.claimedAt?.millisecondsSinceEpoch),
+                        .optionalInteger(completion.claimedAt?.millisecondsSinceEpoch),
+                    ]
                 )
+                guard connection.changes == 1 else { throw StoreError.conflict("idempotency key \(completion.key) was taken over") }
             }
             return created
         }

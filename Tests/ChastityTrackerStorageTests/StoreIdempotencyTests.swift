@@ -70,6 +70,31 @@ struct StoreIdempotencyTests {
         }
     }
 
+    @Test("a request that outlived its lease and was taken over cannot complete: its insert is rolled back", arguments: TestBackend.all)
+    func takenOverClaimCannotComplete(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let alice = try await store.makeUser("alice")
+            let first = at(Self.start)
+            let retry = at(Self.start + Self.lease + 1)
+            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: first) == .claimed)
+            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: retry) == .claimed)
+            await #expect(throws: StoreError.self) {
+                _ = try await store.insert(
+                    [record("2026-03-01")], userID: alice.id,
+                    completing: IdempotencyCompletion(key: "k", claimedAt: first) { _ in StoredResponse(status: 201, body: "slow", location: nil) }
+                )
+            }
+            #expect(try await store.orgasms(userID: alice.id, afterID: 0, limit: 10).isEmpty)
+            let created = try await store.insert(
+                [record("2026-03-02")], userID: alice.id,
+                completing: IdempotencyCompletion(key: "k", claimedAt: retry) { _ in StoredResponse(status: 201, body: "retry", location: nil) }
+            )
+            #expect(created.count == 1)
+            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease + 2))
+                == .replay(StoredResponse(status: 201, body: "retry", location: nil)))
+        }
+    }
+
     @Test("keys are per user", arguments: TestBackend.all)
     func keysArePerUser(backend: TestBackend) async throws {
         try await backend.withStore { store in

@@ -25,13 +25,20 @@ public enum IdempotencyClaim: Sendable, Hashable {
 
 /// Completes a claimed key in the same transaction as the insert, so a crash can never leave
 /// records without their stored answer or an answer without its records.
+///
+/// With `claimedAt`, the completion only succeeds while the claim made at that instant is still
+/// the key's open claim: a request that outlived its lease and was taken over by a retry fails
+/// with ``StoreError/conflict`` and its insert is rolled back, so the records exist once.
 public struct IdempotencyCompletion: Sendable {
     public var key: String
+    /// When this request claimed the key (the `at:` of its claim).
+    public var claimedAt: Timestamp?
     /// Renders the answer from the created records.
     public var render: @Sendable ([Orgasm]) -> StoredResponse
 
-    public init(key: String, render: @escaping @Sendable ([Orgasm]) -> StoredResponse) {
+    public init(key: String, claimedAt: Timestamp? = nil, render: @escaping @Sendable ([Orgasm]) -> StoredResponse) {
         self.key = key
+        self.claimedAt = claimedAt
         self.render = render
     }
 }

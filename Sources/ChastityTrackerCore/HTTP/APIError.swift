@@ -80,6 +80,11 @@ extension APIError {
         message: "the request body must be sent with Content-Type: application/json (UTF-8)"
     )
 
+    public static let idempotencyInProgress = APIError(
+        status: .conflict, code: "idempotency_in_progress",
+        message: "the first request with this Idempotency-Key is still being processed; retry shortly"
+    )
+
     public static let internalError = APIError(
         status: .internalServerError, code: "internal_error", message: "an unexpected error occurred; it has been logged"
     )

@@ -92,9 +92,10 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         guard let idempotencyKey else {
             return Self.response(Self.created(try await store.insert(records, userID: userID)))
         }
+        let claimedAt = Timestamp(clock.now())
         let claim = try await store.claimIdempotencyKey(
             userID: userID, key: idempotencyKey, requestHash: TokenSecret.hash(of: String(decoding: bytes, as: UTF8.self)),
-            at: Timestamp(clock.now())
+            at: claimedAt
         )
         switch claim {
         case .claimed:
@@ -104,10 +105,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
             response.headers[.idempotentReplayed] = "true"
             return response
         case .inProgress:
-            throw APIError(
-                status: .conflict, code: "idempotency_in_progress",
-                message: "the first request with this Idempotency-Key is still being processed; retry shortly"
-            )
+            throw APIError.idempotencyInProgress
         case .conflict:
             throw APIError(
                 status: .unprocessableContent, code: "idempotency_conflict",
@@ -115,8 +113,13 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
             )
         }
         do {
-            let created = try await store.insert(records, userID: userID, completing: IdempotencyCompletion(key: idempotencyKey, render: Self.created))
+            let completion = IdempotencyCompletion(key: idempotencyKey, claimedAt: claimedAt, render: Self.created)
+            let created = try await store.insert(records, userID: userID, completing: completion)
             return Self.response(Self.created(created))
+        } catch StoreError.conflict {
+            // A retry took the key over while this request ran past its lease; nothing was
+            // written, and the retry's answer is the one to replay.
+            throw APIError.idempotencyInProgress
         } catch {
             try? await store.releaseIdempotencyKey(userID: userID, key: idempotencyKey)
             throw error
