@@ -19,7 +19,9 @@ extension PostgresStore {
                 SELECT id, user_id, label, permission, created_ms, last_used_ms, revoked_ms, hash FROM tokens
                 WHERE user_id = \(user.id) ORDER BY id
                 """).map { row in
-                StoredToken(info: try Self.token(from: row), hash: try row.decode((Int64, Int64, String, String, Int64, Int64?, Int64?, String).self).7)
+                let (id, userID, label, permission, created, lastUsed, revoked, hash) =
+                    try row.decode((Int64, Int64, String, String, Int64, Int64?, Int64?, String).self)
+                return StoredToken(info: try Self.token((id, userID, label, permission, created, lastUsed, revoked)), hash: hash)
             }
             let orgasms = try await session.rows("""
                 SELECT id, (date - DATE '1970-01-01')::bigint, mode, public, type, grantedby, inserted_ms FROM orgasms

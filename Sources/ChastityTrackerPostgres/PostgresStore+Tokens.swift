@@ -84,8 +84,12 @@ extension PostgresStore {
     }
 
     static func token(from row: PostgresRow) throws -> TokenInfo {
-        let (id, userID, label, permissionText, created, lastUsed, revoked) =
-            try row.decode((Int64, Int64, String, String, Int64, Int64?, Int64?).self)
+        try token(row.decode((Int64, Int64, String, String, Int64, Int64?, Int64?).self))
+    }
+
+    /// A token from its decoded columns, in `tokenColumns` order.
+    static func token(_ columns: (Int64, Int64, String, String, Int64, Int64?, Int64?)) throws -> TokenInfo {
+        let (id, userID, label, permissionText, created, lastUsed, revoked) = columns
         guard let permission = Permission(rawValue: permissionText) else { throw CorruptRow(table: "tokens") }
         return TokenInfo(
             id: id, userID: userID, label: label, permission: permission,

@@ -123,64 +123,22 @@ enum OpenAPIDocument {
       "description": "Not modified (If-None-Match matched the ETag)"
      },
      "404": {
-      "description": "not_found",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/not_found"
      },
      "400": {
-      "description": "validation_error or invalid_json",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/validation_error"
      },
      "401": {
-      "description": "unauthorized: token missing, malformed, unknown or revoked",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unauthorized"
      },
      "429": {
-      "description": "rate_limited",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/rate_limited"
      },
      "500": {
-      "description": "internal_error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/internal_error"
      },
      "503": {
-      "description": "unavailable: the database cannot be reached",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unavailable"
      }
     }
    },
@@ -245,104 +203,34 @@ enum OpenAPIDocument {
       }
      },
      "409": {
-      "description": "idempotency_in_progress",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/idempotency_in_progress"
      },
      "422": {
-      "description": "idempotency_conflict",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/idempotency_conflict"
      },
      "400": {
-      "description": "validation_error or invalid_json",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/validation_error"
      },
      "401": {
-      "description": "unauthorized: token missing, malformed, unknown or revoked",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unauthorized"
      },
      "429": {
-      "description": "rate_limited",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/rate_limited"
      },
      "500": {
-      "description": "internal_error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/internal_error"
      },
      "503": {
-      "description": "unavailable: the database cannot be reached",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unavailable"
      },
      "403": {
-      "description": "forbidden: the token may only read",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/forbidden"
      },
      "413": {
-      "description": "payload_too_large",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/payload_too_large"
      },
      "415": {
-      "description": "unsupported_media_type",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unsupported_media_type"
      }
     }
    },
@@ -394,94 +282,31 @@ enum OpenAPIDocument {
       }
      },
      "404": {
-      "description": "not_found",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/not_found"
      },
      "400": {
-      "description": "validation_error or invalid_json",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/validation_error"
      },
      "401": {
-      "description": "unauthorized: token missing, malformed, unknown or revoked",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unauthorized"
      },
      "429": {
-      "description": "rate_limited",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/rate_limited"
      },
      "500": {
-      "description": "internal_error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/internal_error"
      },
      "503": {
-      "description": "unavailable: the database cannot be reached",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unavailable"
      },
      "403": {
-      "description": "forbidden: the token may only read",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/forbidden"
      },
      "413": {
-      "description": "payload_too_large",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/payload_too_large"
      },
      "415": {
-      "description": "unsupported_media_type",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unsupported_media_type"
      }
     }
    },
@@ -523,94 +348,31 @@ enum OpenAPIDocument {
       }
      },
      "404": {
-      "description": "not_found",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/not_found"
      },
      "400": {
-      "description": "validation_error or invalid_json",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/validation_error"
      },
      "401": {
-      "description": "unauthorized: token missing, malformed, unknown or revoked",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unauthorized"
      },
      "429": {
-      "description": "rate_limited",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/rate_limited"
      },
      "500": {
-      "description": "internal_error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/internal_error"
      },
      "503": {
-      "description": "unavailable: the database cannot be reached",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unavailable"
      },
      "403": {
-      "description": "forbidden: the token may only read",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/forbidden"
      },
      "413": {
-      "description": "payload_too_large",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/payload_too_large"
      },
      "415": {
-      "description": "unsupported_media_type",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unsupported_media_type"
      }
     }
    },
@@ -654,14 +416,7 @@ enum OpenAPIDocument {
       }
      },
      "503": {
-      "description": "unavailable",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorEnvelope"
-        }
-       }
-      }
+      "$ref": "#/components/responses/unavailable"
      }
     }
    }
@@ -955,6 +710,118 @@ enum OpenAPIDocument {
      },
      "meta": {
       "$ref": "#/components/schemas/Meta"
+     }
+    }
+   }
+  },
+  "responses": {
+   "validation_error": {
+    "description": "validation_error or invalid_json",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
+     }
+    }
+   },
+   "unauthorized": {
+    "description": "unauthorized: token missing, malformed, unknown or revoked",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
+     }
+    }
+   },
+   "rate_limited": {
+    "description": "rate_limited",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
+     }
+    }
+   },
+   "internal_error": {
+    "description": "internal_error",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
+     }
+    }
+   },
+   "unavailable": {
+    "description": "unavailable",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
+     }
+    }
+   },
+   "forbidden": {
+    "description": "forbidden: the token may only read",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
+     }
+    }
+   },
+   "payload_too_large": {
+    "description": "payload_too_large",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
+     }
+    }
+   },
+   "unsupported_media_type": {
+    "description": "unsupported_media_type",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
+     }
+    }
+   },
+   "not_found": {
+    "description": "not_found",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
+     }
+    }
+   },
+   "idempotency_in_progress": {
+    "description": "idempotency_in_progress",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
+     }
+    }
+   },
+   "idempotency_conflict": {
+    "description": "idempotency_conflict",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ErrorEnvelope"
+      }
      }
     }
    }
