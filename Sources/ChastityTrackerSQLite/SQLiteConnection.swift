@@ -50,7 +50,8 @@ final class SQLiteConnection {
         sqlite_nio_sqlite3_close_v2(handle)
     }
 
-    /// Runs SQL text without parameters or results (pragmas, DDL, transaction control).
+    /// Runs SQL text without parameters or results, parsed anew each time: pragmas and DDL.
+    /// Transaction control goes through ``query(_:_:row:)``, whose statements are cached.
     func execute(_ sql: String) throws {
         var error: UnsafeMutablePointer<CChar>?
         let result = sqlite_nio_sqlite3_exec(handle, sql, nil, nil, &error)
@@ -61,12 +62,17 @@ final class SQLiteConnection {
         }
     }
 
-    /// Runs one cached statement with `bindings`, calling `row` for each result row.
+    /// Runs one cached statement with `bindings` (one value for every parameter), calling `row`
+    /// for each result row.
     func query(_ sql: String, _ bindings: [SQLiteValue] = [], row: (SQLiteRow) throws -> Void = { _ in }) throws {
         let statement = try prepared(sql)
-        defer {
-            sqlite_nio_sqlite3_reset(statement)
-            sqlite_nio_sqlite3_clear_bindings(statement)
+        // No sqlite3_clear_bindings: every parameter is bound again below, and clearing marks
+        // the statement for a full re-prepare on its next step (SQLite 3.54 re-plans
+        // statements whose `column = ?` terms saw a binding change), which cost a parse per
+        // query when it was there.
+        defer { sqlite_nio_sqlite3_reset(statement) }
+        guard Int(sqlite_nio_sqlite3_bind_parameter_count(statement)) == bindings.count else {
+            throw SQLiteFailure(code: SQLITE_RANGE, message: "\(bindings.count) values for the parameters of: \(sql)")
         }
         for (offset, value) in bindings.enumerated() {
             let index = Int32(offset + 1)
@@ -114,15 +120,21 @@ final class SQLiteConnection {
     /// Runs `body` in a transaction (`BEGIN IMMEDIATE` for writes), committing on return and
     /// rolling back on a throw.
     func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
-        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        try query(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
         do {
             let value = try body()
-            try execute("COMMIT")
+            try query("COMMIT")
             return value
         } catch {
-            try? execute("ROLLBACK")
+            try? query("ROLLBACK")
             throw error
         }
+    }
+
+    /// How many times the cached statement for `sql` was compiled again since it was first
+    /// prepared (0 when it is not cached): each time is a full parse, as costly as the query.
+    func timesReprepared(_ sql: String) -> Int {
+        statements[sql].map { Int(sqlite_nio_sqlite3_stmt_status($0, SQLITE_STMTSTATUS_REPREPARE, 0)) } ?? 0
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {

@@ -45,5 +45,11 @@ enum SQLiteMigrations {
         );
         CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms);
         """),
+        // A list page reads every column of its rows from the index alone (no lookup into the
+        // table per row), and the filtered counts are answered from it too.
+        (3, """
+        CREATE INDEX orgasms_owner_page ON orgasms (user_id, date DESC, id DESC, mode, public, type, grantedby, inserted_ms);
+        DROP INDEX orgasms_owner_date_id;
+        """),
     ]
 }

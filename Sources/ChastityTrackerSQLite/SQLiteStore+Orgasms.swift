@@ -4,16 +4,7 @@ extension SQLiteStore {
     private static let columns = "id, date, mode, public, type, grantedby, inserted_ms"
 
     public func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
-        // One statement per set of filters present, so each uses the (user_id, date, id) index.
-        var conditions = ["user_id = ?"]
-        var bindings: [SQLiteValue] = [.integer(userID)]
-        if let from = query.from { conditions.append("date >= ?"); bindings.append(.text(from.description)) }
-        if let to = query.to { conditions.append("date <= ?"); bindings.append(.text(to.description)) }
-        if let isPublic = query.isPublic { conditions.append("public = ?"); bindings.append(.integer(isPublic ? 1 : 0)) }
-        if let mode = query.mode { conditions.append("mode = ?"); bindings.append(.text(mode.rawValue)) }
-        let filter = conditions.joined(separator: " AND ")
-        let countSQL = "SELECT count(*) FROM orgasms WHERE \(filter)"
-        let pageSQL = "SELECT \(Self.columns) FROM orgasms WHERE \(filter) ORDER BY date DESC, id DESC LIMIT ? OFFSET ?"
+        let (countSQL, pageSQL, bindings) = Self.listStatements(userID: userID, matching: query)
         let countBindings = bindings
         let pageBindings = bindings + [.integer(Int64(query.limit)), .integer(Int64(query.offset))]
         return try await read { connection in
@@ -25,6 +16,30 @@ extension SQLiteStore {
             }
             return OrgasmPage(total: total, items: items)
         }
+    }
+
+    /// The count and page statements for the filters of `query` (one statement per set of
+    /// filters present, each answered from the `orgasms_owner_page` covering index), and the
+    /// filters' values; the page statement takes the limit and offset after them.
+    ///
+    /// `user_id = +?` and `LIMIT +?` rather than bare parameters, here and in the other
+    /// per-request statements: SQLite 3.54 compiles a statement again (a full parse, as costly
+    /// as the query) when the value of a bare `LIMIT ?` changes, or that of a `column = ?`
+    /// changes between 0 or 1 and anything else (user 1 and the others). The unary plus keeps
+    /// the index and the plan and drops that re-planning (SQLiteStoreTests checks both).
+    static func listStatements(userID: Int64, matching query: OrgasmQuery) -> (count: String, page: String, bindings: [SQLiteValue]) {
+        var conditions = ["user_id = +?"]
+        var bindings: [SQLiteValue] = [.integer(userID)]
+        if let from = query.from { conditions.append("date >= ?"); bindings.append(.text(from.description)) }
+        if let to = query.to { conditions.append("date <= ?"); bindings.append(.text(to.description)) }
+        if let isPublic = query.isPublic { conditions.append("public = ?"); bindings.append(.integer(isPublic ? 1 : 0)) }
+        if let mode = query.mode { conditions.append("mode = ?"); bindings.append(.text(mode.rawValue)) }
+        let filter = conditions.joined(separator: " AND ")
+        return (
+            "SELECT count(*) FROM orgasms WHERE \(filter)",
+            "SELECT \(columns) FROM orgasms WHERE \(filter) ORDER BY date DESC, id DESC LIMIT +? OFFSET ?",
+            bindings
+        )
     }
 
     public func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
@@ -72,7 +87,7 @@ extension SQLiteStore {
             guard let current = try Self.orgasm(id: id, userID: userID, on: connection) else { return nil }
             let updated = changes.applied(to: current)
             try connection.query(
-                "UPDATE orgasms SET date = ?, mode = ?, public = ?, type = ?, grantedby = ? WHERE id = ? AND user_id = ?",
+                "UPDATE orgasms SET date = ?, mode = ?, public = ?, type = ?, grantedby = ? WHERE id = ? AND user_id = +?",
                 [
                     .text(updated.date.description), .text(updated.mode.rawValue), .integer(updated.isPublic ? 1 : 0),
                     .optionalText(updated.type), .optionalText(updated.grantedBy), .integer(id), .integer(userID),
@@ -84,7 +99,7 @@ extension SQLiteStore {
 
     public func delete(id: Int64, userID: Int64) async throws -> Bool {
         try await write { connection in
-            try connection.query("DELETE FROM orgasms WHERE id = ? AND user_id = ?", [.integer(id), .integer(userID)])
+            try connection.query("DELETE FROM orgasms WHERE id = ? AND user_id = +?", [.integer(id), .integer(userID)])
             return connection.changes > 0
         }
     }
@@ -100,9 +115,12 @@ extension SQLiteStore {
         }
     }
 
+    /// One record of a user by id.
+    static let detailsStatement = "SELECT \(columns) FROM orgasms WHERE id = ? AND user_id = +?"
+
     private static func orgasm(id: Int64, userID: Int64, on connection: SQLiteConnection) throws -> Orgasm? {
         try connection.first(
-            "SELECT \(columns) FROM orgasms WHERE id = ? AND user_id = ?", [.integer(id), .integer(userID)], orgasm(from:)
+            detailsStatement, [.integer(id), .integer(userID)], orgasm(from:)
         )
     }
 

@@ -79,7 +79,7 @@ final class SQLiteWriteQueue: Sendable {
     /// One transaction for the batch: each job in a savepoint, then one COMMIT.
     private static func commit(_ batch: [Job], on connection: SQLiteConnection) -> [(any Error)?] {
         do {
-            try connection.execute("BEGIN IMMEDIATE")
+            try connection.query("BEGIN IMMEDIATE")
         } catch {
             return batch.map { _ in error }
         }
@@ -87,26 +87,26 @@ final class SQLiteWriteQueue: Sendable {
         outcomes.reserveCapacity(batch.count)
         for job in batch {
             do {
-                try connection.execute("SAVEPOINT job")
+                try connection.query("SAVEPOINT job")
                 do {
                     try job.run(connection)
-                    try connection.execute("RELEASE job")
+                    try connection.query("RELEASE job")
                     outcomes.append(nil)
                 } catch {
-                    try connection.execute("ROLLBACK TO job")
-                    try connection.execute("RELEASE job")
+                    try connection.query("ROLLBACK TO job")
+                    try connection.query("RELEASE job")
                     outcomes.append(error)
                 }
             } catch {
                 // The savepoint machinery itself failed: nothing in this transaction can be trusted.
-                try? connection.execute("ROLLBACK")
+                try? connection.query("ROLLBACK")
                 return batch.map { _ in error }
             }
         }
         do {
-            try connection.execute("COMMIT")
+            try connection.query("COMMIT")
         } catch {
-            try? connection.execute("ROLLBACK")
+            try? connection.query("ROLLBACK")
             return batch.map { _ in error }
         }
         return outcomes
