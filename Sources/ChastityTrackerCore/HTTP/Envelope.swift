@@ -40,21 +40,31 @@ public enum Envelope {
 }
 
 extension JSONWriter {
-    /// One item, exactly the keys of SPEC section 4 in a fixed order.
+    /// One item, exactly the keys of SPEC section 4 in a fixed order, in one reservation.
     public mutating func orgasm(_ item: Orgasm) {
-        raw(#"{"id":"#)
-        integer(item.id)
-        raw(#","date":""#)
-        date(item.date)
-        raw(#"","mode":""#)
-        unescaped(item.mode.rawValue)
-        raw(item.isPublic ? #"","public":1,"type":"# : #"","public":0,"type":"#)
-        optionalString(item.type)
-        raw(#","grantedby":"#)
-        optionalString(item.grantedBy)
-        raw(#","inserted":""#)
-        timestamp(item.inserted)
-        raw(#""}"#)
+        let strings = JSONCursor.maximumStringLength(item.type?.utf8.count ?? 2)
+            + JSONCursor.maximumStringLength(item.grantedBy?.utf8.count ?? 2)
+        write(reserving: Self.orgasmFixedLength + strings) { cursor in
+            cursor.raw(#"{"id":"#)
+            cursor.integer(item.id)
+            cursor.raw(#","date":""#)
+            cursor.date(item.date)
+            cursor.raw(#"","mode":""#)
+            cursor.raw(item.mode.literal)
+            cursor.raw(item.isPublic ? #"","public":1,"type":"# : #"","public":0,"type":"#)
+            cursor.optionalString(item.type)
+            cursor.raw(#","grantedby":"#)
+            cursor.optionalString(item.grantedBy)
+            cursor.raw(#","inserted":""#)
+            cursor.timestamp(item.inserted)
+            cursor.raw(#""}"#)
+        }
+    }
+
+    /// The bytes of an item other than its two strings, at their longest.
+    private static var orgasmFixedLength: Int {
+        #"{"id":,"date":"","mode":"","public":0,"type":,"grantedby":,"inserted":""}"#.utf8.count
+            + JSONCursor.maximumIntegerLength + JSONCursor.dateLength + 7 /* milking */ + JSONCursor.timestampLength
     }
 
     /// A JSON array of items.
@@ -65,5 +75,26 @@ extension JSONWriter {
             orgasm(item)
         }
         raw("]")
+    }
+}
+
+extension JSONCursor {
+    /// A string literal, or `null`.
+    mutating func optionalString(_ value: String?) {
+        guard var value else { return raw("null") }
+        value.withUTF8 { string($0) }
+    }
+}
+
+extension Mode {
+    /// The raw value as a static string, written without touching a `String`.
+    var literal: StaticString {
+        switch self {
+        case .full: "full"
+        case .ruined: "ruined"
+        case .milking: "milking"
+        case .dom: "dom"
+        case .ted: "ted"
+        }
     }
 }
