@@ -1,27 +1,29 @@
 public import ChastityTrackerCore
 public import Logging
 import Metrics
-import Metrics
 import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
 
 /// The embedded backend: one SQLite file in WAL mode, one writer connection whose commits are
-/// shared by concurrent writes (group commit), and a reader connection per worker thread. Every
-/// commit is fsynced (`synchronous=FULL`) before any of its writes is acknowledged, so an
-/// acknowledged write survives a crash of the process or of the machine.
+/// shared by concurrent writes (group commit) on a thread of its own, and reader connections
+/// pooled for reads made on the calling thread. Every commit is fsynced (`synchronous=FULL`)
+/// before any of its writes is acknowledged, so an acknowledged write survives a crash of the
+/// process or of the machine.
 public final class SQLiteStore: ChastityStore {
     private let threadPool: NIOThreadPool
     private let writes: SQLiteWriteQueue
     private let inFlight = Meter(label: "chastity_db_operations_in_flight", dimensions: [("backend", "sqlite")])
-    private let readers: NIOLockedValueBox<[SQLiteConnection]>
+    /// Idle reader connections; `nil` once the store is closed.
+    private let readers: NIOLockedValueBox<[SQLiteConnection]?>
     private let path: String
     private let logger: Logger
 
     /// Opens (creating when missing) the database at `path` and migrates it to the current schema.
     /// Throws ``StoreError/unavailable`` when the file cannot be opened or migrated.
     public static func open(path: String, logger: Logger = Logger(label: "chastity-tracker.sqlite")) async throws -> SQLiteStore {
-        let threadPool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        // One thread: it opens the database and runs the writer's group commits.
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
         do {
             let writer = try await threadPool.runIfActive {
@@ -43,7 +45,7 @@ public final class SQLiteStore: ChastityStore {
         self.path = path
         self.threadPool = threadPool
         self.writes = SQLiteWriteQueue(connection: writer, threadPool: threadPool)
-        self.readers = NIOLockedValueBox([])
+        self.readers = NIOLockedValueBox([SQLiteConnection]())
         self.logger = logger
     }
 
@@ -72,14 +74,24 @@ public final class SQLiteStore: ChastityStore {
 
     /// Runs `body` on a reader connection inside a read transaction, so multi-statement reads
     /// see one snapshot.
-    func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await run {
-            let connection = try self.readers.withLockedValue { $0.popLast() } ?? {
-                let connection = try SQLiteConnection(path: self.path, readOnly: true)
+    ///
+    /// Reads run on the calling thread: in WAL mode a reader never waits for the writer, and a
+    /// list page costs tens of microseconds of CPU, less than handing it to another thread and
+    /// back (two thread switches per read, the largest cost in the profile when reads went
+    /// through a pool; docs/BENCHMARKS.md). `serve` runs Swift Concurrency on its event loops,
+    /// so this is the same thread that parsed the request.
+    func read<T: Sendable>(_ body: (SQLiteConnection) throws -> T) async throws -> T {
+        try await mapped {
+            let idle = try readers.withLockedValue { readers -> SQLiteConnection? in
+                guard readers != nil else { throw SQLiteFailure(code: 21 /* MISUSE */, message: "the store is closed") }
+                return readers?.popLast()
+            }
+            let connection = try idle ?? {
+                let connection = try SQLiteConnection(path: path, readOnly: true)
                 try SQLiteStore.configure(connection)
                 return connection
             }()
-            defer { self.readers.withLockedValue { $0.append(connection) } }
+            defer { readers.withLockedValue { $0?.append(connection) } }
             return try connection.transaction(immediate: false) { try body(connection) }
         }
     }
@@ -88,10 +100,6 @@ public final class SQLiteStore: ChastityStore {
     /// concurrent writes share a commit (see ``SQLiteWriteQueue``).
     func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await mapped { try await self.writes.write(body) }
-    }
-
-    private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await mapped { try await self.threadPool.runIfActive(body) }
     }
 
     /// Counts the operation in flight and maps SQLite failures to ``StoreError``.
@@ -121,7 +129,7 @@ public final class SQLiteStore: ChastityStore {
 
     public func close() async throws {
         try await threadPool.shutdownGracefully()
-        readers.withLockedValue { $0.removeAll() }
+        readers.withLockedValue { $0 = nil }
     }
 }
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NIOCore
+import NIOPosix
 
 @main
 struct ChastityTrackerCommand: AsyncParsableCommand {
@@ -15,6 +17,12 @@ struct ChastityTrackerCommand: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            if command is Serve {
+                // Swift Concurrency's jobs run on the server's event loops instead of a second
+                // pool of threads: a request is parsed, handled (SQLite reads included) and
+                // answered on one thread, without a switch (docs/BENCHMARKS.md).
+                NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
