@@ -51,5 +51,27 @@ enum SQLiteMigrations {
         CREATE INDEX orgasms_owner_page ON orgasms (user_id, date DESC, id DESC, mode, public, type, grantedby, inserted_ms);
         DROP INDEX orgasms_owner_date_id;
         """),
+        // Each user's number of records, kept by triggers in the writing transaction, so an
+        // unfiltered list's total is one row read instead of a count over all of the user's
+        // records (20,000 index entries for the heaviest user of the benchmark).
+        (4, """
+        CREATE TABLE orgasm_totals (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            total INTEGER NOT NULL CHECK (total >= 0)
+        );
+        INSERT INTO orgasm_totals (user_id, total) SELECT user_id, count(*) FROM orgasms GROUP BY user_id;
+        CREATE TRIGGER orgasm_totals_insert AFTER INSERT ON orgasms BEGIN
+            INSERT INTO orgasm_totals (user_id, total) VALUES (NEW.user_id, 1)
+            ON CONFLICT (user_id) DO UPDATE SET total = total + 1;
+        END;
+        CREATE TRIGGER orgasm_totals_delete AFTER DELETE ON orgasms BEGIN
+            UPDATE orgasm_totals SET total = total - 1 WHERE user_id = OLD.user_id;
+        END;
+        CREATE TRIGGER orgasm_totals_move AFTER UPDATE OF user_id ON orgasms WHEN NEW.user_id <> OLD.user_id BEGIN
+            UPDATE orgasm_totals SET total = total - 1 WHERE user_id = OLD.user_id;
+            INSERT INTO orgasm_totals (user_id, total) VALUES (NEW.user_id, 1)
+            ON CONFLICT (user_id) DO UPDATE SET total = total + 1;
+        END;
+        """),
     ]
 }

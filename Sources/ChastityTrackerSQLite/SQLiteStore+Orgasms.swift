@@ -19,8 +19,9 @@ extension SQLiteStore {
     }
 
     /// The count and page statements for the filters of `query` (one statement per set of
-    /// filters present, each answered from the `orgasms_owner_page` covering index), and the
-    /// filters' values; the page statement takes the limit and offset after them.
+    /// filters present, each answered from the `orgasms_owner_page` covering index; without
+    /// filters the count is the kept `orgasm_totals` row), and the filters' values; the page
+    /// statement takes the limit and offset after them.
     ///
     /// `user_id = +?` and `LIMIT +?` rather than bare parameters, here and in the other
     /// per-request statements: SQLite 3.54 compiles a statement again (a full parse, as costly
@@ -36,7 +37,10 @@ extension SQLiteStore {
         if let mode = query.mode { conditions.append("mode = ?"); bindings.append(.text(mode.rawValue)) }
         let filter = conditions.joined(separator: " AND ")
         return (
-            "SELECT count(*) FROM orgasms WHERE \(filter)",
+            // Without filters, the total the triggers keep (no row: no records yet).
+            conditions.count == 1
+                ? "SELECT total FROM orgasm_totals WHERE user_id = +?"
+                : "SELECT count(*) FROM orgasms WHERE \(filter)",
             "SELECT \(columns) FROM orgasms WHERE \(filter) ORDER BY date DESC, id DESC LIMIT +? OFFSET ?",
             bindings
         )

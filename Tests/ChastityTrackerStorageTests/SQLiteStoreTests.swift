@@ -22,7 +22,7 @@ struct SQLiteStoreTests {
         return queries
     }()
 
-    @Test("Every list statement reads its rows and its count from the covering index alone")
+    @Test("Every list statement reads its rows and its count from the covering index alone, or the kept total")
     func listStatementsUseTheCoveringIndex() async throws {
         try await withSQLiteStore { store in
             for query in Self.queries {
@@ -32,9 +32,93 @@ struct SQLiteStoreTests {
                 // "USING COVERING INDEX": no lookup into the table per row; no "TEMP B-TREE": no sort.
                 let range = (query.from == nil ? "" : " AND date>?") + (query.to == nil ? "" : " AND date<?")
                 let expected = "SEARCH orgasms USING COVERING INDEX orgasms_owner_page (user_id=?\(range))"
-                #expect(countPlan == [expected], "\(count)")
+                let unfiltered = query.from == nil && query.to == nil && query.isPublic == nil && query.mode == nil
+                #expect(countPlan == (unfiltered ? ["SEARCH orgasm_totals USING INTEGER PRIMARY KEY (rowid=?)"] : [expected]), "\(count)")
                 #expect(pagePlan == [expected], "\(page)")
             }
+        }
+    }
+
+    @Test("The total kept for an unfiltered list equals the count after inserts, a failed batch, deletes, a restore and a user's deletion")
+    func keptTotalsFollowEveryWrite() async throws {
+        try await withSQLiteStore { store in
+            let alice = try await store.makeUser("alice")
+            let bob = try await store.makeUser("bob")
+            #expect(try await keptTotals(store) == [:])
+            #expect(try await store.orgasms(userID: alice.id, matching: OrgasmQuery(limit: 1)).total == 0)
+
+            let items = try await store.insert((1...5).map { record("2025-01-0\($0)") }, userID: alice.id)
+            _ = try await store.insert([record("2025-02-01")], userID: bob.id)
+            // A batch that fails after its rows went in (its idempotency key was never claimed)
+            // rolls back whole, its count too.
+            let unclaimed = IdempotencyCompletion(key: "never-claimed") { _ in StoredResponse(status: 201, body: "{}", location: nil) }
+            await #expect(throws: StoreError.self) {
+                _ = try await store.insert([record("2025-03-01"), record("2025-03-02")], userID: alice.id, completing: unclaimed)
+            }
+            #expect(try await store.delete(id: items[0].id, userID: alice.id))
+            #expect(try await store.delete(id: items[0].id, userID: alice.id) == false)
+            #expect(try await store.delete(id: items[1].id, userID: bob.id) == false)
+            #expect(try await keptTotals(store) == [alice.id: 4, bob.id: 1])
+            #expect(try await keptTotals(store) == countedTotals(store))
+            #expect(try await store.orgasms(userID: alice.id, matching: OrgasmQuery(limit: 1)).total == 4)
+
+            let snapshot = try await store.snapshot(of: alice)
+            try await withSQLiteStore { copy in
+                try await copy.restore(snapshot)
+                #expect(try await keptTotals(copy) == [alice.id: 4])
+                #expect(try await copy.orgasms(userID: alice.id, matching: OrgasmQuery(limit: 1)).total == 4)
+            }
+
+            #expect(try await store.deleteUser(id: alice.id))
+            #expect(try await keptTotals(store) == [bob.id: 1])
+            #expect(try await keptTotals(store) == countedTotals(store))
+        }
+    }
+
+    @Test("A database made by an earlier version is migrated with its totals counted and its records listed as before")
+    func earlierDatabaseIsMigrated() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ct-sqlite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("store.sqlite").path
+        do {
+            // The schema as version 2 left it, with rows written by that version.
+            let old = try SQLiteConnection(path: path, readOnly: false)
+            try old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)")
+            for migration in SQLiteMigrations.all where migration.version <= 2 {
+                try old.execute(migration.sql)
+                try old.query("INSERT INTO schema_migrations (version, applied_ms) VALUES (?, 0)", [.integer(Int64(migration.version))])
+            }
+            try old.execute("""
+                INSERT INTO users (id, name, time_zone, created_ms) VALUES (1, 'alice', 'UTC', 0), (2, 'bob', 'UTC', 0), (3, 'carol', 'UTC', 0);
+                INSERT INTO orgasms (user_id, date, mode, public, inserted_ms) VALUES
+                    (1, '2025-01-01', 'full', 0, 0), (1, '2025-01-03', 'ruined', 1, 0), (1, '2025-01-02', 'full', 0, 0), (2, '2025-01-01', 'ted', 0, 0);
+                """)
+        }
+        let store = try await SQLiteStore.open(path: path, logger: TestBackend.logger)
+        #expect(try await keptTotals(store) == [1: 3, 2: 1])
+        let page = try await store.orgasms(userID: 1, matching: OrgasmQuery(limit: 2))
+        #expect(page.total == 3)
+        #expect(page.items.map(\.date.description) == ["2025-01-03", "2025-01-02"])
+        #expect(try await store.orgasms(userID: 3, matching: OrgasmQuery(limit: 2)).total == 0)
+        _ = try await store.insert([record("2025-02-01")], userID: 3)
+        #expect(try await keptTotals(store) == [1: 3, 2: 1, 3: 1])
+        try await store.close()
+    }
+
+    private func keptTotals(_ store: SQLiteStore) async throws -> [Int64: Int64] {
+        try await store.read { connection in
+            var totals: [Int64: Int64] = [:]
+            try connection.query("SELECT user_id, total FROM orgasm_totals WHERE total <> 0") { totals[$0.integer(0)] = $0.integer(1) }
+            return totals
+        }
+    }
+
+    private func countedTotals(_ store: SQLiteStore) async throws -> [Int64: Int64] {
+        try await store.read { connection in
+            var totals: [Int64: Int64] = [:]
+            try connection.query("SELECT user_id, count(*) FROM orgasms GROUP BY user_id") { totals[$0.integer(0)] = $0.integer(1) }
+            return totals
         }
     }
 
