@@ -67,6 +67,9 @@ struct ServeTests {
         #expect(matches(tokens[1], "2\treader\tread\t" + timestampPattern + "\t" + timestampPattern + "\t-"))
 
         #expect(!server.stderr.contains("no users yet"))
+        // The text log format is swift-log's StreamLogHandler line, metadata sorted by key.
+        let serving = server.stderr.split(separator: "\n").first { $0.hasSuffix("] serving") } ?? "none"
+        #expect(matches(serving, #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info chastity-tracker: database=\S+ host=127\.0\.0\.1 port=\#(server.port) \[chastity_tracker\] serving"#), "\(serving)")
         let stopped = try await server.stop(signal: SIGTERM)
         #expect(stopped.reason == .exit)
         #expect(stopped.status == 0)
