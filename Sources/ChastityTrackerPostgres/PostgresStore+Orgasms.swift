@@ -19,22 +19,41 @@ extension PostgresStore {
         if let isPublic = query.isPublic { condition("public =", isPublic) }
         if let mode = query.mode { condition("mode =", mode.rawValue) }
         let filter = conditions.joined(separator: " AND ")
-        let count = PostgresQuery(unsafeSQL: "SELECT count(*) FROM orgasms WHERE \(filter)", binds: bindings)
-        var pageBindings = bindings
-        pageBindings.append(Int64(query.limit))
-        pageBindings.append(Int64(query.offset))
-        let page = PostgresQuery(
+        bindings.append(Int64(query.limit))
+        bindings.append(Int64(query.offset))
+        // One statement (one round trip, one snapshot) answers the total and the page: every
+        // row carries the total, and a page past the end is the one row with no record in it.
+        let statement = PostgresQuery(
             unsafeSQL: """
-                SELECT \(Self.columns) FROM orgasms WHERE \(filter)
-                ORDER BY date DESC, id DESC LIMIT $\(bindings.count + 1) OFFSET $\(bindings.count + 2)
+                SELECT total.n, page.id, (page.date - DATE '1970-01-01')::bigint, page.mode, page.public,
+                       page.type, page.grantedby, page.inserted_ms
+                FROM (SELECT count(*) AS n FROM orgasms WHERE \(filter)) AS total
+                LEFT JOIN LATERAL (
+                    SELECT id, date, mode, public, type, grantedby, inserted_ms FROM orgasms WHERE \(filter)
+                    ORDER BY date DESC, id DESC LIMIT $\(bindings.count - 1) OFFSET $\(bindings.count)
+                ) AS page ON true
+                ORDER BY page.date DESC, page.id DESC
                 """,
-            binds: pageBindings
+            binds: bindings
         )
-        // One REPEATABLE READ snapshot for the count and the page, so they agree.
-        return try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
-            let total = Int(try await session.rows(count).first?.decode(Int64.self) ?? 0)
-            guard query.offset < total else { return OrgasmPage(total: total, items: []) }
-            return OrgasmPage(total: total, items: try await session.rows(page).map(Self.orgasm(from:)))
+        return try await session { session in
+            var total = 0
+            var items: [Orgasm] = []
+            items.reserveCapacity(query.limit)
+            for row in try await session.rows(statement) {
+                let (count, id, days, modeText, isPublic, type, grantedBy, inserted) =
+                    try row.decode((Int64, Int64?, Int64?, String?, Bool?, String?, String?, Int64?).self)
+                total = Int(count)
+                guard let id else { continue }
+                guard let days, let date = LocalDate(daysSinceEpoch: Int(days)), let modeText, let mode = Mode(rawValue: modeText),
+                      let isPublic, let inserted
+                else { throw CorruptRow(table: "orgasms") }
+                items.append(Orgasm(
+                    id: id, date: date, mode: mode, isPublic: isPublic,
+                    type: type, grantedBy: grantedBy, inserted: Timestamp(millisecondsSinceEpoch: inserted)
+                ))
+            }
+            return OrgasmPage(total: total, items: items)
         }
     }
 
