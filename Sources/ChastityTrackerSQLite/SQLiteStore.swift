@@ -82,7 +82,9 @@ public final class SQLiteStore: ChastityStore {
     /// list page costs tens of microseconds of CPU, less than handing it to another thread and
     /// back (two thread switches per read, the largest cost in the profile when reads went
     /// through a pool; docs/BENCHMARKS.md). `serve` runs Swift Concurrency on its event loops,
-    /// so this is the same thread that parsed the request.
+    /// so this is the same thread that parsed the request. The busy timeout still applies: the
+    /// rare read that meets a lock (WAL recovery after a crash, another process checkpointing
+    /// with TRUNCATE) waits on this thread, up to 5 s.
     func read<T: Sendable>(_ body: (SQLiteConnection) throws -> T) async throws -> T {
         try await mapped {
             let idle = try readers.withLockedValue { readers -> SQLiteConnection? in
