@@ -7,10 +7,16 @@ enum LogFormat: String {
     case text, json
 }
 
-/// One JSON object per log line on stderr (`time`, `level`, `label`, `message` and the
-/// metadata), for log shippers.
-struct JSONLogHandler: LogHandler {
+/// `serve`'s log handler: one line per event on stderr, either swift-log's `StreamLogHandler`
+/// text format (`time level label: key=value [source] message`) or one JSON object (`time`,
+/// `level`, `label`, `message` and the metadata) for log shippers.
+///
+/// Metadata is formatted when a line is written, not each time a key is set: the server sets the
+/// request and token ids on every request and logs on few of them, and `StreamLogHandler`'s eager
+/// formatting was 5% of a list request's CPU time.
+struct LineLogHandler: LogHandler {
     let label: String
+    let format: LogFormat
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
@@ -20,6 +26,20 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        let pairs = metadata.merging(event.metadata ?? [:]) { _, new in new }.sorted { $0.key < $1.key }
+        let line = switch format {
+        case .text: text(event, pairs)
+        case .json: json(event, pairs)
+        }
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    private func text(_ event: LogEvent, _ pairs: [(key: String, value: Logger.MetadataValue)]) -> String {
+        let metadata = pairs.map { " \($0.key)=\($0.value)" }.joined()
+        return "\(Self.localTimestamp()) \(event.level) \(label):\(metadata) [\(event.source)] \(event.message)\n"
+    }
+
+    private func json(_ event: LogEvent, _ pairs: [(key: String, value: Logger.MetadataValue)]) -> String {
         var writer = JSONWriter()
         writer.raw(#"{"time":"#)
         writer.string(Date().formatted(.iso8601))
@@ -29,41 +49,18 @@ struct JSONLogHandler: LogHandler {
         writer.string(label)
         writer.raw(#","message":"#)
         writer.string("\(event.message)")
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        for key in merged.keys.sorted() {
+        for (key, value) in pairs {
             writer.raw(",")
             writer.string(key)
             writer.raw(":")
-            writer.string("\(merged[key]!)")
+            writer.string("\(value)")
         }
         writer.raw("}\n")
-        FileHandle.standardError.write(Data(writer.text.utf8))
-    }
-}
-
-/// swift-log's `StreamLogHandler` line format on stderr (`time level label: key=value [source]
-/// message`), with the metadata formatted when a line is written rather than each time a key is
-/// set: the server sets request and token ids on every request and logs on few of them, and
-/// `StreamLogHandler`'s eager formatting was 5% of a list request's CPU time.
-struct TextLogHandler: LogHandler {
-    let label: String
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        let pairs = merged.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
-        let line = "\(Self.timestamp()) \(event.level) \(label):\(pairs) [\(event.source)] \(event.message)\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        return writer.text
     }
 
     /// Local time as `2026-11-29T10:11:38+0000`, like `StreamLogHandler`.
-    private static func timestamp() -> String {
+    private static func localTimestamp() -> String {
         var now = time(nil)
         var parts = tm()
         localtime_r(&now, &parts)

@@ -105,7 +105,7 @@ struct Serve: AsyncParsableCommand {
         let format = try resolvedLogFormat()
         let poolSize = try resolvedPoolSize()
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
+            var handler = LineLogHandler(label: label, format: format)
             handler.logLevel = level
             return handler
         }

@@ -75,6 +75,24 @@ struct ServeTests {
         #expect(stopped.status == 0)
     }
 
+    @Test("--log-format json writes each log line as one JSON object with the metadata as keys")
+    func jsonLogLines() async throws {
+        let (sandbox, _, _) = try await Self.sandboxWithTokens()
+        defer { sandbox.removeAll() }
+        let server = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory, extraArguments: ["--log-format", "json"])
+        try await server.waitUntilHealthy()
+        _ = try await server.stop(signal: SIGTERM)
+        let lines = server.stderr.split(separator: "\n")
+        let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "\($0)") }
+        let serving = try #require(objects.first { $0["message"] as? String == "serving" })
+        #expect(serving["level"] as? String == "info")
+        #expect(serving["label"] as? String == "chastity-tracker")
+        #expect(serving["host"] as? String == "127.0.0.1")
+        #expect(serving["port"] as? String == String(server.port))
+        #expect(serving["database"] as? String == sandbox.databasePath)
+        #expect(matches(try #require(serving["time"] as? String), #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#))
+    }
+
     @Test("revoke and regenerate through the CLI take effect on a running server's very next request")
     func revokeAndRegenerateWhileServing() async throws {
         let (sandbox, write, read) = try await Self.sandboxWithTokens()

@@ -113,23 +113,16 @@ struct JSONCursor {
 
     /// A decimal integer.
     mutating func integer(_ value: Int64) {
-        var magnitude = value.magnitude
         if value < 0 { byte(UInt8(ascii: "-")) }
-        var digits = 1
-        var rest = magnitude / 10
-        while rest > 0 { digits += 1; rest /= 10 }
-        var index = digits - 1
-        while index >= 0 {
-            position[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-            magnitude /= 10
-            index -= 1
-        }
-        position += digits
+        var width = 1
+        var rest = value.magnitude / 10
+        while rest > 0 { width += 1; rest /= 10 }
+        digits(value.magnitude, width: width)
     }
 
     /// A non-negative number as exactly `width` decimal digits (zero-padded).
     @inline(__always)
-    mutating func digits(_ value: Int, width: Int) {
+    mutating func digits(_ value: some BinaryInteger, width: Int) {
         var value = value
         var index = width - 1
         while index >= 0 {
