@@ -77,33 +77,31 @@ struct SQLiteStoreTests {
 
     @Test("A database made by an earlier version is migrated with its totals counted and its records listed as before")
     func earlierDatabaseIsMigrated() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ct-sqlite-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("store.sqlite").path
-        do {
-            // The schema as version 2 left it, with rows written by that version.
-            let old = try SQLiteConnection(path: path, readOnly: false)
-            try old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)")
-            for migration in SQLiteMigrations.all where migration.version <= 2 {
-                try old.execute(migration.sql)
-                try old.query("INSERT INTO schema_migrations (version, applied_ms) VALUES (?, 0)", [.integer(Int64(migration.version))])
+        try await withDatabasePath { path in
+            do {
+                // The schema as version 2 left it, with rows written by that version.
+                let old = try SQLiteConnection(path: path, readOnly: false)
+                try old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)")
+                for migration in SQLiteMigrations.all where migration.version <= 2 {
+                    try old.execute(migration.sql)
+                    try old.query("INSERT INTO schema_migrations (version, applied_ms) VALUES (?, 0)", [.integer(Int64(migration.version))])
+                }
+                try old.execute("""
+                    INSERT INTO users (id, name, time_zone, created_ms) VALUES (1, 'alice', 'UTC', 0), (2, 'bob', 'UTC', 0), (3, 'carol', 'UTC', 0);
+                    INSERT INTO orgasms (user_id, date, mode, public, inserted_ms) VALUES
+                        (1, '2025-01-01', 'full', 0, 0), (1, '2025-01-03', 'ruined', 1, 0), (1, '2025-01-02', 'full', 0, 0), (2, '2025-01-01', 'ted', 0, 0);
+                    """)
             }
-            try old.execute("""
-                INSERT INTO users (id, name, time_zone, created_ms) VALUES (1, 'alice', 'UTC', 0), (2, 'bob', 'UTC', 0), (3, 'carol', 'UTC', 0);
-                INSERT INTO orgasms (user_id, date, mode, public, inserted_ms) VALUES
-                    (1, '2025-01-01', 'full', 0, 0), (1, '2025-01-03', 'ruined', 1, 0), (1, '2025-01-02', 'full', 0, 0), (2, '2025-01-01', 'ted', 0, 0);
-                """)
+            let store = try await SQLiteStore.open(path: path, logger: TestBackend.logger)
+            #expect(try await keptTotals(store) == [1: 3, 2: 1])
+            let page = try await store.orgasms(userID: 1, matching: OrgasmQuery(limit: 2))
+            #expect(page.total == 3)
+            #expect(page.items.map(\.date.description) == ["2025-01-03", "2025-01-02"])
+            #expect(try await store.orgasms(userID: 3, matching: OrgasmQuery(limit: 2)).total == 0)
+            _ = try await store.insert([record("2025-02-01")], userID: 3)
+            #expect(try await keptTotals(store) == [1: 3, 2: 1, 3: 1])
+            try await store.close()
         }
-        let store = try await SQLiteStore.open(path: path, logger: TestBackend.logger)
-        #expect(try await keptTotals(store) == [1: 3, 2: 1])
-        let page = try await store.orgasms(userID: 1, matching: OrgasmQuery(limit: 2))
-        #expect(page.total == 3)
-        #expect(page.items.map(\.date.description) == ["2025-01-03", "2025-01-02"])
-        #expect(try await store.orgasms(userID: 3, matching: OrgasmQuery(limit: 2)).total == 0)
-        _ = try await store.insert([record("2025-02-01")], userID: 3)
-        #expect(try await keptTotals(store) == [1: 3, 2: 1, 3: 1])
-        try await store.close()
     }
 
     private func keptTotals(_ store: SQLiteStore) async throws -> [Int64: Int64] {
@@ -169,15 +167,14 @@ struct SQLiteStoreTests {
 
     @Test("After close, reads and writes fail with unavailable")
     func closedStoreRefusesWork() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ct-sqlite-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try await SQLiteStore.open(path: directory.appendingPathComponent("store.sqlite").path, logger: TestBackend.logger)
-        let alice = try await store.makeUser("alice")
-        try await store.close()
-        await #expect(throws: StoreError.unavailable) { _ = try await store.users() }
-        await #expect(throws: StoreError.unavailable) { _ = try await store.orgasms(userID: alice.id, matching: OrgasmQuery(limit: 10)) }
-        await #expect(throws: StoreError.unavailable) { _ = try await store.insert([record("2025-01-01")], userID: alice.id) }
+        try await withDatabasePath { path in
+            let store = try await SQLiteStore.open(path: path, logger: TestBackend.logger)
+            let alice = try await store.makeUser("alice")
+            try await store.close()
+            await #expect(throws: StoreError.unavailable) { _ = try await store.users() }
+            await #expect(throws: StoreError.unavailable) { _ = try await store.orgasms(userID: alice.id, matching: OrgasmQuery(limit: 10)) }
+            await #expect(throws: StoreError.unavailable) { _ = try await store.insert([record("2025-01-01")], userID: alice.id) }
+        }
     }
 
     private func plan(_ sql: String, _ bindings: [SQLiteValue], on store: SQLiteStore) async throws -> [String] {
@@ -188,17 +185,25 @@ struct SQLiteStoreTests {
         }
     }
 
+    /// A fresh, open store that is closed (and its file removed) afterwards.
     private func withSQLiteStore(_ body: (SQLiteStore) async throws -> Void) async throws {
+        try await withDatabasePath { path in
+            let store = try await SQLiteStore.open(path: path, logger: TestBackend.logger)
+            do {
+                try await body(store)
+            } catch {
+                try await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
+    /// A database path in a directory of its own, removed afterwards.
+    private func withDatabasePath(_ body: (String) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ct-sqlite-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try await SQLiteStore.open(path: directory.appendingPathComponent("store.sqlite").path, logger: TestBackend.logger)
-        do {
-            try await body(store)
-        } catch {
-            try await store.close()
-            throw error
-        }
-        try await store.close()
+        try await body(directory.appendingPathComponent("store.sqlite").path)
     }
 }
