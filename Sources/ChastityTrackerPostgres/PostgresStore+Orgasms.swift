@@ -44,13 +44,10 @@ extension PostgresStore {
                 let (count, id, days, modeText, isPublic, type, grantedBy, inserted) =
                     try row.decode((Int64, Int64?, Int64?, String?, Bool?, String?, String?, Int64?).self)
                 total = Int(count)
-                guard let id else { continue }
-                guard let days, let date = LocalDate(daysSinceEpoch: Int(days)), let modeText, let mode = Mode(rawValue: modeText),
-                      let isPublic, let inserted
-                else { throw CorruptRow(table: "orgasms") }
-                items.append(Orgasm(
-                    id: id, date: date, mode: mode, isPublic: isPublic,
-                    type: type, grantedBy: grantedBy, inserted: Timestamp(millisecondsSinceEpoch: inserted)
+                guard let id else { continue }  // the one row of a page past the end
+                guard let days, let modeText, let isPublic, let inserted else { throw CorruptRow(table: "orgasms") }
+                items.append(try Self.orgasm(
+                    id: id, days: days, mode: modeText, isPublic: isPublic, type: type, grantedBy: grantedBy, inserted: inserted
                 ))
             }
             return OrgasmPage(total: total, items: items)
@@ -148,6 +145,13 @@ extension PostgresStore {
     static func orgasm(from row: PostgresRow) throws -> Orgasm {
         let (id, days, modeText, isPublic, type, grantedBy, inserted) =
             try row.decode((Int64, Int64, String, Bool, String?, String?, Int64).self)
+        return try orgasm(id: id, days: days, mode: modeText, isPublic: isPublic, type: type, grantedBy: grantedBy, inserted: inserted)
+    }
+
+    /// A record from the columns as stored (the date as days since 1970-01-01).
+    private static func orgasm(
+        id: Int64, days: Int64, mode modeText: String, isPublic: Bool, type: String?, grantedBy: String?, inserted: Int64
+    ) throws -> Orgasm {
         guard let date = LocalDate(daysSinceEpoch: Int(days)), let mode = Mode(rawValue: modeText) else {
             throw CorruptRow(table: "orgasms")
         }

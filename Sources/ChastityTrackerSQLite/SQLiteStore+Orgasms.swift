@@ -29,20 +29,28 @@ extension SQLiteStore {
     /// changes between 0 or 1 and anything else (user 1 and the others). The unary plus keeps
     /// the index and the plan and drops that re-planning (SQLiteStoreTests checks both).
     static func listStatements(userID: Int64, matching query: OrgasmQuery) -> (count: String, page: String, bindings: [SQLiteValue]) {
-        var conditions = ["user_id = +?"]
+        var filters = 0
         var bindings: [SQLiteValue] = [.integer(userID)]
-        if let from = query.from { conditions.append("date >= ?"); bindings.append(.text(from.description)) }
-        if let to = query.to { conditions.append("date <= ?"); bindings.append(.text(to.description)) }
-        if let isPublic = query.isPublic { conditions.append("public = ?"); bindings.append(.integer(isPublic ? 1 : 0)) }
-        if let mode = query.mode { conditions.append("mode = ?"); bindings.append(.text(mode.rawValue)) }
+        if let from = query.from { filters |= 1; bindings.append(.text(from.description)) }
+        if let to = query.to { filters |= 2; bindings.append(.text(to.description)) }
+        if let isPublic = query.isPublic { filters |= 4; bindings.append(.integer(isPublic ? 1 : 0)) }
+        if let mode = query.mode { filters |= 8; bindings.append(.text(mode.rawValue)) }
+        let statements = listSQL[filters]
+        return (statements.count, statements.page, bindings)
+    }
+
+    /// The list's SQL for each set of filters present (bit 1 from, 2 to, 4 public, 8 mode, in
+    /// the order their values are bound), written once rather than on every request.
+    private static let listSQL: [(count: String, page: String)] = (0..<16).map { filters in
+        let conditions = ["user_id = +?"]
+            + [(1, "date >= ?"), (2, "date <= ?"), (4, "public = ?"), (8, "mode = ?")].filter { filters & $0.0 != 0 }.map(\.1)
         let filter = conditions.joined(separator: " AND ")
         return (
             // Without filters, the total the triggers keep (no row: no records yet).
-            conditions.count == 1
+            filters == 0
                 ? "SELECT total FROM orgasm_totals WHERE user_id = +?"
                 : "SELECT count(*) FROM orgasms WHERE \(filter)",
-            "SELECT \(columns) FROM orgasms WHERE \(filter) ORDER BY date DESC, id DESC LIMIT +? OFFSET ?",
-            bindings
+            "SELECT \(columns) FROM orgasms WHERE \(filter) ORDER BY date DESC, id DESC LIMIT +? OFFSET ?"
         )
     }
 

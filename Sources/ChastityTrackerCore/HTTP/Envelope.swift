@@ -62,10 +62,9 @@ extension JSONWriter {
     }
 
     /// The bytes of an item other than its two strings, at their longest.
-    private static var orgasmFixedLength: Int {
+    private static let orgasmFixedLength =
         #"{"id":,"date":"","mode":"","public":0,"type":,"grantedby":,"inserted":""}"#.utf8.count
             + JSONCursor.maximumIntegerLength + JSONCursor.dateLength + 7 /* milking */ + JSONCursor.timestampLength
-    }
 
     /// A JSON array of items.
     public mutating func orgasms(_ items: [Orgasm]) {
