@@ -9,10 +9,10 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "ChastityTracker",
-    platforms: [.macOS(.v14)],
+    // macOS 15 for the standard library's `Synchronization.Mutex`, which the domain uses instead of NIO's locks.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "chastity-tracker", targets: ["chastity-tracker"]),
-        .library(name: "ChastityTrackerCore", targets: ["ChastityTrackerCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -24,13 +24,27 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        // Pinned to 1.13.x: the SQLite C API is reached through `VaporCSQLite`, a target of sqlite-nio that it does
+        // not publish as a product (only `SQLiteNIO` is, and the SQLite backend declares that product only so that
+        // the module is built and importable). Any minor release may rename or reshape it; move the pin on purpose.
+        .package(url: "https://github.com/vapor/sqlite-nio.git", .upToNextMinor(from: "1.13.2")),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
+        // The domain: types, rules, validation, the storage protocol and the operator's actions. It knows nothing
+        // of HTTP or NIO, so the compiler keeps every other layer pointing at it and never the other way.
         .target(
-            name: "ChastityTrackerCore",
+            name: "ChastityTrackerDomain",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP application: routes, middleware, controllers, error mapping and the composition root.
+        .target(
+            name: "ChastityTrackerServer",
+            dependencies: [
+                "ChastityTrackerDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -48,7 +62,7 @@ let package = Package(
         .target(
             name: "ChastityTrackerSQLite",
             dependencies: [
-                "ChastityTrackerCore",
+                "ChastityTrackerDomain",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -61,7 +75,7 @@ let package = Package(
         .target(
             name: "ChastityTrackerPostgres",
             dependencies: [
-                "ChastityTrackerCore",
+                "ChastityTrackerDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -72,7 +86,8 @@ let package = Package(
         .executableTarget(
             name: "chastity-tracker",
             dependencies: [
-                "ChastityTrackerCore",
+                "ChastityTrackerDomain",
+                "ChastityTrackerServer",
                 "ChastityTrackerSQLite",
                 "ChastityTrackerPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -88,7 +103,8 @@ let package = Package(
         .executableTarget(
             name: "chastity-tracker-bench",
             dependencies: [
-                "ChastityTrackerCore",
+                "ChastityTrackerDomain",
+                "ChastityTrackerServer",
                 "ChastityTrackerSQLite",
                 "ChastityTrackerPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -98,14 +114,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "ChastityTrackerCoreTests",
-            dependencies: ["ChastityTrackerCore"],
+            name: "ChastityTrackerDomainTests",
+            dependencies: ["ChastityTrackerDomain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChastityTrackerStorageTests",
             dependencies: [
-                "ChastityTrackerCore", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
+                "ChastityTrackerDomain", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "ChastityTrackerAPITests",
             dependencies: [
-                "ChastityTrackerCore", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
+                "ChastityTrackerDomain", "ChastityTrackerServer", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,4 +1,4 @@
-public import ChastityTrackerCore
+public import ChastityTrackerDomain
 import PostgresNIO
 
 extension PostgresStore {

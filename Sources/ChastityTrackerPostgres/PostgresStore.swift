@@ -1,4 +1,4 @@
-public import ChastityTrackerCore
+public import ChastityTrackerDomain
 public import Logging
 import Metrics
 import NIOConcurrencyHelpers

@@ -1,4 +1,4 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
 internal import VaporCSQLite
 
 /// A failed SQLite call, with SQLite's extended result code. The message stays in logs only.

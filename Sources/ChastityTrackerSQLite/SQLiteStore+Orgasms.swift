@@ -1,4 +1,4 @@
-public import ChastityTrackerCore
+public import ChastityTrackerDomain
 
 extension SQLiteStore {
     private static let columns = "id, date, mode, public, type, grantedby, inserted_ms"

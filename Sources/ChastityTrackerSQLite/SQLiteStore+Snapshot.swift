@@ -1,4 +1,4 @@
-public import ChastityTrackerCore
+public import ChastityTrackerDomain
 
 extension SQLiteStore {
     public func counts() async throws -> StoreCounts {

@@ -1,4 +1,4 @@
-public import ChastityTrackerCore
+public import ChastityTrackerDomain
 
 extension SQLiteStore {
     private static let tokenColumns = "id, user_id, label, permission, created_ms, last_used_ms, revoked_ms"

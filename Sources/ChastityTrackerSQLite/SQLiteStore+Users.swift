@@ -1,4 +1,4 @@
-public import ChastityTrackerCore
+public import ChastityTrackerDomain
 
 extension SQLiteStore {
     public func createUser(name: String, timeZone: String, at created: Timestamp) async throws -> User {

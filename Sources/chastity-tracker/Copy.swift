@@ -1,5 +1,6 @@
 import ArgumentParser
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
 
 struct Copy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
 import Foundation
 import Hummingbird
 import Logging
@@ -119,7 +120,7 @@ struct Serve: AsyncParsableCommand {
         if let files = configuration.tls {
             do {
                 _ = try makeTLSConfiguration(files)
-            } catch let error as ChastityTrackerCore.ValidationError {
+            } catch let error as ChastityTrackerDomain.ValidationError {
                 throw CommandError(message: error.message)
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
 import Foundation
 
 struct Tokens: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 public import ArgumentParser
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
 import Foundation
 
 extension ExportFormat: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore

@@ -1,4 +1,5 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
 import Foundation
 
 /// A real store whose record methods and `ping` throw `fault` once it is set, so tests can prove

@@ -1,4 +1,5 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
 import Foundation

@@ -1,4 +1,5 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -74,7 +75,7 @@ struct TransportTests {
                         "127.1", "127.0.0.256", "127.0.0.1.", "::2", "1::1", "[::]", "::ffff:127.0.0.1", "1:2:3:4:5:6:7::1"])
     func plainHTTPBeyondLoopbackIsRefusedUnlessTLSOrAProxy(host: String) throws {
         #expect(!Configuration.isLoopback(host))
-        #expect(throws: ChastityTrackerCore.ValidationError.self) { try Configuration(host: host).validateTransport() }
+        #expect(throws: ChastityTrackerDomain.ValidationError.self) { try Configuration(host: host).validateTransport() }
         do {
             try Configuration(host: host).validateTransport()
         } catch {

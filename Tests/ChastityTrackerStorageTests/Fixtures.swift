@@ -1,4 +1,4 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
 
 /// A date from its `YYYY-MM-DD` text; the tests only write real dates.
 func day(_ text: String) -> LocalDate {

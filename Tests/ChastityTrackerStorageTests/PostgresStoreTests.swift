@@ -1,4 +1,4 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
 import ChastityTrackerPostgres
 import Foundation
 import Logging

@@ -1,4 +1,4 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
 @testable import ChastityTrackerSQLite
 import Foundation
 import Testing

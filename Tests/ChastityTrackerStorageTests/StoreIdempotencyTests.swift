@@ -1,4 +1,4 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
 import Testing
 
 /// Idempotency keys (SPEC section 7): claim, in-progress, lease takeover, replay, conflict,

@@ -1,4 +1,4 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
 import Testing
 
 /// Records: list, details, insert, update, delete and export paging, on every backend.

@@ -1,4 +1,4 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
 import Testing
 
 /// Tokens, on every backend.

@@ -1,4 +1,4 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
 import Testing
 
 /// Users, on every backend.

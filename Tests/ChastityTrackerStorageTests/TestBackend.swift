@@ -1,7 +1,7 @@
 // Shared by the test targets that need a real store: copy it, or add it to a target's sources.
 // It lists SQLite always and PostgreSQL when CT_TEST_POSTGRES_URL is set (scripts/with-postgres
 // sets it); every call of `withStore` gets a fresh, empty database that is removed afterwards.
-import ChastityTrackerCore
+import ChastityTrackerDomain
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
 import Foundation

@@ -1,0 +1,21 @@
+public import ChastityTrackerDomain
+extension Administration {
+    /// Copies everything in `source` (users, token hashes, records with their ids and times,
+    /// idempotency state) into the empty store `target`, a user per transaction, then checks
+    /// that both hold the same counts. Throws when the target is not empty or the counts differ.
+    public static func copy(from source: any ChastityStore, to target: any ChastityStore) async throws -> StoreCounts {
+        let existing = try await target.counts()
+        guard existing == StoreCounts(users: 0, tokens: 0, orgasms: 0, idempotencyKeys: 0) else {
+            throw AdminError("the target database is not empty (\(existing)); copy only fills an empty one")
+        }
+        for user in try await source.users() {
+            try await target.restore(try await source.snapshot(of: user))
+        }
+        let expected = try await source.counts()
+        let copied = try await target.counts()
+        guard expected == copied else {
+            throw AdminError("the copy does not match: the source holds \(expected), the target \(copied)")
+        }
+        return copied
+    }
+}

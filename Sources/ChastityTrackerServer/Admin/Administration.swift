@@ -1,0 +1,78 @@
+public import ChastityTrackerDomain
+public import Foundation
+
+/// The operator's actions (users, tokens, export, import) over the same store the HTTP handlers
+/// use; the command line is a thin shell around this.
+public struct Administration: Sendable {
+    let store: any ChastityStore
+    let clock: any WallClock
+    let earliestDate: LocalDate
+
+    public init(store: any ChastityStore, clock: any WallClock = SystemWallClock(), earliestDate: LocalDate = Configuration().earliestDate) {
+        self.store = store
+        self.clock = clock
+        self.earliestDate = earliestDate
+    }
+
+    // MARK: Users
+
+    /// Creates a user; throws when the name or time zone is invalid or the name is taken.
+    public func addUser(name: String, timeZone: String) async throws -> User {
+        do throws(ValidationError) {
+            try User.validate(name: name)
+            _ = try TimeZones.zone(named: timeZone)
+        } catch {
+            throw AdminError(error.message)
+        }
+        do {
+            return try await store.createUser(name: name, timeZone: timeZone, at: Timestamp(clock.now()))
+        } catch StoreError.conflict {
+            throw AdminError("a user named '\(name)' already exists")
+        }
+    }
+
+    /// The user with this name; throws when there is none.
+    public func user(named name: String) async throws -> User {
+        guard let user = try await store.user(named: name) else { throw AdminError("no user named '\(name)'") }
+        return user
+    }
+
+    /// Deletes a user with all their tokens and records.
+    public func deleteUser(named name: String) async throws {
+        let user = try await user(named: name)
+        _ = try await store.deleteUser(id: user.id)
+    }
+
+    // MARK: Tokens
+
+    /// Creates a token for a user; the secret is returned once and stored only as a hash.
+    public func createToken(userName: String, permission: Permission, label: String) async throws -> (TokenInfo, TokenSecret) {
+        do throws(ValidationError) {
+            try TokenInfo.validate(label: label)
+        } catch {
+            throw AdminError(error.message)
+        }
+        let user = try await user(named: userName)
+        let secret = TokenSecret.generate()
+        let info = try await store.createToken(
+            userID: user.id, label: label, permission: permission, hash: secret.hash, at: Timestamp(clock.now())
+        )
+        return (info, secret)
+    }
+
+    /// Revokes a token: the very next request with it is refused.
+    public func revokeToken(id: Int64) async throws {
+        guard try await store.revokeToken(id: id, at: Timestamp(clock.now())) else { throw AdminError("no token with id \(id)") }
+    }
+
+    /// Gives a token a new secret (same id, label and permission); the old secret stops working.
+    public func regenerateToken(id: Int64) async throws -> TokenSecret {
+        guard let token = try await store.token(id: id) else { throw AdminError("no token with id \(id)") }
+        guard token.revoked == nil else { throw AdminError("token \(id) is revoked; create a new one instead") }
+        let secret = TokenSecret.generate()
+        guard try await store.replaceTokenHash(id: id, hash: secret.hash) else {
+            throw AdminError("token \(id) is revoked; create a new one instead")
+        }
+        return secret
+    }
+}

@@ -1,0 +1,36 @@
+public import ChastityTrackerDomain
+public import Hummingbird
+import Logging
+
+/// The context of every request: Hummingbird's core storage plus the caller, once a token has
+/// been checked.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``TokenAuthenticator``; `nil` before it runs and on routes that need no token.
+    public var principal: Principal?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.principal = nil
+    }
+
+    /// Bodies above 64 KiB are refused with 413 (SPEC section 2).
+    public var maxUploadSize: Int { APILimits.maximumBodySize }
+}
+
+/// The context of routes behind ``TokenAuthenticator``: the caller is always known here.
+public struct AuthenticatedContext: ChildRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let principal: Principal
+
+    /// Throws 401 when no authenticator ran before (a wiring mistake, never a client's).
+    public init(context: AppRequestContext) throws {
+        guard let principal = context.principal else {
+            throw APIError.unauthorized("a bearer token is required", tokenSent: false)
+        }
+        self.coreContext = context.coreContext
+        self.principal = principal
+    }
+
+    public var maxUploadSize: Int { APILimits.maximumBodySize }
+}

@@ -1,0 +1,42 @@
+public import ChastityTrackerDomain
+public import HTTPTypes
+public import Hummingbird
+
+/// Cross-origin access for browser apps, off unless origins are configured (SPEC section 10).
+/// An allowed `Origin` gets `Access-Control-Allow-Origin` on every answer, errors included, and
+/// preflights (`OPTIONS` with `Access-Control-Request-Method`) get the allowed methods and
+/// headers; any other origin gets no CORS headers, so the browser refuses it.
+public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
+    let origins: Set<String>
+    static var allowedHeaders: String { "Authorization, Content-Type, Idempotency-Key, If-None-Match, X-Request-ID" }
+    static var exposedHeaders: String {
+        "ETag, Location, Retry-After, X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Idempotent-Replayed"
+    }
+
+    public init(origins: [String]) {
+        self.origins = Set(origins)
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let origin = request.headers[.origin] else { return try await next(request, context) }
+        let allowed = origins.contains(origin)
+        if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
+            var response = try await next(request, context)
+            response.headers.append(HTTPField(name: .vary, value: "Origin"))
+            if allowed, response.status == .noContent {
+                response.headers[.accessControlAllowOrigin] = origin
+                response.headers[.accessControlAllowMethods] = response.headers[.allow] ?? "GET, HEAD, OPTIONS"
+                response.headers[.accessControlAllowHeaders] = Self.allowedHeaders
+                response.headers[.accessControlMaxAge] = "600"
+            }
+            return response
+        }
+        var response = try await next(request, context)
+        response.headers.append(HTTPField(name: .vary, value: "Origin"))
+        if allowed {
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.accessControlExposeHeaders] = Self.exposedHeaders
+        }
+        return response
+    }
+}

@@ -1,0 +1,55 @@
+public import ChastityTrackerDomain
+import Crypto
+public import HTTPTypes
+public import Hummingbird
+import NIOCore
+
+/// Strong validators for GET answers (SPEC section 10): an `ETag` computed from the exact body
+/// bytes, `Cache-Control: private, no-cache`, `Vary: Authorization`, and 304 with no body when
+/// `If-None-Match` matches.
+enum ConditionalGET {
+    static let cacheControl = "private, no-cache"
+
+    /// The 200 answer for `body`, or 304 when the client already holds it.
+    static func response(for request: Request, body writer: JSONWriter) -> Response {
+        let etag = self.etag(of: writer.buffer)
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: cacheControl, .vary: "Authorization"]
+        if let condition = request.headers[values: .ifNoneMatch].joined(separator: ",").nonEmpty, matches(condition, etag: etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = Envelope.contentType
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: writer.buffer))
+    }
+
+    /// `"` + the first 128 bits of the body's SHA-256 in hex + `"`.
+    static func etag(of buffer: ByteBuffer) -> String {
+        let digest = buffer.withUnsafeReadableBytes { SHA256.hash(data: $0) }
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in digest.prefix(16) {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0F)])
+        }
+        text.append(UInt8(ascii: "\""))
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `If-None-Match` uses weak comparison (RFC 9110 13.1.2): `*` or any listed tag equal to
+    /// ours once a `W/` prefix is dropped.
+    static func matches(_ condition: String, etag: String) -> Bool {
+        condition.split(separator: ",").contains { candidate in
+            var tag = candidate.trimmingWhitespace()
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            return tag == etag
+        }
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> String { String(self).trimmingWhitespace() }
+}

@@ -1,0 +1,238 @@
+public import ChastityTrackerDomain
+import Foundation
+public import Hummingbird
+public import HTTPTypes
+import NIOCore
+
+/// The Orgasms endpoint (SPEC sections 5 to 9): list, details, insert, update and delete of the
+/// caller's own records.
+public struct OrgasmsController<Store: ChastityStore>: Sendable {
+    public static var allowedMethods: [HTTPRequest.Method] { [.get, .head, .post, .patch, .delete, .options] }
+
+    let store: Store
+    let clock: any WallClock
+    let earliestDate: LocalDate
+
+    public init(store: Store, clock: any WallClock, earliestDate: LocalDate) {
+        self.store = store
+        self.clock = clock
+        self.earliestDate = earliestDate
+    }
+
+    /// Adds the routes for `path`; `group` must sit behind ``TokenAuthenticator``.
+    public func addRoutes(to group: RouterGroup<AuthenticatedContext>, path: RouterPath) {
+        group.get(path, use: read)
+        group.post(path, use: create)
+        group.patch(path, use: update)
+        group.delete(path, use: delete)
+    }
+
+    // MARK: Handlers
+
+    @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let parameters = Self.parameters(of: request)
+        if parameters.contains("id") {
+            let id = try requiredID(parameters)
+            guard let item = try await store.orgasm(id: id, userID: context.principal.userID) else { throw APIError.itemNotFound }
+            return ConditionalGET.response(for: request, body: Envelope.body { $0.orgasm(item) })
+        }
+        let query = try parameters.orgasmQuery()
+        let page = try await store.orgasms(userID: context.principal.userID, matching: query)
+        let body = Envelope.body(capacity: 128 + page.items.count * 160) { writer in
+            writer.raw(#"{"count":"#)
+            writer.integer(page.items.count)
+            writer.raw(#","total":"#)
+            writer.integer(page.total)
+            writer.raw(#","limit":"#)
+            writer.integer(query.limit)
+            writer.raw(#","offset":"#)
+            writer.integer(query.offset)
+            writer.raw(#","items":"#)
+            writer.orgasms(page.items)
+            writer.raw("}")
+        }
+        return ConditionalGET.response(for: request, body: body)
+    }
+
+    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try Self.requireWrite(context)
+        let idempotencyKey = try request.headers[.idempotencyKey].map { key throws(ValidationError) in
+            try IdempotencyPolicy.validate(key: key)
+            return key
+        }
+        let bytes = try await Self.bodyBytes(request)
+        let body = try JSONValue.parse(bytes)
+        let input = try input(for: context.principal)
+        let inserted = Timestamp(clock.now())
+        let objects: [[String: JSONValue]]
+        switch body {
+        case .object(let object):
+            objects = [object]
+        case .array(let elements):
+            guard (1...OrgasmInput.maximumBatch).contains(elements.count) else {
+                throw APIError.validation(field: nil, "an array body holds 1 to \(OrgasmInput.maximumBatch) objects, not \(elements.count)")
+            }
+            objects = try elements.enumerated().map { index, element in
+                guard case .object(let object) = element else {
+                    throw APIError.invalidJSON("element \(index) of the array is \(element.kind), not an object")
+                }
+                return object
+            }
+        default:
+            throw APIError.invalidJSON("the body must be a JSON object or an array of objects, not \(body.kind)")
+        }
+        var records: [NewOrgasm] = []
+        for (index, object) in objects.enumerated() {
+            do throws(ValidationError) {
+                records += try input.newOrgasms(from: object, inserted: inserted)
+            } catch {
+                throw objects.count == 1 ? error : ValidationError(field: error.field, message: "element \(index): \(error.message)")
+            }
+        }
+        let userID = context.principal.userID
+        guard let idempotencyKey else {
+            return Self.response(Self.created(try await store.insert(records, userID: userID)))
+        }
+        let claimedAt = Timestamp(clock.now())
+        let claim = try await store.claimIdempotencyKey(
+            userID: userID, key: idempotencyKey, requestHash: TokenSecret.hash(of: String(decoding: bytes, as: UTF8.self)),
+            at: claimedAt
+        )
+        switch claim {
+        case .claimed:
+            break
+        case .replay(let stored):
+            var response = Self.response(stored)
+            response.headers[.idempotentReplayed] = "true"
+            return response
+        case .inProgress:
+            throw APIError.idempotencyInProgress
+        case .conflict:
+            throw APIError(
+                status: .unprocessableContent, code: "idempotency_conflict",
+                message: "this Idempotency-Key was already used with a different request body", field: "Idempotency-Key"
+            )
+        }
+        do {
+            let completion = IdempotencyCompletion(key: idempotencyKey, claimedAt: claimedAt, render: Self.created)
+            let created = try await store.insert(records, userID: userID, completing: completion)
+            return Self.response(Self.created(created))
+        } catch StoreError.conflict {
+            // A retry took the key over while this request ran past its lease; nothing was
+            // written, and the retry's answer is the one to replay.
+            throw APIError.idempotencyInProgress
+        } catch {
+            try? await store.releaseIdempotencyKey(userID: userID, key: idempotencyKey)
+            throw error
+        }
+    }
+
+    /// The 201 answer for created records, as stored for idempotent replays.
+    @Sendable static func created(_ created: [Orgasm]) -> StoredResponse {
+        let body = Envelope.body(capacity: 64 + created.count * 160) { writer in
+            writer.raw(#"{"count":"#)
+            writer.integer(created.count)
+            writer.raw(#","items":"#)
+            writer.orgasms(created)
+            writer.raw("}")
+        }
+        let location = created.count == 1 ? "\(APILimits.orgasmsPaths[0])?id=\(created[0].id)" : nil
+        return StoredResponse(status: 201, body: body.text, location: location)
+    }
+
+    static func response(_ stored: StoredResponse) -> Response {
+        var headers: HTTPFields = [.contentType: Envelope.contentType]
+        if let location = stored.location { headers[.location] = location }
+        return Response(status: HTTPResponse.Status(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored.body)))
+    }
+
+    @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try Self.requireWrite(context)
+        let id = try requiredID(Self.parameters(of: request))
+        let body = try await Self.jsonBody(request)
+        guard case .object(let object) = body else {
+            throw APIError.invalidJSON("the body must be a JSON object, not \(body.kind)")
+        }
+        let changes = try input(for: context.principal).changes(from: object)
+        guard let item = try await store.update(id: id, userID: context.principal.userID, changes: changes) else {
+            throw APIError.itemNotFound
+        }
+        return Envelope.response { $0.orgasm(item) }
+    }
+
+    @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try Self.requireWrite(context)
+        let id = try requiredID(Self.parameters(of: request))
+        guard try await store.delete(id: id, userID: context.principal.userID) else { throw APIError.itemNotFound }
+        return Envelope.response { writer in
+            writer.raw(#"{"id":"#)
+            writer.integer(id)
+            writer.raw(#","deleted":true}"#)
+        }
+    }
+
+    // MARK: Request reading
+
+    static func requireWrite(_ context: AuthenticatedContext) throws {
+        guard context.principal.permission == .write else { throw APIError.writeForbidden }
+    }
+
+    static func parameters(of request: Request) -> QueryParameters {
+        QueryParameters(request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) })
+    }
+
+    func requiredID(_ parameters: QueryParameters) throws -> Int64 {
+        guard let id = try parameters.id() else {
+            throw APIError.validation(field: "id", "id is required: ?id=N with N a positive integer")
+        }
+        return id
+    }
+
+    /// The field rules for this caller: dates from the earliest allowed to today in their zone.
+    func input(for principal: Principal) throws -> OrgasmInput {
+        let zone = (try? TimeZones.zone(named: principal.timeZone)) ?? TimeZone(identifier: "UTC")!
+        return OrgasmInput(earliestDate: earliestDate, latestDate: TimeZones.today(at: clock.now(), in: zone))
+    }
+
+    /// The JSON body of a POST or PATCH: `application/json` (UTF-8), at most 64 KiB.
+    static func jsonBody(_ request: Request) async throws -> JSONValue {
+        try JSONValue.parse(try await bodyBytes(request))
+    }
+
+    /// The raw bytes of a JSON body, after the media type and size checks.
+    static func bodyBytes(_ request: Request) async throws -> [UInt8] {
+        guard let contentType = request.headers[.contentType], isJSON(contentType) else {
+            throw APIError.unsupportedMediaType
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > APILimits.maximumBodySize {
+            throw APIError.payloadTooLarge
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: APILimits.maximumBodySize)
+        } catch is NIOTooManyBytesError {
+            throw APIError.payloadTooLarge
+        }
+        return Array(buffer.readableBytesView)
+    }
+
+    /// `application/json`, optionally with `charset=utf-8` (any case, optionally quoted).
+    static func isJSON(_ contentType: String) -> Bool {
+        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard parts.first == "application/json" else { return false }
+        for parameter in parts.dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2 else { return false }
+            if pair[0] == "charset" {
+                let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                guard value == "utf-8" || value == "utf8" else { return false }
+            }
+        }
+        return true
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+}

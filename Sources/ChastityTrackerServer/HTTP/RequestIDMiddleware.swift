@@ -1,0 +1,52 @@
+public import ChastityTrackerDomain
+public import Hummingbird
+public import HTTPTypes
+import Logging
+import Foundation
+
+/// Gives every request an id (the client's `X-Request-ID` when it is sane, else a new one),
+/// puts it in every log line of the request and in the response, and logs one line per request
+/// with its status and duration. Paths are logged without the query string; headers never.
+public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let id = request.headers[.xRequestID].flatMap { Self.isSane($0) ? $0 : nil } ?? Self.generate()
+        var context = context
+        context.logger[metadataKey: "request_id"] = .string(id)
+        let start = ContinuousClock.now
+        var response = try await next(request, context)
+        response.headers[.xRequestID] = id
+        let elapsed = ContinuousClock.now - start
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "path": .string(request.uri.path),
+                "status": .stringConvertible(response.status.code),
+                "duration_ms": .string(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+            ]
+        )
+        return response
+    }
+
+    /// 1 to 128 characters of letters, digits, `-`, `_`, `.`, `:`.
+    static func isSane(_ value: String) -> Bool {
+        (1...128).contains(value.utf8.count) && value.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-_.:".utf8.contains(byte)
+        }
+    }
+
+    /// 16 hex digits from one 64-bit draw (one system call, not one per digit).
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let value: UInt64 = generator.next()
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.utf8.count) + digits
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestID = HTTPField.Name("X-Request-ID")!
+}

@@ -1,0 +1,46 @@
+public import ChastityTrackerDomain
+public import Hummingbird
+public import HTTPTypes
+import Foundation
+import Logging
+
+/// Reads `Authorization: Bearer <token>`, looks the token up by its hash and puts the caller in
+/// the context; answers 401 when the token is missing, malformed, unknown or revoked. Tokens in
+/// the query string are never looked at.
+public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
+    public typealias Context = AppRequestContext
+
+    let store: Store
+    let clock: any WallClock
+    /// `last used` is written at most this often per token, so reads stay reads.
+    static var lastUsedResolutionMilliseconds: Int64 { 60_000 }
+
+    public init(store: Store, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized("a bearer token is required (Authorization: Bearer <token>)", tokenSent: false)
+        }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIError.unauthorized("the Authorization header must be 'Bearer <token>'", tokenSent: false)
+        }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard TokenSecret.isWellFormed(token),
+              let principal = try await store.principal(forTokenHash: TokenSecret.hash(of: token))
+        else {
+            throw APIError.unauthorized("the token is not valid (unknown, revoked or malformed)", tokenSent: true)
+        }
+        let now = Timestamp(clock.now())
+        if principal.lastUsed.map({ now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch >= Self.lastUsedResolutionMilliseconds }) ?? true {
+            try await store.touchToken(id: principal.tokenID, at: now)
+        }
+        var context = context
+        context.principal = principal
+        context.logger[metadataKey: "token_id"] = "\(principal.tokenID)"
+        return try await next(request, context)
+    }
+}
