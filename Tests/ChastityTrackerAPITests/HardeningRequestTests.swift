@@ -1,0 +1,190 @@
+import ChastityTrackerCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+
+/// What a hostile client tried on the request itself (issue 9): junk after the token, paths
+/// that the router resolves but a middleware judged as another path, free 304s without end,
+/// and PHP's bracketed parameter names.
+@Suite
+struct HardeningRequestTests {
+    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let remainingHeader = HTTPField.Name("X-RateLimit-Remaining")!
+    static let orgasmsMethods: Set<String> = ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"]
+
+    static func methods(inAllow allow: String?) -> Set<String> {
+        Set((allow ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+    }
+
+    // MARK: The token, exactly (docs/CONTRACT.md section 3, RFC 6750 b64token)
+
+    /// What is put after (or before) a valid token: Unicode spaces and invisible characters
+    /// are junk, not whitespace, so the credential is no longer a token.
+    static let junk: [(label: String, before: String, after: String)] = [
+        ("no-break space after", "", "\u{A0}"),
+        ("zero-width space after", "", "\u{200B}"),
+        ("ideographic space after", "", "\u{3000}"),
+        ("byte order mark after", "", "\u{FEFF}"),
+        ("next line after", "", "\u{85}"),
+        ("em space after", "", "\u{2003}"),
+        ("no-break space before", "\u{A0}", ""),
+        ("zero-width space before", "\u{200B}", ""),
+        ("a second word after", "", " x"),
+        ("a dot after", "", "."),
+    ]
+
+    @Test(arguments: junk)
+    func aValidTokenWithJunkAroundItIs401InvalidToken(label: String, before: String, after: String) async throws {
+        try await TestApp.run { app, client in
+            let response = try await client.execute(
+                uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(before)\(app.readToken)\(after)"]
+            )
+            try expectError(response, .unauthorized, "unauthorized")
+            #expect(response.headers[.wwwAuthenticate] == invalidTokenChallenge, "\(label)")
+        }
+    }
+
+    /// ASCII spaces and tabs around the token, and the scheme in any case, are allowed.
+    static let allowedSpellings: [(label: String, format: String)] = [
+        ("one space", "Bearer %@"),
+        ("two spaces", "Bearer  %@"),
+        ("a tab after the scheme", "Bearer\t%@"),
+        ("a space and a tab after the scheme", "Bearer \t %@"),
+        ("a tab and spaces inside, after the token", "Bearer %@ \t "),
+        ("lowercase scheme", "bearer %@"),
+        ("mixed-case scheme", "bEaReR %@"),
+    ]
+
+    @Test(arguments: allowedSpellings)
+    func aValidTokenWithASCIISpacesOrTabsAroundItIsAccepted(label: String, format: String) async throws {
+        try await TestApp.run { app, client in
+            let header = format.replacingOccurrences(of: "%@", with: app.readToken)
+            let response = try await client.execute(uri: orgasmsPath, method: .get, headers: [.authorization: header])
+            #expect(response.status == .ok, "\(label): \(response.text)")
+        }
+    }
+
+    /// Over a real socket, where no client library tidies the header: the bytes after the
+    /// token reach the server as sent (NIO strips only the field's outer spaces and tabs, and
+    /// its parser refuses control characters with 400 before the app sees them).
+    static let rawJunk: [(label: String, after: String, status: Int)] = [
+        ("no-break space", "\u{A0}", 401),
+        ("zero-width space", "\u{200B}", 401),
+        ("ideographic space", "\u{3000}", 401),
+        ("vertical tab", "\u{0B}", 400),
+        ("form feed", "\u{0C}", 400),
+        ("trailing tab", "\t", 200),
+        ("trailing spaces", "   ", 200),
+    ]
+
+    @Test(arguments: rawJunk)
+    func overARealSocketOnlyASCIISpacesAndTabsMayFollowTheToken(label: String, after: String, status: Int) async throws {
+        try await Self.live { token, port in
+            let answer = try await Self.exchange(
+                port: port,
+                "GET \(orgasmsPath) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\(after)\r\nConnection: close\r\n\r\n"
+            )
+            #expect(answer.hasPrefix("HTTP/1.1 \(status) "), "\(label): \(answer.prefix(200))")
+            if status == 401 { #expect(answer.contains(#""code":"unauthorized""#), "\(label)") }
+        }
+    }
+
+    // MARK: Helpers
+
+    /// A fresh store with one user and a read token, and the app around it with `logger`.
+    static func withApp(
+        configuration: Configuration = Configuration(), logger: Logger = Logger(label: "hardening-test"), setup: TestingSetup,
+        _ body: @Sendable (String, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let (store, cleanup) = try await TestBackend.selected.makeStore()
+        defer { cleanup() }
+        do {
+            try await serve(store, configuration: configuration, logger: logger, setup: setup, body)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
+    private static func serve<Store: ChastityStore>(
+        _ store: Store, configuration: Configuration, logger: Logger, setup: TestingSetup,
+        _ body: @Sendable (String, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let clock = FixedWallClock(TestApp.defaultNow)
+        let admin = Administration(store: store, clock: clock, earliestDate: configuration.earliestDate)
+        let owner = try await admin.addUser(name: TestApp.uniqueName("owner"), timeZone: "UTC")
+        let (_, secret) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
+        let app = try buildApplication(configuration: configuration.with(port: 0), store: store, clock: clock, logger: logger)
+        try await app.test(setup) { client in try await body(secret.plaintext, client) }
+    }
+
+    /// Runs `body` with a read token and the port of the app served live on loopback.
+    static func live(_ body: @Sendable (String, Int) async throws -> Void) async throws {
+        var logger = Logger(label: "hardening-test")
+        logger.logLevel = .warning
+        try await withApp(logger: logger, setup: .live) { token, client in
+            try await body(token, try #require(client.port))
+        }
+    }
+
+    /// Sends `request` as raw bytes over a new TCP connection and returns everything the server
+    /// answers until it closes the connection.
+    static func exchange(port: Int, _ request: String) async throws -> String {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(bytes: Array(request.utf8)))
+            var received = ByteBuffer()
+            for try await var part in inbound { received.writeBuffer(&part) }
+            return String(buffer: received)
+        }
+    }
+
+    /// The log events of one test, kept in memory.
+    final class LogRecords: Sendable {
+        struct Entry: Sendable {
+            var message: String
+            var metadata: Logger.Metadata
+        }
+
+        private let storage = Mutex<[Entry]>([])
+
+        var entries: [Entry] { storage.withLock { $0 } }
+
+        func append(_ entry: Entry) { storage.withLock { $0.append(entry) } }
+    }
+
+    /// A log handler that records every event with its merged metadata.
+    struct RecordingLogHandler: LogHandler {
+        let records: LogRecords
+        var logLevel: Logger.Level = .info
+        var metadata: Logger.Metadata = [:]
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            records.append(.init(message: "\(event.message)", metadata: metadata.merging(event.metadata ?? [:]) { _, new in new }))
+        }
+    }
+}
+
+extension Configuration {
+    fileprivate func with(port: Int) -> Configuration {
+        var copy = self
+        copy.port = port
+        return copy
+    }
+}
+
