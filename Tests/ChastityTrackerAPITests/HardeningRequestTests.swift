@@ -95,6 +95,88 @@ struct HardeningRequestTests {
         }
     }
 
+    // MARK: One normalised path (docs/CONTRACT.md sections 1 and 10)
+
+    /// Spellings of the Orgasms paths that Hummingbird's router resolves to the routes (it
+    /// skips empty segments), so every path-based rule must judge them as those routes.
+    static let servedSpellings = [
+        "//api/v2/orgasms.php", "///api/v2/orgasms.php", "/api//v2/orgasms.php", "/api/v2//orgasms.php",
+        "/api/v2/orgasms.php/", "/api/v2/orgasms.php//", "//api//v2//orgasms//", "api/v2/orgasms.php",
+    ]
+
+    @Test(arguments: servedSpellings)
+    func behindAProxyEverySpellingOfTheEndpointIs403HTTPSRequired(path: String) async throws {
+        try await TestApp.run(configuration: Configuration(behindProxy: true)) { app, client in
+            // The router does serve this spelling: over HTTPS it answers with data.
+            let served = try await client.execute(uri: "\(path)?limit=1", method: .get, headers: .bearer(app.readToken))
+            #expect(served.status == .ok, "\(path): \(served.text)")
+            var headers: HTTPFields = .bearer(app.readToken)
+            headers[Self.forwardedProto] = "http"
+            for method in [HTTPRequest.Method.get, .head, .post, .delete] {
+                let refused = try await client.execute(uri: "\(path)?limit=1", method: method, headers: headers)
+                if method == .head {
+                    #expect(refused.status == .forbidden, "\(path)")
+                } else {
+                    try expectError(refused, .forbidden, "https_required")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: servedSpellings)
+    func everySpellingOfTheEndpointAnswersAnUnservedMethodWith405AndAllow(path: String) async throws {
+        try await TestApp.run { app, client in
+            for method in [HTTPRequest.Method.put, .trace, HTTPRequest.Method("PROPFIND")!] {
+                let response = try await client.execute(
+                    uri: path, method: method, headers: .json(app.writeToken), body: ByteBuffer(string: #"{"date":"2026-03-01","mode":"full"}"#)
+                )
+                try expectError(response, .methodNotAllowed, "method_not_allowed")
+                #expect(Self.methods(inAllow: response.headers[.allow]) == Self.orgasmsMethods, "\(path)")
+            }
+            let options = try await client.execute(uri: path, method: .options)
+            #expect(options.status == .noContent)
+            #expect(Self.methods(inAllow: options.headers[.allow]) == Self.orgasmsMethods, "\(path)")
+            #expect(try await app.storedItems().isEmpty)
+        }
+    }
+
+    @Test(arguments: ["//healthz", "/healthz/", "//api/v2/openapi.json", "/api/v2/openapi.json/"])
+    func otherPathsSpelledWithExtraSlashesAnswer405TooNot404(path: String) async throws {
+        try await TestApp.run { _, client in
+            let response = try await client.execute(uri: path, method: .post)
+            try expectError(response, .methodNotAllowed, "method_not_allowed")
+            #expect(Self.methods(inAllow: response.headers[.allow]).contains("GET"), "\(path)")
+            #expect(try await client.execute(uri: path, method: .get).status == .ok, "\(path)")
+        }
+    }
+
+    /// Spellings the router does not resolve (it does not decode, resolve dot segments or fold
+    /// case): they are unknown paths for every method, never data.
+    @Test(arguments: [
+        "/api/v2/./orgasms.php", "/api/v2/x/../orgasms.php", "/./api/v2/orgasms.php", "/api%2Fv2%2Forgasms.php", "/api/v2/orgasms%2Ephp",
+        "/%61pi/v2/orgasms.php", "/api/v2/orgasms.php;x=1", "/API/v2/orgasms.php", "/api/v2/orgasms.php%20", "/api/v2/orgasms.php\\",
+    ])
+    func spellingsTheRouterDoesNotResolveAre404ForEveryMethod(path: String) async throws {
+        try await TestApp.run { app, client in
+            for method in [HTTPRequest.Method.get, .put, .delete] {
+                let response = try await client.execute(uri: "\(path)?id=1", method: method, headers: .bearer(app.writeToken))
+                try expectError(response, .notFound, "not_found")
+            }
+        }
+    }
+
+    @Test func theRequestLogNamesTheNormalisedPathWithoutTheQuery() async throws {
+        let records = Self.LogRecords()
+        var logger = Logger(label: "hardening-test") { _ in Self.RecordingLogHandler(records: records) }
+        logger.logLevel = .info
+        try await Self.withApp(logger: logger, setup: .router) { token, client in
+            let response = try await client.execute(uri: "//api/v2//orgasms.php/?limit=1", method: .get, headers: .bearer(token))
+            #expect(response.status == .ok)
+        }
+        let paths = records.entries.filter { $0.message == "request" }.compactMap { $0.metadata["path"].map { "\($0)" } }
+        #expect(paths == ["/api/v2/orgasms.php"])
+    }
+
     // MARK: Helpers
 
     /// A fresh store with one user and a read token, and the app around it with `logger`.
