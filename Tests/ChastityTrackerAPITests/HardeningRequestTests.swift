@@ -177,6 +177,92 @@ struct HardeningRequestTests {
         #expect(paths == ["/api/v2/orgasms.php"])
     }
 
+    // MARK: Free 304s have an allowance (docs/CONTRACT.md section 10)
+
+    @Test func ifNoneMatchStarIsFreeOnlyUpToTheAllowanceThenCountsUntil429() async throws {
+        try await TestApp.run(configuration: Configuration(rateLimitPerMinute: 5)) { app, client in
+            try await app.seed(date: "2026-03-01")
+            var headers: HTTPFields = .bearer(app.readToken)
+            headers[.ifNoneMatch] = "*"
+            var statuses: [Int] = []
+            var remaining: [String] = []
+            for _ in 1...12 {
+                let response = try await client.execute(uri: "\(orgasmsPath)?limit=200", method: .get, headers: headers)
+                statuses.append(response.status.code)
+                remaining.append(response.headers[Self.remainingHeader] ?? "none")
+                if response.status == .tooManyRequests {
+                    try expectError(response, .tooManyRequests, "rate_limited")
+                    #expect(response.headers[.retryAfter] == "60")
+                }
+            }
+            // The allowance is the limit: five free 304s, five counted ones, then refusals.
+            #expect(statuses == [304, 304, 304, 304, 304, 304, 304, 304, 304, 304, 429, 429])
+            #expect(remaining == ["5", "5", "5", "5", "5", "4", "3", "2", "1", "0", "0", "0"])
+            try expectError(try await client.get(orgasmsPath, token: app.readToken), .tooManyRequests, "rate_limited")
+        }
+    }
+
+    @Test func theFree304AllowanceIsPerTokenAndStartsAfreshInTheNextWindow() async throws {
+        try await TestApp.run(configuration: Configuration(rateLimitPerMinute: 2)) { app, client in
+            func revalidate(_ token: String) async throws -> (Int, String) {
+                var headers: HTTPFields = .bearer(token)
+                headers[.ifNoneMatch] = "*"
+                let response = try await client.execute(uri: orgasmsPath, method: .get, headers: headers)
+                return (response.status.code, response.headers[Self.remainingHeader] ?? "none")
+            }
+            for expected in [(304, "2"), (304, "2"), (304, "1")] {
+                let answer = try await revalidate(app.readToken)
+                #expect(answer == expected)
+            }
+            // The write token has its own free 304s.
+            let other = try await revalidate(app.writeToken)
+            #expect(other == (304, "2"))
+            app.clock.advance(by: 60)
+            for expected in [(304, "2"), (304, "2"), (304, "1"), (304, "0"), (429, "0")] {
+                let answer = try await revalidate(app.readToken)
+                #expect(answer == expected)
+            }
+        }
+    }
+
+    /// One token's answers in order, and what the limiter reports after each: the remaining
+    /// count, or `nil` when the request is refused.
+    struct LimiterCase: Sendable, CustomTestStringConvertible {
+        var limit: Int
+        var freeNotModified: Int?
+        var answers: [Int]
+        var remaining: [Int?]
+        var testDescription: String { "limit \(limit), free \(freeNotModified.map(String.init) ?? "default"): \(answers)" }
+    }
+
+    @Test(arguments: [
+        LimiterCase(limit: 2, freeNotModified: nil, answers: [304, 304, 304, 304, 304], remaining: [2, 2, 1, 0, nil]),
+        LimiterCase(limit: 3, freeNotModified: nil, answers: [200, 304, 304, 304, 304, 200, 200], remaining: [2, 2, 2, 2, 1, 0, nil]),
+        LimiterCase(limit: 3, freeNotModified: 0, answers: [304, 200, 304, 304], remaining: [2, 1, 0, nil]),
+        LimiterCase(limit: 2, freeNotModified: 1, answers: [200, 304, 304, 200], remaining: [1, 1, 0, nil]),
+        LimiterCase(limit: 1, freeNotModified: 5, answers: [304, 304, 304, 304, 304, 304, 200], remaining: [1, 1, 1, 1, 1, 0, nil]),
+    ])
+    func theLimiterGivesA304sSlotBackOnlyWhileTheAllowanceLasts(_ limiterCase: LimiterCase) {
+        let clock = FixedWallClock(TestApp.defaultNow)
+        let limiter = RateLimiter(limit: limiterCase.limit, freeNotModified: limiterCase.freeNotModified, clock: clock)
+        var reported: [Int?] = []
+        for answer in limiterCase.answers {
+            switch limiter.admit(tokenID: 7) {
+            case .admitted(let ticket):
+                reported.append(limiter.finish(ticket, counted: answer != 304).remaining)
+            case .refused(let window):
+                #expect(window.remaining == 0)
+                reported.append(nil)
+            }
+        }
+        #expect(reported == limiterCase.remaining)
+    }
+
+    @Test func theDefaultFree304AllowanceEqualsTheLimit() {
+        #expect(RateLimiter(limit: 600, clock: FixedWallClock(TestApp.defaultNow)).freeNotModified == 600)
+        #expect(RateLimiter(limit: 5, freeNotModified: -1, clock: FixedWallClock(TestApp.defaultNow)).freeNotModified == 0)
+    }
+
     // MARK: Helpers
 
     /// A fresh store with one user and a read token, and the app around it with `logger`.
