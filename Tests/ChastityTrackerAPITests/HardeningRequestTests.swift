@@ -263,6 +263,57 @@ struct HardeningRequestTests {
         #expect(RateLimiter(limit: 5, freeNotModified: -1, clock: FixedWallClock(TestApp.defaultNow)).freeNotModified == 0)
     }
 
+    // MARK: Bracketed parameter names (docs/CONTRACT.md section 5)
+
+    /// A query, the parameter it must name in `field`, and the name as sent (decoded) that the
+    /// message quotes.
+    static let bracketed: [(query: String, field: String, sent: String)] = [
+        ("limit[]=1", "limit", "limit[]"), ("id[]=5", "id", "id[]"), ("id[0]=5", "id", "id[0]"), ("mode[]=full", "mode", "mode[]"),
+        ("from[]=2026-01-01", "from", "from[]"), ("to[x]=2026-01-01", "to", "to[x]"), ("public[]=1", "public", "public[]"),
+        ("offset[]=0", "offset", "offset[]"), ("limit[=1", "limit", "limit["), ("limit%5B%5D=1", "limit", "limit[]"),
+        ("id%5b0%5d=5", "id", "id[0]"), ("limit=5&limit[]=6", "limit", "limit[]"), ("id=5&id[]=6", "id", "id[]"),
+    ]
+
+    @Test(arguments: bracketed)
+    func aKnownParameterWithBracketsIs400NamingIt(query: String, field: String, sent: String) async throws {
+        try await TestApp.run { app, client in
+            let item = try await app.seed(date: "2026-03-01")
+            let list = try await client.get("\(orgasmsPath)?\(query)", token: app.readToken)
+            let error = try expectValidationError(list, field: field)
+            #expect(error["message"]?.stringValue?.contains("'\(sent)'") == true, "\(error)")
+            // Details, PATCH and DELETE refuse it as well, and change nothing.
+            try expectValidationError(try await client.get("\(orgasmsPath)?id=\(item.id)&\(query)", token: app.readToken), field: field)
+            try expectValidationError(
+                try await client.send(.patch, "\(orgasmsPath)?id=\(item.id)&\(query)", token: app.writeToken, json: #"{"type":"x"}"#), field: field
+            )
+            try expectValidationError(
+                try await client.execute(uri: "\(orgasmsPath)?id=\(item.id)&\(query)", method: .delete, headers: .bearer(app.writeToken)), field: field
+            )
+            #expect(try await app.storedItems() == [item])
+        }
+    }
+
+    @Test(arguments: ["foo[]=1", "limits[]=1", "Limit[]=1", "xid[]=5", "[id]=5", "limit]=1", "idx[0]=5"])
+    func otherBracketedNamesAreStillIgnored(query: String) async throws {
+        try await TestApp.run { app, client in
+            let item = try await app.seed(date: "2026-03-01")
+            let list = try expectSuccess(try await client.get("\(orgasmsPath)?\(query)", token: app.readToken))
+            #expect(list["total"] == 1)
+            #expect(list["limit"] == 50)
+            let details = try expectSuccess(try await client.get("\(orgasmsPath)?id=\(item.id)&\(query)", token: app.readToken))
+            #expect(details["id"] == .int(item.id))
+        }
+    }
+
+    @Test func percentEncodedParameterNamesAreDecodedLikeValues() async throws {
+        try await TestApp.run { app, client in
+            let item = try await app.seed(date: "2026-03-01")
+            let details = try expectSuccess(try await client.get("\(orgasmsPath)?%69d=\(item.id)", token: app.readToken))
+            #expect(details["id"] == .int(item.id))
+            try expectValidationError(try await client.get("\(orgasmsPath)?%6Cimit=0", token: app.readToken), field: "limit")
+        }
+    }
+
     // MARK: Helpers
 
     /// A fresh store with one user and a read token, and the app around it with `logger`.
