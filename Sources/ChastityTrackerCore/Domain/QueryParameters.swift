@@ -13,7 +13,9 @@ public struct QueryParameters: Sendable {
     public init(_ pairs: [(name: String, value: String)]) throws(ValidationError) {
         var values: [String: [String]] = [:]
         for pair in pairs {
-            if let bracket = pair.name.utf8.firstIndex(of: UInt8(ascii: "[")), case let base = String(pair.name[..<bracket]), Self.known.contains(base) {
+            if let bracket = pair.name.utf8.firstIndex(of: UInt8(ascii: "[")),
+               case let base = String(pair.name[..<bracket]), Self.known.contains(base) {
+                // The name is the client's text: quoted, but not at any length.
                 let sent = pair.name.count > 40 ? pair.name.prefix(40) + "…" : Substring(pair.name)
                 throw ValidationError(field: base, message: "\(base) takes one plain value: '\(sent)' (array syntax) is not accepted")
             }
