@@ -3,10 +3,24 @@
 public struct QueryParameters: Sendable {
     private let values: [String: [String]]
 
-    /// `pairs` are the decoded name/value pairs in the order sent.
-    public init(_ pairs: [(name: String, value: String)]) {
+    /// The parameters of the Orgasms endpoint (docs/CONTRACT.md sections 5 and 6).
+    public static let known: Set<String> = ["from", "to", "mode", "public", "limit", "offset", "id"]
+
+    /// `pairs` are the decoded name/value pairs in the order sent. Throws a ``ValidationError``
+    /// naming the parameter when a known name is followed by `[` (PHP's array syntax: `limit[]`,
+    /// `id[0]`): ignoring it, as other unknown names are ignored, would silently answer another
+    /// question (`?id[]=5` a list instead of item 5), docs/CONTRACT.md section 5.
+    public init(_ pairs: [(name: String, value: String)]) throws(ValidationError) {
         var values: [String: [String]] = [:]
-        for pair in pairs { values[pair.name, default: []].append(pair.value) }
+        for pair in pairs {
+            if let bracket = pair.name.utf8.firstIndex(of: UInt8(ascii: "[")),
+               case let base = String(pair.name[..<bracket]), Self.known.contains(base) {
+                // The name is the client's text: quoted, but not at any length.
+                let sent = pair.name.count > 40 ? pair.name.prefix(40) + "…" : Substring(pair.name)
+                throw ValidationError(field: base, message: "\(base) takes one plain value: '\(sent)' (array syntax) is not accepted")
+            }
+            values[pair.name, default: []].append(pair.value)
+        }
         self.values = values
     }
 

@@ -64,6 +64,8 @@ public func buildRouter<Store: ChastityStore>(
         OpenAPIController.path: [.get, .head, .options],
     ]
     for path in APILimits.orgasmsPaths { allowed[path] = OrgasmsController<Store>.allowedMethods }
+    // First, so the router and every middleware below judge the same path.
+    router.add(middleware: PathNormalizationMiddleware())
     router.add(middleware: RequestIDMiddleware())
     if metrics != nil {
         allowed[MetricsController.path] = [.get, .head]

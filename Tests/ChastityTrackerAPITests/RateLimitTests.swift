@@ -129,7 +129,7 @@ struct RateLimitTests {
         }
     }
 
-    @Test func a304DoesNotCountAndLeavesRemainingUnchanged() async throws {
+    @Test func a304WithinTheFreeAllowanceDoesNotCountAndLeavesRemainingUnchanged() async throws {
         try await TestApp.run(configuration: Self.configuration(limit: 3)) { app, client in
             let first = try await client.get(orgasmsPath, token: app.readToken)
             #expect(first.status == .ok)
@@ -137,7 +137,8 @@ struct RateLimitTests {
             let etag = try #require(first.headers[.eTag])
             var conditional: HTTPFields = .bearer(app.readToken)
             conditional[.ifNoneMatch] = etag
-            for _ in 1...10 {
+            // The free allowance is as many 304s as the limit.
+            for _ in 1...3 {
                 let notModified = try await client.execute(uri: orgasmsPath, method: .get, headers: conditional)
                 #expect(notModified.status == .notModified)
                 let window = try Self.window(notModified)
@@ -145,7 +146,9 @@ struct RateLimitTests {
                 #expect(window.remaining == 2)
                 #expect(window.reset == Self.windowEnd)
             }
-            #expect(try Self.window(try await client.get(orgasmsPath, token: app.readToken)).remaining == 1)
+            let counted = try await client.execute(uri: orgasmsPath, method: .get, headers: conditional)
+            #expect(counted.status == .notModified)
+            #expect(try Self.window(counted).remaining == 1)
             #expect(try Self.window(try await client.get(orgasmsPath, token: app.readToken)).remaining == 0)
             try expectError(try await client.execute(uri: orgasmsPath, method: .get, headers: conditional), .tooManyRequests, "rate_limited")
         }

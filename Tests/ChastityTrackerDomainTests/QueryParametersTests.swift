@@ -94,4 +94,29 @@ struct QueryParametersTests {
             try QueryParameters([("id", "1"), ("id", "1")]).id()
         }
     }
+
+    @Test("a known parameter followed by [ (PHP's array syntax) is refused naming the parameter and quoting the name", arguments: [
+        ("limit[]", "limit"), ("id[]", "id"), ("id[0]", "id"), ("mode[]", "mode"), ("from[x]", "from"), ("to[]", "to"),
+        ("public[]", "public"), ("offset[", "offset"), ("limit[][]", "limit"),
+    ])
+    func bracketedKnownName(_ name: String, _ field: String) {
+        #expect(throws: ValidationError(field: field, message: "\(field) takes one plain value: '\(name)' (array syntax) is not accepted")) {
+            try QueryParameters([("limit", "5"), (name, "5")])
+        }
+    }
+
+    @Test("a long bracketed name is quoted to its first 40 characters")
+    func longBracketedName() {
+        let name = "id[" + String(repeating: "x", count: 100) + "]"
+        #expect(throws: ValidationError(field: "id", message: "id takes one plain value: '\(name.prefix(40))…' (array syntax) is not accepted")) {
+            try QueryParameters([(name, "5")])
+        }
+    }
+
+    @Test("other names with brackets are ignored like any unknown parameter", arguments: ["foo[]", "limits[]", "Limit[]", "xid[]", "[id]", "limit]", "idx[0]", "_limit[]"])
+    func otherBracketedNames(_ name: String) throws {
+        let parameters = try QueryParameters([(name, "7"), ("limit", "7")])
+        #expect(try parameters.orgasmQuery() == OrgasmQuery(limit: 7, offset: 0))
+        #expect(try parameters.id() == nil)
+    }
 }

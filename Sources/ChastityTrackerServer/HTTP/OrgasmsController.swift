@@ -30,7 +30,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
     // MARK: Handlers
 
     @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let parameters = Self.parameters(of: request)
+        let parameters = try Self.parameters(of: request)
         if parameters.contains("id") {
             let id = try requiredID(parameters)
             guard let item = try await store.orgasm(id: id, userID: context.principal.userID) else { throw APIError.itemNotFound }
@@ -177,8 +177,13 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         guard context.principal.permission == .write else { throw APIError.writeForbidden }
     }
 
-    static func parameters(of request: Request) -> QueryParameters {
-        QueryParameters(request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) })
+    /// The query's parameters, names percent-decoded like values (Hummingbird decodes only the
+    /// values), so `limit%5B%5D` is `limit[]` and `%6Cimit` is `limit`.
+    static func parameters(of request: Request) throws(ValidationError) -> QueryParameters {
+        try QueryParameters(request.uri.queryParameters.map { parameter in
+            let name = String(parameter.key)
+            return (name: name.removingPercentEncoding ?? name, value: String(parameter.value))
+        })
     }
 
     func requiredID(_ parameters: QueryParameters) throws -> Int64 {

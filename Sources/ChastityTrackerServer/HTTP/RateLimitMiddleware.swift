@@ -6,7 +6,8 @@ import Metrics
 
 /// Enforces the per-token rate limit and puts `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
 /// `X-RateLimit-Reset` on every authenticated answer, errors included; 429 `rate_limited` with
-/// `Retry-After` once the window's allowance is used. A 304 is not counted.
+/// `Retry-After` once the window's allowance is used. A 304 is not counted while the token's
+/// free 304s last (``RateLimiter/freeNotModified``).
 public struct RateLimitMiddleware: RouterMiddleware {
     public typealias Context = AuthenticatedContext
     let limiter: RateLimiter

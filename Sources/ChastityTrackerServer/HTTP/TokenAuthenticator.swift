@@ -24,11 +24,9 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized("a bearer token is required (Authorization: Bearer <token>)", tokenSent: false)
         }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let token = Self.bearerCredential(in: header) else {
             throw APIError.unauthorized("the Authorization header must be 'Bearer <token>'", tokenSent: false)
         }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
         guard TokenSecret.isWellFormed(token),
               let principal = try await store.principal(forTokenHash: TokenSecret.hash(of: token))
         else {

@@ -1,0 +1,29 @@
+public import Hummingbird
+
+/// Rewrites the request path to the one form the router resolves it by, before anything else
+/// looks at it, so that every decision made on the path (the HTTPS rule, the method guard, CORS,
+/// metrics, the request log, OPTIONS) is made on the path the router actually serves.
+///
+/// Hummingbird's router splits the path at every `/` and skips empty segments, so
+/// `//api/v2//orgasms.php/` reaches the same route as `/api/v2/orgasms.php`; a middleware that
+/// compared the raw path would judge the first as some other path (docs/CONTRACT.md sections 1
+/// and 10). The router does no other normalisation (no percent-decoding, no `.` or `..`
+/// segments, no case folding), so neither does this: such paths match no route and answer 404.
+public struct PathNormalizationMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let normalized = Self.normalized(path)
+        guard normalized != path else { return try await next(request, context) }
+        var head = request.head
+        head.path = normalized + (request.uri.query.map { "?" + $0 } ?? "")
+        return try await next(Request(head: head, body: request.body), context)
+    }
+
+    /// `/` followed by the path's non-empty segments joined by single slashes: the segments the
+    /// router matches, split exactly as it splits them (at the `/` character).
+    static func normalized(_ path: String) -> String {
+        "/" + path.split(separator: "/").joined(separator: "/")
+    }
+}
