@@ -1,4 +1,5 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -81,6 +81,8 @@ struct ServeTests {
         defer { sandbox.removeAll() }
         let server = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory, extraArguments: ["--log-format", "json"])
         try await server.waitUntilHealthy()
+        let answer = try await HTTP.request("GET", "\(server.baseURL)/api/v2/orgasms", headers: ["X-Request-ID: trace-42"], in: sandbox.directory)
+        #expect(answer.status == 401)
         _ = try await server.stop(signal: SIGTERM)
         let lines = server.stderr.split(separator: "\n")
         let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "\($0)") }
@@ -91,6 +93,11 @@ struct ServeTests {
         #expect(serving["port"] as? String == String(server.port))
         #expect(serving["database"] as? String == sandbox.databasePath)
         #expect(matches(try #require(serving["time"] as? String), #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#))
+        // A request's lines carry one id, the one it was answered with in X-Request-ID.
+        let request = try #require(objects.first { $0["message"] as? String == "request" && $0["path"] as? String == "/api/v2/orgasms" })
+        #expect(request["request_id"] as? String == "trace-42")
+        #expect(request["status"] as? String == "401")
+        #expect(!objects.contains { $0.keys.contains("hb.request.id") })
     }
 
     @Test("revoke and regenerate through the CLI take effect on a running server's very next request")
