@@ -52,40 +52,31 @@ public func makeTLSConfiguration(_ files: Configuration.TLSFiles) throws -> TLSC
     return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
 }
 
-/// The routes and middleware of the service (SPEC section 1).
-/// With `metrics`, requests are measured and `/metrics` serves that registry (the caller
-/// bootstraps swift-metrics with it); without, `/metrics` does not exist.
+/// The routes and middleware of the service (docs/CONTRACT.md section 1), built from the one
+/// ``RouteTable``. With `metrics`, requests are measured and `/metrics` serves that registry (the
+/// caller bootstraps swift-metrics with it); without, `/metrics` does not exist.
 public func buildRouter<Store: ChastityStore>(
     configuration: Configuration, store: Store, clock: any WallClock, metrics: PrometheusCollectorRegistry? = nil
 ) -> Router<AppRequestContext> {
+    let table = RouteTable(metrics: metrics != nil)
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
-    var allowed: [String: [HTTPRequest.Method]] = [
-        "/healthz": [.get, .head],
-        OpenAPIController.path: [.get, .head, .options],
-    ]
-    for path in APILimits.orgasmsPaths { allowed[path] = OrgasmsController<Store>.allowedMethods }
     // First, so the router and every middleware below judge the same path.
     router.add(middleware: PathNormalizationMiddleware())
     router.add(middleware: RequestIDMiddleware())
-    if metrics != nil {
-        allowed[MetricsController.path] = [.get, .head]
-        router.add(middleware: MetricsMiddleware())
-    }
+    if metrics != nil { router.add(middleware: MetricsMiddleware()) }
     // CORS outside the transport rule, so a browser can read even an https_required refusal.
-    if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(origins: configuration.corsOrigins)) }
+    if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(origins: configuration.corsOrigins, routes: table)) }
     router.add(middleware: TransportSecurityMiddleware(behindProxy: configuration.behindProxy, tls: configuration.tls != nil))
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: MethodGuardMiddleware(allowed: allowed))
+    router.add(middleware: MethodGuardMiddleware(routes: table))
 
-    HealthController(store: store).addRoutes(to: router)
-    OpenAPIController().addRoutes(to: router)
-    if let metrics { MetricsController(registry: metrics).addRoutes(to: router) }
-    for path in APILimits.orgasmsPaths {
-        let allow = OrgasmsController<Store>.allowedMethods.map(\.rawValue).joined(separator: ", ")
-        router.on(RouterPath(path), method: .options) { _, _ in
-            Response(status: .noContent, headers: [.allow: allow])
-        }
+    for route in table.routes where route.methods.contains(.options) {
+        let allow = route.allow
+        router.on(RouterPath(route.path), method: .options) { _, _ in Response(status: .noContent, headers: [.allow: allow]) }
     }
+    HealthController(store: store).addRoutes(to: router, path: RouteTable.healthPath)
+    OpenAPIController().addRoutes(to: router, path: RouteTable.openAPIPath)
+    if let metrics { MetricsController(registry: metrics).addRoutes(to: router, path: RouteTable.metricsPath) }
     let authenticated = router.group()
         .add(middleware: TokenAuthenticator(store: store, clock: clock))
         .group(context: AuthenticatedContext.self)
@@ -93,6 +84,6 @@ public func buildRouter<Store: ChastityStore>(
         authenticated.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limit: configuration.rateLimitPerMinute, clock: clock), clock: clock))
     }
     let orgasms = OrgasmsController(store: store, clock: clock, earliestDate: configuration.earliestDate)
-    for path in APILimits.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
+    for path in RouteTable.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
     return router
 }

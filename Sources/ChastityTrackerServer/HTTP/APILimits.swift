@@ -3,6 +3,4 @@ public import ChastityTrackerDomain
 public enum APILimits {
     /// The largest request body accepted: 65,536 bytes is accepted, one more is 413.
     public static let maximumBodySize = 65_536
-    /// The paths of the Orgasms endpoint: the seed's and its alias.
-    public static let orgasmsPaths = ["/api/v2/orgasms.php", "/api/v2/orgasms"]
 }

@@ -8,13 +8,15 @@ public import Hummingbird
 /// headers; any other origin gets no CORS headers, so the browser refuses it.
 public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     let origins: Set<String>
+    let routes: RouteTable
     static var allowedHeaders: String { "Authorization, Content-Type, Idempotency-Key, If-None-Match, X-Request-ID" }
     static var exposedHeaders: String {
         "ETag, Location, Retry-After, X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Idempotent-Replayed"
     }
 
-    public init(origins: [String]) {
+    public init(origins: [String], routes: RouteTable) {
         self.origins = Set(origins)
+        self.routes = routes
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -23,9 +25,9 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             var response = try await next(request, context)
             response.headers.append(HTTPField(name: .vary, value: "Origin"))
-            if allowed, response.status == .noContent {
+            if allowed, response.status == .noContent, let route = routes.route(at: request.uri.path) {
                 response.headers[.accessControlAllowOrigin] = origin
-                response.headers[.accessControlAllowMethods] = response.headers[.allow] ?? "GET, HEAD, OPTIONS"
+                response.headers[.accessControlAllowMethods] = route.allow
                 response.headers[.accessControlAllowHeaders] = Self.allowedHeaders
                 response.headers[.accessControlMaxAge] = "600"
             }

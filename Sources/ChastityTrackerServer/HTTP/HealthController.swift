@@ -10,8 +10,8 @@ public struct HealthController<Store: ChastityStore>: Sendable {
         self.store = store
     }
 
-    public func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/healthz") { _, _ in
+    public func addRoutes(to router: Router<AppRequestContext>, path: String) {
+        router.get(RouterPath(path)) { _, _ in
             try await store.ping()
             return Envelope.response { $0.raw(#"{"status":"ok"}"#) }
         }

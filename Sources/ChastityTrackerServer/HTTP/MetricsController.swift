@@ -5,15 +5,14 @@ public import Prometheus
 
 /// `GET /metrics`: the registry in Prometheus text format, when metrics are enabled.
 public struct MetricsController: Sendable {
-    static let path = "/metrics"
     let registry: PrometheusCollectorRegistry
 
     public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
     }
 
-    public func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(Self.path)) { _, _ in
+    public func addRoutes(to router: Router<AppRequestContext>, path: String) {
+        router.get(RouterPath(path)) { _, _ in
             var bytes: [UInt8] = []
             registry.emit(into: &bytes)
             return Response(

@@ -7,8 +7,6 @@ import NIOCore
 /// The Orgasms endpoint (SPEC sections 5 to 9): list, details, insert, update and delete of the
 /// caller's own records.
 public struct OrgasmsController<Store: ChastityStore>: Sendable {
-    public static var allowedMethods: [HTTPRequest.Method] { [.get, .head, .post, .patch, .delete, .options] }
-
     let store: Store
     let clock: any WallClock
     let earliestDate: LocalDate
@@ -136,7 +134,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
             writer.orgasms(created)
             writer.raw("}")
         }
-        let location = created.count == 1 ? "\(APILimits.orgasmsPaths[0])?id=\(created[0].id)" : nil
+        let location = created.count == 1 ? "\(RouteTable.orgasmsPaths[0])?id=\(created[0].id)" : nil
         return StoredResponse(status: 201, body: body.text, location: location)
     }
 

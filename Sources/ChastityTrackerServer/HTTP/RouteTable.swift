@@ -1,0 +1,51 @@
+public import HTTPTypes
+
+/// Who may call a route (docs/CONTRACT.md section 1).
+public enum RouteAccess: Sendable, Hashable {
+    /// Anyone: health, the OpenAPI document, metrics.
+    case open
+    /// A bearer token (docs/CONTRACT.md section 3).
+    case bearerToken
+}
+
+/// One path the service answers and every method it serves there, `HEAD` and `OPTIONS` included.
+public struct Route: Sendable, Hashable {
+    public let path: String
+    public let methods: [HTTPRequest.Method]
+    public let access: RouteAccess
+    /// Whether the OpenAPI document describes this path.
+    public let isDocumented: Bool
+
+    /// The `Allow` header's value: the methods in the table's order.
+    public var allow: String { methods.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// Every route of the service: the one list that the router is built from, and that the method
+/// guard (405 and `Allow`), the `OPTIONS` answers, CORS preflights and the test against the
+/// OpenAPI document read. A path or method added here and nowhere else fails the router test.
+public struct RouteTable: Sendable {
+    /// The Orgasms endpoint: the seed's path and its alias (docs/CONTRACT.md section 1).
+    public static let orgasmsPaths = ["/api/v2/orgasms.php", "/api/v2/orgasms"]
+    public static let openAPIPath = "/api/v2/openapi.json"
+    public static let healthPath = "/healthz"
+    public static let metricsPath = "/metrics"
+
+    public let routes: [Route]
+    private let byPath: [String: Route]
+
+    /// The service's routes; `/metrics` only when metrics are on.
+    public init(metrics: Bool) {
+        // The alias is described in the document's prose, not as operations of its own.
+        var routes = Self.orgasmsPaths.map {
+            Route(path: $0, methods: [.get, .head, .post, .patch, .delete, .options], access: .bearerToken, isDocumented: $0 == Self.orgasmsPaths[0])
+        }
+        routes.append(Route(path: Self.openAPIPath, methods: [.get, .head, .options], access: .open, isDocumented: false))
+        routes.append(Route(path: Self.healthPath, methods: [.get, .head], access: .open, isDocumented: true))
+        if metrics { routes.append(Route(path: Self.metricsPath, methods: [.get, .head], access: .open, isDocumented: false)) }
+        self.routes = routes
+        self.byPath = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
+    }
+
+    /// The route at `path` (already normalised), or `nil` for a path the service does not serve.
+    public func route(at path: String) -> Route? { byPath[path] }
+}
