@@ -54,5 +54,11 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms)",
         ]),
+        // Export pages through a user's records by id: with this index each page is a range
+        // scan, where the list index (ordered by date) needed a sort of all the user's records
+        // per page, or the primary key a walk past every other user's records.
+        (4, [
+            "CREATE INDEX orgasms_owner_id ON orgasms (user_id, id)",
+        ]),
     ]
 }

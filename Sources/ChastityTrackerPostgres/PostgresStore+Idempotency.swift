@@ -31,9 +31,12 @@ extension PostgresStore {
         }
     }
 
-    public func releaseIdempotencyKey(userID: Int64, key: String) async throws {
+    public func releaseIdempotencyKey(userID: Int64, key: String, claimedAt: Timestamp) async throws {
         try await session { session in
-            try await session.run("DELETE FROM idempotency_keys WHERE user_id = \(userID) AND key = \(key) AND status IS NULL")
+            try await session.run("""
+                DELETE FROM idempotency_keys
+                WHERE user_id = \(userID) AND key = \(key) AND status IS NULL AND created_ms = \(claimedAt.millisecondsSinceEpoch)
+                """)
         }
     }
 

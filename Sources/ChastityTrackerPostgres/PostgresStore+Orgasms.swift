@@ -134,11 +134,17 @@ extension PostgresStore {
         }
     }
 
+    /// The export's page: a range of the (user_id, id) index, in its order (no sort).
+    static let exportStatement = "SELECT \(columns) FROM orgasms WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+
     public func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm] {
-        try await session { session in
-            try await session.rows("""
-                SELECT \(unescaped: Self.columns) FROM orgasms WHERE user_id = \(userID) AND id > \(afterID) ORDER BY id LIMIT \(Int64(limit))
-                """).map(Self.orgasm(from:))
+        var bindings = PostgresBindings()
+        bindings.append(userID)
+        bindings.append(afterID)
+        bindings.append(Int64(limit))
+        let statement = PostgresQuery(unsafeSQL: Self.exportStatement, binds: bindings)
+        return try await session { session in
+            try await session.rows(statement).map(Self.orgasm(from:))
         }
     }
 

@@ -22,11 +22,18 @@ struct PostgresURL {
     var database: String?
     var sslMode: SSLMode
 
+    static let expectedForm = "expected postgres://user:password@host:port/database, with / # ? @ : % in the password percent-encoded"
+
     /// Parses the URL; throws ``PostgresStore/InvalidURL`` naming what is wrong (never the password).
     init(_ text: String) throws(PostgresStore.InvalidURL) {
         guard let components = URLComponents(string: text),
               let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased())
-        else { throw PostgresStore.InvalidURL(reason: "expected postgres://user:password@host:port/database") }
+        else { throw PostgresStore.InvalidURL(reason: Self.expectedForm) }
+        // With an `@` in the text but no user parsed, a raw `/`, `?` or `#` in the password
+        // ended the user information early: the password became the port, path or query.
+        guard components.user?.isEmpty == false || !text.contains("@") else {
+            throw PostgresStore.InvalidURL(reason: Self.expectedForm)
+        }
         guard let host = components.host, !host.isEmpty else {
             throw PostgresStore.InvalidURL(reason: "the URL names no host")
         }

@@ -73,5 +73,11 @@ enum SQLiteMigrations {
             ON CONFLICT (user_id) DO UPDATE SET total = total + 1;
         END;
         """),
+        // Export pages through a user's records by id. An index on user_id holds the rowid
+        // after it, so it is the (user_id, id) order: each page is a range search, where the
+        // list index (ordered by date) needed a sort of all the user's records per page.
+        (5, """
+        CREATE INDEX orgasms_owner_id ON orgasms (user_id);
+        """),
     ]
 }

@@ -29,10 +29,11 @@ extension SQLiteStore {
         }
     }
 
-    public func releaseIdempotencyKey(userID: Int64, key: String) async throws {
+    public func releaseIdempotencyKey(userID: Int64, key: String, claimedAt: Timestamp) async throws {
         try await write { connection in
             try connection.query(
-                "DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND status IS NULL", [.integer(userID), .text(key)]
+                "DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND status IS NULL AND created_ms = ?",
+                [.integer(userID), .text(key), .integer(claimedAt.millisecondsSinceEpoch)]
             )
         }
     }

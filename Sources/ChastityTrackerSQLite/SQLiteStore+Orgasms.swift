@@ -116,11 +116,15 @@ extension SQLiteStore {
         }
     }
 
+    /// The export's page: a range of the user_id index, whose entries are in rowid (id) order
+    /// within a user, so no sort.
+    static let exportStatement = "SELECT \(columns) FROM orgasms WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?"
+
     public func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm] {
         try await read { connection in
             var items: [Orgasm] = []
             try connection.query(
-                "SELECT \(Self.columns) FROM orgasms WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?",
+                Self.exportStatement,
                 [.integer(userID), .integer(afterID), .integer(Int64(limit))]
             ) { items.append(try Self.orgasm(from: $0)) }
             return items

@@ -4,6 +4,11 @@ import Metrics
 import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The embedded backend: one SQLite file in WAL mode, one writer connection whose commits are
 /// shared by concurrent writes (group commit) on a thread of its own, and reader connections
@@ -27,6 +32,7 @@ public final class SQLiteStore: ChastityStore {
         threadPool.start()
         do {
             let writer = try await threadPool.runIfActive {
+                try createOwnerOnly(path: path)
                 let connection = try SQLiteConnection(path: path, readOnly: false)
                 try connection.execute("PRAGMA journal_mode = WAL")
                 try SQLiteStore.configure(connection)
@@ -135,6 +141,24 @@ public final class SQLiteStore: ChastityStore {
     public func close() async throws {
         try await threadPool.shutdownGracefully()
         readers.withLockedValue { $0 = nil }
+    }
+}
+
+/// Creates a missing database file readable and writable by its owner only (0600), whatever the
+/// umask; SQLite then gives the `-wal`, `-shm` and `-journal` files it creates the main file's
+/// permissions. An existing file keeps its mode: an operator who chose one (a backup group, say)
+/// keeps it, and `chmod 600` tightens an older file. (A free function: inside ``SQLiteStore``,
+/// `open` and `close` name its own methods.)
+private func createOwnerOnly(path: String) throws {
+    // "" and ":memory:" name no file (a private temporary and an in-memory database).
+    guard !path.isEmpty, path != ":memory:" else { return }
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    // It exists already; any other failure is SQLite's to report when it opens the path.
+    guard descriptor >= 0 else { return }
+    defer { close(descriptor) }
+    // The mode given to open() is reduced by the umask; set it exactly.
+    guard fchmod(descriptor, 0o600) == 0 else {
+        throw SQLiteFailure(code: 14 /* CANTOPEN */, message: "cannot make the new database file private (errno \(errno))")
     }
 }
 

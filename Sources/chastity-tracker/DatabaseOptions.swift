@@ -59,6 +59,9 @@ struct DatabaseLocation {
             } else {
                 store = try await SQLiteStore.open(path: value, logger: logger)
             }
+        } catch let error as PostgresStore.InvalidURL {
+            // The reason never holds the URL; the location is shown redacted.
+            throw CommandError(message: "cannot open the database \(redacted): \(error)")
         } catch {
             // Not a ValidationError: that would print the usage text under a runtime failure.
             throw CommandError(message: "cannot open the database \(redacted)")
@@ -73,11 +76,19 @@ struct DatabaseLocation {
         }
     }
 
-    /// The location for messages, with any password hidden.
+    /// The location for messages, with any password hidden: `postgres://user:***@host/db`.
+    ///
+    /// Done by hand, not with `URLComponents`, which cannot parse a URL whose password holds a raw
+    /// `/`, `#`, `?` or `@` (or parses it with the password spilling into the port, path or
+    /// query). Everything between `://` and the last `@` is the user information; what follows
+    /// its first `:` is hidden. Hiding too much (an `@` in the query) is harmless; too little is not.
     var redacted: String {
-        guard isPostgres, var components = URLComponents(string: value) else { return value }
-        if components.password != nil { components.password = "***" }
-        return components.string ?? "postgres://…"
+        guard isPostgres, let schemeEnd = value.range(of: "://"), let at = value.range(of: "@", options: .backwards),
+              at.lowerBound >= schemeEnd.upperBound
+        else { return value }
+        let userInformation = value[schemeEnd.upperBound..<at.lowerBound]
+        guard let colon = userInformation.firstIndex(of: ":") else { return value }
+        return String(value[..<colon]) + ":***" + String(value[at.lowerBound...])
     }
 }
 

@@ -127,11 +127,14 @@ struct Serve: AsyncParsableCommand {
         try await runAdmin {
             try await options.withStore(logger: logger, poolSize: poolSize) { store in
                 if try await store.users().isEmpty {
-                    let database = options.database.map { " --database '\($0)'" } ?? ""
+                    // A postgres:// URL may hold a password: the hint names the variable instead.
+                    let isPostgres = options.database.map { DatabaseLocation($0).isPostgres } ?? false
+                    let database = isPostgres ? #" --database "$CT_DATABASE""# : options.database.map { " --database '\($0)'" } ?? ""
+                    let note = isPostgres ? "\nwith CT_DATABASE set to the URL given to serve (\(options.redacted))." : ""
                     Output.standardError("""
                     The database has no users yet. Create one and a token for your app:
                       chastity-tracker users add alice --timezone Europe/Berlin\(database)
-                      chastity-tracker tokens create alice --write --label my-app\(database)
+                      chastity-tracker tokens create alice --write --label my-app\(database)\(note)
                     """)
                 }
                 try await serve(store: store, configuration: configuration, logger: logger, metrics: registry)

@@ -26,19 +26,49 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Add the records of a JSON file written by export to a user's log, all or nothing."
     )
+    /// The largest file import reads (64 MiB, about 450,000 exported records): it is read whole
+    /// and parsed in memory, so a bigger file (or /dev/zero) is refused instead.
+    static let maximumFileSize = 64 * 1024 * 1024
+
     @OptionGroup var options: DatabaseOptions
     @Argument(help: "The user's name.") var name: String
-    @Argument(help: "The JSON file to read.") var file: String
+    @Argument(help: "The JSON file to read (at most 64 MiB).") var file: String
+    @Option(help: "Earliest date a record may have, YYYY-MM-DD, as for serve (env CT_EARLIEST_DATE; default 1900-01-01).")
+    var earliestDate: String?
+
+    /// The earliest date: flag > `CT_EARLIEST_DATE` > the server's default, checked like serve's.
+    func resolvedEarliestDate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LocalDate {
+        guard let text = earliestDate ?? environment["CT_EARLIEST_DATE"] else { return Configuration().earliestDate }
+        guard let date = LocalDate(text) else { throw CommandError(message: "--earliest-date must be a real date written YYYY-MM-DD, not '\(text)'") }
+        return date
+    }
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw CommandError(message: "cannot read the file '\(file)'")
-        }
+        let earliestDate = try resolvedEarliestDate()
+        let data = try Self.read(file)
         try await runAdmin {
             try await options.withStore(logger: commandLogger()) { store in
-                let count = try await Administration(store: store).importJSON(userName: name, data: data)
+                let count = try await Administration(store: store, earliestDate: earliestDate).importJSON(userName: name, data: data)
                 Output.standardError("imported \(count) records for \(name)")
             }
         }
+    }
+
+    /// The file's bytes, at most ``maximumFileSize`` of them; reads one byte more to tell a file
+    /// that is too big, so a device or a pipe that never ends is refused too.
+    static func read(_ path: String) throws -> Data {
+        let tooBig = CommandError(message: "the file '\(path)' is larger than 64 MiB; split it and import the parts")
+        // A regular file's size is known without reading it.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > maximumFileSize { throw tooBig }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CommandError(message: "cannot read the file '\(path)'") }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+        } catch {
+            throw CommandError(message: "cannot read the file '\(path)'")
+        }
+        guard data.count <= maximumFileSize else { throw tooBig }
+        return data
     }
 }

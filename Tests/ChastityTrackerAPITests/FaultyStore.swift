@@ -78,8 +78,8 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try check()
         return try await base.claimIdempotencyKey(userID: userID, key: key, requestHash: requestHash, at: now)
     }
-    func releaseIdempotencyKey(userID: Int64, key: String) async throws {
-        try await base.releaseIdempotencyKey(userID: userID, key: key)
+    func releaseIdempotencyKey(userID: Int64, key: String, claimedAt: Timestamp) async throws {
+        try await base.releaseIdempotencyKey(userID: userID, key: key, claimedAt: claimedAt)
     }
     func purgeIdempotencyKeys(createdBefore cutoff: Timestamp) async throws -> Int {
         try await base.purgeIdempotencyKeys(createdBefore: cutoff)

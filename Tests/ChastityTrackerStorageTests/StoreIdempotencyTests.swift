@@ -110,16 +110,41 @@ struct StoreIdempotencyTests {
         try await backend.withStore { store in
             let alice = try await store.makeUser("alice")
             #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start)) == .claimed)
-            try await store.releaseIdempotencyKey(userID: alice.id, key: "k")
+            try await store.releaseIdempotencyKey(userID: alice.id, key: "k", claimedAt: at(Self.start))
             // Released: even another body may claim it now.
             #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "other", at: at(Self.start + 1)) == .claimed)
 
             let created = try await store.insert([record("2026-03-01")], userID: alice.id, completing: Self.completion("k"))
-            try await store.releaseIdempotencyKey(userID: alice.id, key: "k")
+            try await store.releaseIdempotencyKey(userID: alice.id, key: "k", claimedAt: at(Self.start + 1))
             let stored = StoredResponse(status: 201, body: #"{"ids":[\#(created[0].id)]}"#, location: "/x?id=\(created[0].id)")
             #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "other", at: at(Self.start + 2)) == .replay(stored))
             // Releasing a key that does not exist is not an error.
-            try await store.releaseIdempotencyKey(userID: alice.id, key: "never-claimed")
+            try await store.releaseIdempotencyKey(userID: alice.id, key: "never-claimed", claimedAt: at(Self.start))
+        }
+    }
+
+    @Test("a request that outlived its lease releases only its own claim: the retry that took the key over keeps it, completes, and is replayed", arguments: TestBackend.all)
+    func releaseLeavesATakenOverClaim(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let alice = try await store.makeUser("alice")
+            let first = at(Self.start)
+            let retry = at(Self.start + Self.lease + 1)
+            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: first) == .claimed)
+            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: retry) == .claimed)
+            // The first request fails late and releases what it believes is its claim.
+            try await store.releaseIdempotencyKey(userID: alice.id, key: "k", claimedAt: first)
+            // The retry's claim is still there: a third request is told it is in progress, and
+            // another body is a conflict, instead of either claiming the key anew.
+            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease + 2)) == .inProgress)
+            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "other", at: at(Self.start + Self.lease + 3)) == .conflict)
+            let created = try await store.insert(
+                [record("2026-03-02")], userID: alice.id,
+                completing: IdempotencyCompletion(key: "k", claimedAt: retry) { _ in StoredResponse(status: 201, body: "retry", location: nil) }
+            )
+            #expect(created.count == 1)
+            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease + 4))
+                == .replay(StoredResponse(status: 201, body: "retry", location: nil)))
+            #expect(try await store.all(alice.id).total == 1)
         }
     }
 

@@ -63,8 +63,10 @@ public protocol ChastityStore: Sendable {
     /// an earlier request with that key did. Keys older than the retention are treated as new;
     /// an uncompleted claim older than the lease is taken over.
     func claimIdempotencyKey(userID: Int64, key: String, requestHash: String, at now: Timestamp) async throws -> IdempotencyClaim
-    /// Drops an uncompleted claim (its request failed), so a retry runs anew.
-    func releaseIdempotencyKey(userID: Int64, key: String) async throws
+    /// Drops the uncompleted claim made at `claimedAt` (the `at:` of its claim; its request
+    /// failed), so a retry runs anew. A claim that a retry took over after the lease was made at
+    /// another instant and is left alone, as is a completed one.
+    func releaseIdempotencyKey(userID: Int64, key: String, claimedAt: Timestamp) async throws
     /// Deletes keys created before `cutoff`; returns how many.
     func purgeIdempotencyKeys(createdBefore cutoff: Timestamp) async throws -> Int
 

@@ -41,10 +41,19 @@ extension Administration {
         if format == .json { try write(first ? "]\n" : "\n]\n") }
     }
 
+    /// The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV
+    /// injection); such a cell is written with a leading `'`, which shows it as text.
+    /// Scalars, not `Character`s: "\r\n" or "=" with a combining mark is one `Character`.
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
     static func csvLine(_ item: Orgasm) -> String {
-        func field(_ value: String?) -> String {
-            guard let value else { return "" }
-            guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        // Only the free-text columns can start with one of them; the others are numbers, dates,
+        // modes and times the service writes.
+        func field(_ text: String?) -> String {
+            guard let text else { return "" }
+            let value = text.unicodeScalars.first.map(Self.formulaStarts.contains) == true ? "'" + text : text
+            // Scalars again: "\r\n" is one Character, equal to neither "\r" nor "\n".
+            guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return [String(item.id), item.date.description, item.mode.rawValue, item.isPublic ? "1" : "0",

@@ -120,7 +120,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
             // written, and the retry's answer is the one to replay.
             throw APIError.idempotencyInProgress
         } catch {
-            try? await store.releaseIdempotencyKey(userID: userID, key: idempotencyKey)
+            try? await store.releaseIdempotencyKey(userID: userID, key: idempotencyKey, claimedAt: claimedAt)
             throw error
         }
     }
