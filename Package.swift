@@ -118,10 +118,21 @@ let package = Package(
             dependencies: ["ChastityTrackerDomain"],
             swiftSettings: swiftSettings
         ),
+        // The backends the storage and API suites run against, described once.
+        .target(
+            name: "ChastityTrackerTestSupport",
+            dependencies: [
+                "ChastityTrackerDomain", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ChastityTrackerTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChastityTrackerStorageTests",
             dependencies: [
-                "ChastityTrackerDomain", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
+                "ChastityTrackerDomain", "ChastityTrackerSQLite", "ChastityTrackerPostgres", "ChastityTrackerTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -131,6 +142,7 @@ let package = Package(
             name: "ChastityTrackerAPITests",
             dependencies: [
                 "ChastityTrackerDomain", "ChastityTrackerServer", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
+                "ChastityTrackerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

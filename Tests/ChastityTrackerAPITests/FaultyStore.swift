@@ -1,5 +1,6 @@
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerTestSupport
 import Foundation
 
 /// A real store whose record methods and `ping` throw `fault` once it is set, so tests can prove
@@ -25,10 +26,7 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
 
     /// `backend` with every store wrapped.
     static func backend(over backend: TestBackend = .selected) -> TestBackend {
-        TestBackend(description: "faulty \(backend)") {
-            let (store, cleanup) = try await backend.makeStore()
-            return (FaultyStore(store), cleanup)
-        }
+        backend.wrapped(as: "faulty \(backend)") { FaultyStore($0) }
     }
 
     func createUser(name: String, timeZone: String, at created: Timestamp) async throws -> User {

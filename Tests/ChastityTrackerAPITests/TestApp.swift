@@ -2,6 +2,7 @@ import ChastityTrackerDomain
 import ChastityTrackerServer
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
+import ChastityTrackerTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,47 +11,6 @@ import Logging
 import NIOCore
 import Prometheus
 import Testing
-
-/// A database the API suite runs against. Every app gets a fresh store from `makeStore`, and
-/// `cleanup` runs after that store is closed (the SQLite file is deleted).
-///
-/// SQLite is the default; `CT_TEST_BACKEND=postgres` with `CT_TEST_POSTGRES_URL` runs the whole
-/// suite against PostgreSQL instead. User names are unique per app, so a shared PostgreSQL
-/// database does not make tests collide.
-struct TestBackend: Sendable, CustomStringConvertible {
-    let description: String
-    let makeStore: @Sendable () async throws -> (store: any ChastityStore, cleanup: @Sendable () -> Void)
-
-    /// A new SQLite file in the temporary directory per store.
-    static let sqlite = TestBackend(description: "SQLite") {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("chastity-api-test-\(UUID().uuidString).sqlite").path
-        let store = try await SQLiteStore.open(path: path)
-        return (store, {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        })
-    }
-
-    /// PostgreSQL at `url`.
-    static func postgres(url: String) -> TestBackend {
-        TestBackend(description: "PostgreSQL") {
-            // A generous wait: the whole suite opens stores at once, and each one's migration
-            // queues on the same advisory lock on a shared, busy server.
-            (try await PostgresStore.open(
-                url: url, poolSize: 2, connectionWait: .seconds(30), logger: Logger(label: "chastity-api-test.postgres")
-            ), {})
-        }
-    }
-
-    /// The backend chosen by the environment; SQLite unless told otherwise.
-    static var selected: TestBackend {
-        let environment = ProcessInfo.processInfo.environment
-        if environment["CT_TEST_BACKEND"] == "postgres", let url = environment["CT_TEST_POSTGRES_URL"] {
-            return .postgres(url: url)
-        }
-        return .sqlite
-    }
-}
 
 /// A fresh application over a fresh store, with one user ("the owner") in a chosen time zone
 /// who holds a read token and a write token, created exactly as the command line does it.

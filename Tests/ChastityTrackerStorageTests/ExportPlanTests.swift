@@ -1,4 +1,5 @@
-import ChastityTrackerCore
+import ChastityTrackerTestSupport
+import ChastityTrackerDomain
 @testable import ChastityTrackerPostgres
 @testable import ChastityTrackerSQLite
 import Foundation

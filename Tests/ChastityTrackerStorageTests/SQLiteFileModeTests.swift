@@ -1,4 +1,5 @@
-import ChastityTrackerCore
+import ChastityTrackerTestSupport
+import ChastityTrackerDomain
 import ChastityTrackerSQLite
 import Foundation
 import Testing

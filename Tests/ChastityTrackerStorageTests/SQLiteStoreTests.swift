@@ -1,3 +1,4 @@
+import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 @testable import ChastityTrackerSQLite
 import Foundation

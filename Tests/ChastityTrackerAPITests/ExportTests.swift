@@ -1,9 +1,17 @@
-import ChastityTrackerCore
+import ChastityTrackerDomain
+import ChastityTrackerServer
+import ChastityTrackerTestSupport
 import Testing
 
 /// `export` over every backend: what it writes for text a spreadsheet would run.
-@Suite("Store conformance: export")
-struct StoreExportTests {
+@Suite("export on every backend")
+struct ExportTests {
+    static let inserted = Timestamp(millisecondsSinceEpoch: 1_768_471_950_123)
+
+    static func record(_ date: String, type: String?, grantedBy: String?) -> NewOrgasm {
+        NewOrgasm(date: LocalDate(date)!, mode: .full, isPublic: false, type: type, grantedBy: grantedBy, inserted: inserted)
+    }
+
     /// Exports `user`'s records in `format` through the administration, as the command does.
     static func export(_ store: any ChastityStore, _ user: String, _ format: ExportFormat) async throws -> String {
         var text = ""
@@ -14,19 +22,19 @@ struct StoreExportTests {
     @Test("CSV export writes a ' before a text cell that starts with = + - @ a tab or a carriage return; JSON keeps the text", arguments: TestBackend.all)
     func csvNeutralisesFormulas(backend: TestBackend) async throws {
         try await backend.withStore { store in
-            let alice = try await store.makeUser("alice")
+            let alice = try await store.createUser(name: "alice", timeZone: "UTC", at: Self.inserted)
             // Tabs and carriage returns cannot come through the API or import (control
             // characters are refused); a database written otherwise, or copied, may hold them.
             let items = [
-                record("2026-01-01", type: "=1+2", grantedBy: "+1"),
-                record("2026-01-02", type: "-1", grantedBy: "@SUM(A1)"),
-                record("2026-01-03", type: "\tTab", grantedBy: "\rReturn"),
-                record("2026-01-04", type: #"=HYPERLINK("http://x","y")"#, grantedBy: "\r\nLine"),
-                record("2026-01-05", type: "a=1", grantedBy: "K - the keyholder"),
-                record("2026-01-06", type: "'quoted", grantedBy: " =spaced"),
+                Self.record("2026-01-01", type: "=1+2", grantedBy: "+1"),
+                Self.record("2026-01-02", type: "-1", grantedBy: "@SUM(A1)"),
+                Self.record("2026-01-03", type: "\tTab", grantedBy: "\rReturn"),
+                Self.record("2026-01-04", type: #"=HYPERLINK("http://x","y")"#, grantedBy: "\r\nLine"),
+                Self.record("2026-01-05", type: "a=1", grantedBy: "K - the keyholder"),
+                Self.record("2026-01-06", type: "'quoted", grantedBy: " =spaced"),
             ]
             _ = try await store.insert(items, userID: alice.id)
-            let inserted = at(1_768_471_950_123).description
+            let inserted = Self.inserted.description
             let csv = try await Self.export(store, "alice", .csv)
             #expect(csv == """
                 id,date,mode,public,type,grantedby,inserted

@@ -1,57 +1,106 @@
-// Shared by the test targets that need a real store: copy it, or add it to a target's sources.
-// It lists SQLite always and PostgreSQL when CT_TEST_POSTGRES_URL is set (scripts/with-postgres
-// sets it); every call of `withStore` gets a fresh, empty database that is removed afterwards.
-import ChastityTrackerDomain
+// The one description of the backends the tests run against, shared by the storage and API
+// suites. It lists SQLite always and PostgreSQL when CT_TEST_POSTGRES_URL is set
+// (scripts/with-postgres sets it).
+public import ChastityTrackerDomain
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
-import Foundation
-import Logging
-import PostgresNIO
-import Testing
+public import Foundation
+public import Logging
+public import PostgresNIO
 
-/// A storage backend the tests run against, with a fresh database per use.
-struct TestBackend: Sendable, CustomTestStringConvertible {
+/// A storage backend the tests run against: `withStore` gives a fresh, empty database per use
+/// (the storage suite); `makeStore` a store for one test app (the API suite).
+public struct TestBackend: Sendable, CustomStringConvertible {
     /// Where a test store lives.
-    enum Kind: Sendable {
+    public enum Kind: Sendable {
         case sqlite
         /// A PostgreSQL server; `url` names its maintenance database (`postgres`).
         case postgres(url: String)
     }
 
-    let kind: Kind
+    public let kind: Kind
+    /// Wraps every store the backend opens (a fault-injecting store, say); none by default.
+    public var wrapper: (@Sendable (any ChastityStore) -> any ChastityStore)?
+    private var label: String?
+
+    public init(kind: Kind) {
+        self.kind = kind
+    }
+
+    /// This backend with every store it opens wrapped by `wrap`, described as `label`.
+    public func wrapped(as label: String, _ wrap: @escaping @Sendable (any ChastityStore) -> any ChastityStore) -> TestBackend {
+        var backend = self
+        backend.wrapper = wrap
+        backend.label = label
+        return backend
+    }
+
+    /// SQLite.
+    public static let sqlite = TestBackend(kind: .sqlite)
+
+    /// The backend the API suite runs on: PostgreSQL with `CT_TEST_BACKEND=postgres` and its URL
+    /// set, SQLite otherwise.
+    public static var selected: TestBackend {
+        if ProcessInfo.processInfo.environment["CT_TEST_BACKEND"] == "postgres", let url = postgresURL {
+            return TestBackend(kind: .postgres(url: url))
+        }
+        return .sqlite
+    }
+
+    /// A store for one test app, and what to run once it is closed. SQLite: a new file, deleted
+    /// afterwards. PostgreSQL: the URL's database itself, shared by the whole suite (user names
+    /// are unique per app, so tests do not collide), with a generous connection wait: the suite
+    /// opens stores at once, and each one's migration queues on the same advisory lock.
+    public func makeStore() async throws -> (store: any ChastityStore, cleanup: @Sendable () -> Void) {
+        let store: any ChastityStore
+        let cleanup: @Sendable () -> Void
+        switch kind {
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("chastity-api-test-\(UUID().uuidString).sqlite").path
+            store = try await SQLiteStore.open(path: path)
+            cleanup = { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        case .postgres(let url):
+            store = try await PostgresStore.open(
+                url: url, poolSize: 2, connectionWait: .seconds(30), logger: Logger(label: "chastity-api-test.postgres")
+            )
+            cleanup = {}
+        }
+        return (wrapper?(store) ?? store, cleanup)
+    }
 
     /// The environment variable with a PostgreSQL server URL whose user may create databases.
-    static let postgresURLVariable = "CT_TEST_POSTGRES_URL"
+    public static let postgresURLVariable = "CT_TEST_POSTGRES_URL"
 
     /// The PostgreSQL URL from the environment, if set and not empty.
-    static var postgresURL: String? {
+    public static var postgresURL: String? {
         ProcessInfo.processInfo.environment[postgresURLVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Whether the tests run in CI (`CI=true`), where PostgreSQL is required.
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
     /// SQLite, and PostgreSQL when its URL is set.
-    static var all: [TestBackend] {
+    public static var all: [TestBackend] {
         [TestBackend(kind: .sqlite)] + (postgresURL.map { [TestBackend(kind: .postgres(url: $0))] } ?? [])
     }
 
     /// PostgreSQL alone, when its URL is set.
-    static var postgres: [TestBackend] { all.filter(\.isPostgres) }
+    public static var postgres: [TestBackend] { all.filter(\.isPostgres) }
 
-    var isPostgres: Bool {
+    public var isPostgres: Bool {
         if case .postgres = kind { return true }
         return false
     }
 
-    var testDescription: String {
-        switch kind {
+    public var description: String {
+        if let label { return label }
+        return switch kind {
         case .sqlite: "SQLite"
         case .postgres: "PostgreSQL"
         }
     }
 
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "chastity-tracker.tests")
         logger.logLevel = .warning
         return logger
@@ -59,7 +108,7 @@ struct TestBackend: Sendable, CustomTestStringConvertible {
 
     /// Opens a store on a new, empty database, runs `body` with it, then closes the store and
     /// removes the database, whether `body` throws or not.
-    func withStore<T>(_ body: (any ChastityStore) async throws -> T) async throws -> T {
+    public func withStore<T>(_ body: (any ChastityStore) async throws -> T) async throws -> T {
         try await withDatabase { location in
             let store = try await open(location)
             do {
@@ -75,7 +124,7 @@ struct TestBackend: Sendable, CustomTestStringConvertible {
 
     /// Creates a new, empty database, runs `body` with its location (a file path or a URL), then
     /// removes it.
-    func withDatabase<T>(_ body: (String) async throws -> T) async throws -> T {
+    public func withDatabase<T>(_ body: (String) async throws -> T) async throws -> T {
         switch kind {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory
@@ -99,21 +148,22 @@ struct TestBackend: Sendable, CustomTestStringConvertible {
     }
 
     /// Opens the backend's store at `location`, as the server would.
-    func open(_ location: String) async throws -> any ChastityStore {
-        switch kind {
+    public func open(_ location: String) async throws -> any ChastityStore {
+        let store: any ChastityStore = switch kind {
         case .sqlite: try await SQLiteStore.open(path: location, logger: Self.logger)
         case .postgres: try await PostgresStore.open(url: location, poolSize: 4, connectionWait: .seconds(20), logger: Self.logger)
         }
+        return wrapper?(store) ?? store
     }
 }
 
 /// The PostgreSQL server named by a test URL, reached through its maintenance database to create
 /// and drop the per-test databases.
-struct PostgresServer {
+public struct PostgresServer {
     let components: URLComponents
-    let configuration: PostgresConnection.Configuration
+    public let configuration: PostgresConnection.Configuration
 
-    init(url: String) throws {
+    public init(url: String) throws {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
             throw TestSetupError("\(TestBackend.postgresURLVariable) must look like postgres://user:password@host:port/database")
         }
@@ -126,19 +176,19 @@ struct PostgresServer {
     }
 
     /// The server's URL with another database.
-    func url(database: String) -> String {
+    public func url(database: String) -> String {
         var components = components
         components.path = "/" + database
         return components.string!
     }
 
     /// A new connection to the URL's database; the caller closes it.
-    func connect() async throws -> PostgresConnection {
+    public func connect() async throws -> PostgresConnection {
         try await PostgresConnection.connect(configuration: configuration, id: 0, logger: TestBackend.logger)
     }
 
     /// Runs one statement on a new maintenance connection (the name of a database cannot be bound).
-    func execute(_ sql: String) async throws {
+    public func execute(_ sql: String) async throws {
         let connection = try await connect()
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: TestBackend.logger)
@@ -151,20 +201,8 @@ struct PostgresServer {
 }
 
 /// The test environment is not set up as the tests need.
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
-@Suite("Test backends")
-struct TestBackendConfigurationTests {
-    @Test("CI runs the storage tests against PostgreSQL too")
-    func continuousIntegrationHasPostgres() {
-        if TestBackend.isCI && TestBackend.postgresURL == nil {
-            Issue.record("""
-                CI=true but \(TestBackend.postgresURLVariable) is not set, so the PostgreSQL backend would go untested; \
-                run the tests through scripts/with-postgres
-                """)
-        }
-    }
-}
