@@ -1,6 +1,7 @@
 public import Hummingbird
 public import HummingbirdHTTP2
 import HummingbirdCore
+import NIOSSL
 public import HTTPTypes
 public import Logging
 public import Prometheus
@@ -30,8 +31,9 @@ public func buildApplication<Store: ChastityStore>(
     )
 }
 
-/// The server's TLS settings from PEM files, offering HTTP/2 and HTTP/1.1 by ALPN. Throws a
-/// ``ValidationError`` naming the file that cannot be read.
+/// The server's TLS settings from PEM files, offering HTTP/2 and HTTP/1.1 by ALPN, TLS 1.2 or
+/// newer only, with forward-secret AEAD cipher suites only. Throws a ``ValidationError`` naming
+/// the file that cannot be read.
 public func makeTLSConfiguration(_ files: Configuration.TLSFiles) throws -> TLSConfiguration {
     let chain: [NIOSSLCertificate]
     let key: NIOSSLPrivateKey
@@ -48,8 +50,20 @@ public func makeTLSConfiguration(_ files: Configuration.TLSFiles) throws -> TLSC
     guard !chain.isEmpty else {
         throw ValidationError(field: "tls-cert", message: "no certificate found in \(files.certificateChainPath)")
     }
-    return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    // TLS 1.0 and 1.1 are broken; TLS 1.3's suites are all forward-secret AEAD, and for TLS 1.2
+    // only ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 (no CBC, no static RSA).
+    tls.minimumTLSVersion = .tlsv12
+    tls.cipherSuiteValues = tls12CipherSuites
+    return tls
 }
+
+/// The TLS 1.2 cipher suites the server offers, strongest first.
+let tls12CipherSuites: [NIOTLSCipher] = [
+    .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, .TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+]
 
 /// The routes and middleware of the service (SPEC section 1).
 /// With `metrics`, requests are measured and `/metrics` serves that registry (the caller
