@@ -1,6 +1,7 @@
 public import Hummingbird
 public import HummingbirdHTTP2
 import HummingbirdCore
+import NIOCore
 import NIOSSL
 public import HTTPTypes
 public import Logging
@@ -16,11 +17,18 @@ public func buildApplication<Store: ChastityStore>(
     metrics: PrometheusCollectorRegistry? = nil
 ) throws -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, store: store, clock: clock, metrics: metrics)
+    // One idle timeout bounds idle keep-alive connections, slow request heads and stalled
+    // bodies: Hummingbird restarts it on every decoded part of a request.
+    let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(configuration.idleTimeout))
     let server: HTTPServerBuilder
     if let files = configuration.tls {
-        server = try .http2Upgrade(tlsConfiguration: makeTLSConfiguration(files))
+        server = try .http2Upgrade(
+            tlsConfiguration: makeTLSConfiguration(files),
+            configuration: .init(idleTimeout: configuration.idleTimeout, streamConfiguration: http1),
+            handshakeTimeout: configuration.tlsHandshakeTimeout
+        )
     } else {
-        server = .http1()
+        server = .http1(configuration: http1)
     }
     return Application(
         router: router,

@@ -32,6 +32,130 @@ struct HardeningLiveTests {
         }
     }
 
+    // MARK: Item 1: connection timeouts
+
+    @Test("--idle-timeout closes a connection that sends nothing, half a request line, a head trickled byte by byte, or a body that stalls")
+    func quietAndTricklingConnectionsAreClosed() async throws {
+        let (sandbox, server, write) = try await Self.startServer(["--idle-timeout", "0.5"])
+        defer { sandbox.removeAll() }
+
+        let silent = try RawConnection(port: server.port)
+        let halfLine = try RawConnection(port: server.port)
+        halfLine.send("GET /healthz HT")
+        let stalledBody = try RawConnection(port: server.port)
+        stalledBody.send(
+            "POST /api/v2/orgasms.php HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(write)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 40\r\n\r\n{\"date\":"
+        )
+        // One byte every 0.2 s: each byte comes well within the timeout, but the head never
+        // completes within it, so the head as a whole is bounded, not the gap between bytes.
+        let trickled = try RawConnection(port: server.port)
+        let head = Array("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: \(String(repeating: "a", count: 40))\r\n\r\n".utf8)
+        let start = ContinuousClock.now
+        var trickleClosed = false
+        for byte in head {
+            guard trickled.send([byte]) else { trickleClosed = true; break }
+            trickled.drain()
+            if trickled.closedByServer { trickleClosed = true; break }
+            guard ContinuousClock.now - start < Self.closeBound else { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        if !trickleClosed { trickleClosed = try await trickled.waitForClose(within: .milliseconds(100)) }
+        #expect(trickleClosed, "a head trickled for \(ContinuousClock.now - start) was not closed")
+        #expect(trickled.received.isEmpty, "the trickled head got an answer: \(String(decoding: trickled.received, as: UTF8.self))")
+
+        #expect(try await silent.waitForClose(within: Self.closeBound), "a silent connection was kept open")
+        #expect(try await halfLine.waitForClose(within: Self.closeBound), "half a request line was kept open")
+        #expect(try await stalledBody.waitForClose(within: Self.closeBound), "a stalled body was kept open")
+        #expect(Self.errorLines(server.stderr).isEmpty, "\(Self.errorLines(server.stderr))")
+        _ = try await server.stop()
+    }
+
+    @Test("--idle-timeout does not close a connection that keeps sending: keep-alive requests and a body in slow chunks, each within the timeout")
+    func activeConnectionsStayOpen() async throws {
+        let (sandbox, server, write) = try await Self.startServer(["--idle-timeout", "0.5"])
+        defer { sandbox.removeAll() }
+
+        // Five requests 0.25 s apart on one connection: 1.25 s, well past the timeout.
+        let keepAlive = try RawConnection(port: server.port)
+        for index in 0..<5 {
+            keepAlive.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            let response = try #require(try await keepAlive.response(within: .seconds(5)), "request \(index) got no answer")
+            #expect(response.status == 200)
+            #expect(!keepAlive.closedByServer, "closed after request \(index)")
+            keepAlive.drain()
+            keepAlive.discardReceived()
+            try await Task.sleep(for: .milliseconds(250))
+        }
+
+        // A chunked body sent in six pieces 0.25 s apart.
+        let slowBody = try RawConnection(port: server.port)
+        slowBody.send(
+            "POST /api/v2/orgasms.php HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(write)\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        for piece in [#"{"date":"#, #""2025-11-28","#, #""mode":"#, #""full","#, #""type":"slow"}"#] {
+            try await Task.sleep(for: .milliseconds(250))
+            slowBody.send(String(piece.utf8.count, radix: 16) + "\r\n" + piece + "\r\n")
+        }
+        try await Task.sleep(for: .milliseconds(250))
+        slowBody.send("0\r\n\r\n")
+        let created = try #require(try await slowBody.response(within: .seconds(5)), "the slow body got no answer")
+        #expect(created.status == 201, "\(created.head) \(created.body)")
+        _ = try await server.stop()
+    }
+
+    @Test("--tls-handshake-timeout closes a TLS connection that never sends a ClientHello or stops mid-handshake; a completed handshake is not cut")
+    func tlsHandshakesAreBounded() async throws {
+        let (sandbox, _, _) = try await ServeTests.sandboxWithTokens()
+        defer { sandbox.removeAll() }
+        let (certificate, key) = try await TransportLiveTests.makeCertificate(in: sandbox.directory)
+        let server = try ServerProcess(
+            databasePath: sandbox.databasePath, in: sandbox.directory,
+            extraArguments: ["--tls-cert", certificate, "--tls-key", key, "--tls-handshake-timeout", "0.5", "--idle-timeout", "10"]
+        )
+        try await TLSProbe.waitUntilHealthy(server, certificate: certificate, in: sandbox.directory)
+
+        let silent = try RawConnection(port: server.port)
+        // The first bytes of a TLS record carrying a ClientHello, and then nothing.
+        let partial = try RawConnection(port: server.port)
+        partial.send([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03])
+        #expect(try await silent.waitForClose(within: Self.closeBound), "a TLS connection without a ClientHello was kept open")
+        #expect(try await partial.waitForClose(within: Self.closeBound), "a TLS connection stopped mid-handshake was kept open")
+
+        // Handshake done, then a request 1.5 s later: the handshake bound no longer applies.
+        let late = try await CLISandbox.run(
+            [
+                "-c",
+                #"(sleep 1.5; printf 'GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'; sleep 1) | "#
+                    + "openssl s_client -connect 127.0.0.1:\(server.port) -quiet -alpn http/1.1 -CAfile '\(certificate)'",
+            ],
+            executable: URL(fileURLWithPath: "/bin/sh"), in: sandbox.directory
+        )
+        #expect(late.stdout.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(late.stdout) \(late.stderr)")
+        _ = try await server.stop()
+    }
+
+    @Test("serve refuses a bad timeout with a one-line error", arguments: [
+        (["--idle-timeout", "0"], [String: String](), "--idle-timeout must be a number of seconds from 0.001 to 3600, not '0'"),
+        (["--idle-timeout", "abc"], [:], "--idle-timeout must be a number of seconds from 0.001 to 3600, not 'abc'"),
+        ([], ["CT_IDLE_TIMEOUT": "-1"], "--idle-timeout must be a number of seconds from 0.001 to 3600, not '-1'"),
+        ([], ["CT_TLS_HANDSHAKE_TIMEOUT": "3601"], "--tls-handshake-timeout must be a number of seconds from 0.001 to 3600, not '3601'"),
+        (["--tls-handshake-timeout", "nan"], [:], "--tls-handshake-timeout must be a number of seconds from 0.001 to 3600, not 'nan'"),
+    ])
+    func badTimeoutsAreRefused(arguments: [String], environment: [String: String], message: String) async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.removeAll() }
+        // Under timeout(1), so a value wrongly accepted fails the test instead of serving forever.
+        let result = try await CLISandbox.run(
+            ["20", try CLISandbox.executableURL().path, "serve", "--database", sandbox.databasePath, "--port", "0"] + arguments,
+            environment: environment, executable: URL(fileURLWithPath: "/usr/bin/timeout"), in: sandbox.directory
+        )
+        #expect(result.status != 0)
+        #expect(result.status != 124, "serve started instead of refusing")
+        #expect(result.stderr == "Error: \(message)\n")
+    }
+
     // MARK: Item 5: TLS versions and cipher suites
 
     @Test("TLS 1.0, TLS 1.1 and TLS 1.2 without a forward-secret AEAD suite are refused; TLS 1.2 with ECDHE and AES-GCM and TLS 1.3 are accepted")
