@@ -19,7 +19,10 @@ public func buildApplication<Store: ChastityStore>(
     let router = buildRouter(configuration: configuration, store: store, clock: clock, metrics: metrics)
     // One idle timeout bounds idle keep-alive connections, slow request heads and stalled
     // bodies: Hummingbird restarts it on every decoded part of a request.
-    let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(configuration.idleTimeout))
+    let http1 = HTTP1Channel.Configuration(
+        idleTimeout: TimeAmount(configuration.idleTimeout),
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: RequestHeadLimits.parserLimit, maxHeaderListSize: RequestHeadLimits.parserLimit)
+    )
     let server: HTTPServerBuilder
     if let files = configuration.tls {
         server = try .http2Upgrade(
@@ -86,6 +89,7 @@ public func buildRouter<Store: ChastityStore>(
     ]
     for path in APILimits.orgasmsPaths { allowed[path] = OrgasmsController<Store>.allowedMethods }
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: RequestHeadLimitMiddleware())
     if metrics != nil {
         allowed[MetricsController.path] = [.get, .head]
         router.add(middleware: MetricsMiddleware())

@@ -156,6 +156,95 @@ struct HardeningLiveTests {
         #expect(result.stderr == "Error: \(message)\n")
     }
 
+    // MARK: Item 2: malformed framing and oversized heads
+
+    /// Each body case: what follows the head of a chunked (or Content-Length) POST, and whether
+    /// the client then ends its sending.
+    static let brokenBodies: [(name: String, framing: String, body: String, endsSending: Bool)] = [
+        ("chunk size not hex", "Transfer-Encoding: chunked", "zz\r\n{}\r\n0\r\n\r\n", false),
+        ("negative chunk size", "Transfer-Encoding: chunked", "-2\r\n{}\r\n0\r\n\r\n", false),
+        ("0x-prefixed chunk size", "Transfer-Encoding: chunked", "0x2\r\n{}\r\n0\r\n\r\n", false),
+        ("20-digit chunk size", "Transfer-Encoding: chunked", "10000000000000000000\r\n{}\r\n0\r\n\r\n", false),
+        ("chunk size shorter than its data", "Transfer-Encoding: chunked", "1\r\n{}\r\n0\r\n\r\n", false),
+        ("chunk size longer than its data, then EOF", "Transfer-Encoding: chunked", "40\r\n{}\r\n0\r\n\r\n", true),
+        ("no final chunk before EOF", "Transfer-Encoding: chunked", "2\r\n{}\r\n", true),
+        ("body shorter than Content-Length before EOF", "Content-Length: 30", "{}", true),
+    ]
+
+    @Test("broken request framing answers 400 invalid_json with Connection: close, never 5xx, and is not logged as an error")
+    func brokenFramingIsAClientError() async throws {
+        let (sandbox, server, write) = try await Self.startServer([])
+        defer { sandbox.removeAll() }
+        for broken in Self.brokenBodies {
+            let connection = try RawConnection(port: server.port)
+            connection.send(
+                "POST /api/v2/orgasms.php HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(write)\r\n"
+                    + "Content-Type: application/json\r\n\(broken.framing)\r\n\r\n\(broken.body)"
+            )
+            if broken.endsSending { connection.shutdownWrite() }
+            let response = try #require(try await connection.response(within: .seconds(5)), "\(broken.name): no answer")
+            #expect(response.status == 400, "\(broken.name): \(response.head) \(response.body)")
+            #expect(response.errorCode == "invalid_json", "\(broken.name): \(response.body)")
+            #expect(response.head.lowercased().contains("\r\nconnection: close"), "\(broken.name): \(response.head)")
+            // The server ends the connection, with nothing after the answer (no second, bare
+            // answer to the same request).
+            #expect(try await connection.waitForClose(within: .seconds(2)), "\(broken.name): connection kept open")
+            #expect(connection.received.count == RawResponse(parsing: connection.received).map { connection.received.count - $0.rest.count },
+                    "\(broken.name): more than one answer: \(String(decoding: connection.received, as: UTF8.self))")
+        }
+        let stderr = server.stderr
+        #expect(Self.errorLines(stderr).isEmpty, "\(Self.errorLines(stderr))")
+        #expect(!stderr.contains("status=500"))
+        _ = try await server.stop()
+    }
+
+    @Test("a malformed Content-Length is refused by the HTTP parser with a bare 400, never a 5xx", arguments: [
+        "Content-Length: abc", "Content-Length: -1", "Content-Length: 2\r\nContent-Length: 3", "Content-Length: 99999999999999999999999",
+    ])
+    func malformedContentLengthIsABare400(header: String) async throws {
+        let (sandbox, server, write) = try await Self.startServer([])
+        defer { sandbox.removeAll() }
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "POST /api/v2/orgasms.php HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(write)\r\n"
+                + "Content-Type: application/json\r\n\(header)\r\n\r\n{}"
+        )
+        let response = try #require(try await connection.response(within: .seconds(5)), "\(header): no answer")
+        #expect(response.status == 400, "\(header): \(response.head)")
+        #expect(response.body.isEmpty)
+        #expect(try await connection.waitForClose(within: .seconds(2)), "\(header): connection kept open")
+        #expect(Self.errorLines(server.stderr).isEmpty, "\(Self.errorLines(server.stderr))")
+        _ = try await server.stop()
+    }
+
+    @Test("a request target over 8 KiB answers 414 uri_too_long and header fields over 16 KiB answer 431 headers_too_large, enveloped")
+    func oversizedHeadsGetTheirEnvelopes() async throws {
+        let (sandbox, server, write) = try await Self.startServer([])
+        defer { sandbox.removeAll() }
+        let longTarget = "/api/v2/orgasms.php?type=" + String(repeating: "a", count: 8_192)
+        let uri = try await HTTP.request("GET", server.baseURL + longTarget, token: write, in: sandbox.directory)
+        #expect(uri.status == 414, "\(uri.headers) \(uri.body)")
+        #expect(try uri.json()["ok"] as? Bool == false)
+        #expect((try uri.json()["error"] as? [String: Any])?["code"] as? String == "uri_too_long")
+
+        // 8,192 bytes of target are still fine.
+        let fitting = "/api/v2/orgasms.php?type=" + String(repeating: "a", count: 8_192 - "/api/v2/orgasms.php?type=".utf8.count)
+        let fits = try await HTTP.request("GET", server.baseURL + fitting, token: write, in: sandbox.directory)
+        #expect(fits.status == 200, "\(fits.body)")
+
+        let bigHeaders = (0..<4).map { "X-Filler-\($0): \(String(repeating: "b", count: 4_096))" }
+        let headers = try await HTTP.request("GET", server.baseURL + "/api/v2/orgasms.php", token: write, headers: bigHeaders, in: sandbox.directory)
+        #expect(headers.status == 431, "\(headers.headers) \(headers.body)")
+        #expect((try headers.json()["error"] as? [String: Any])?["code"] as? String == "headers_too_large")
+        #expect(headers.headers.lowercased().contains("x-request-id: "))
+
+        // Over the parser's own limit, the parser refuses: still a 4xx, never a 5xx.
+        let huge = "/healthz?x=" + String(repeating: "c", count: 70_000)
+        let refused = try await HTTP.request("GET", server.baseURL + huge, in: sandbox.directory)
+        #expect(refused.status == 400)
+        _ = try await server.stop()
+    }
+
     // MARK: Item 5: TLS versions and cipher suites
 
     @Test("TLS 1.0, TLS 1.1 and TLS 1.2 without a forward-secret AEAD suite are refused; TLS 1.2 with ECDHE and AES-GCM and TLS 1.3 are accepted")
