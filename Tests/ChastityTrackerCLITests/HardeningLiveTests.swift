@@ -78,31 +78,35 @@ struct HardeningLiveTests {
         let (sandbox, server, write) = try await Self.startServer(["--idle-timeout", "1"])
         defer { sandbox.removeAll() }
 
-        // Seven requests 0.2 s apart on one connection.
+        // Seven requests 0.2 s apart on one connection, and a chunked body in seven pieces 0.2 s
+        // apart, each from a thread of its own so that the pauses are what they say.
         let keepAlive = try RawConnection(port: server.port)
-        for index in 0..<7 {
-            keepAlive.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            let response = try await keepAlive.response(within: .seconds(5))
-            #expect(response?.status == 200, "request \(index): \(keepAlive.closedByServer ? "connection closed" : "no answer")")
-            guard response != nil else { break }
-            keepAlive.discardReceived()
-            try await Task.sleep(for: .milliseconds(200))
-        }
-
-        // A chunked body sent in seven pieces 0.2 s apart.
         let slowBody = try RawConnection(port: server.port)
-        slowBody.send(
-            "POST /api/v2/orgasms.php HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(write)\r\n"
-                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-        )
-        for piece in [#"{"date":"#, #""2025-11-28","#, #""mode":"#, #""full","#, #""type":"#, #""slow"}"#] {
-            try await Task.sleep(for: .milliseconds(200))
-            slowBody.send(String(piece.utf8.count, radix: 16) + "\r\n" + piece + "\r\n")
+        async let statuses = RawConnection.onOwnThread { () -> [String] in
+            (0..<7).map { index in
+                if index > 0 { usleep(200_000) }
+                keepAlive.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                let response = keepAlive.blockingResponse(within: .seconds(5))
+                keepAlive.discardReceived()
+                return response.map { String($0.status) } ?? (keepAlive.closedByServer ? "closed" : "no answer")
+            }
         }
-        try await Task.sleep(for: .milliseconds(200))
-        slowBody.send("0\r\n\r\n")
-        let created = try #require(try await slowBody.response(within: .seconds(5)), "the slow body got no answer")
-        #expect(created.status == 201, "\(created.head) \(created.body)")
+        async let created = RawConnection.onOwnThread { () -> RawResponse? in
+            slowBody.send(
+                "POST /api/v2/orgasms.php HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(write)\r\n"
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            )
+            for piece in [#"{"date":"#, #""2025-11-28","#, #""mode":"#, #""full","#, #""type":"#, #""slow"}"#] {
+                usleep(200_000)
+                slowBody.send(String(piece.utf8.count, radix: 16) + "\r\n" + piece + "\r\n")
+            }
+            usleep(200_000)
+            slowBody.send("0\r\n\r\n")
+            return slowBody.blockingResponse(within: .seconds(5))
+        }
+        #expect(await statuses == Array(repeating: "200", count: 7))
+        let answer = try #require(await created, "the slow body got no answer")
+        #expect(answer.status == 201, "\(answer.head) \(answer.body)")
         _ = try await server.stop()
     }
 

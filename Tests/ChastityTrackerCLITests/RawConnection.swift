@@ -93,6 +93,27 @@ final class RawConnection: @unchecked Sendable {
         return false
     }
 
+    /// Blocks the calling thread up to `limit` for one whole response; for ``onOwnThread(_:)``.
+    func blockingResponse(within limit: Duration) -> RawResponse? {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            drain()
+            if let response = RawResponse(parsing: received) { return response }
+            let left = deadline - ContinuousClock.now
+            if closedByServer || left <= .zero { return nil }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, 1, Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+        }
+    }
+
+    /// Runs `body` on a thread of its own, so that its pauses are kept even when the test
+    /// process's concurrency pool is busy with other tests.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+
     /// Waits up to `limit` for one whole response (head and `Content-Length` body) and returns
     /// its status, head and body, or `nil` when none came.
     func response(within limit: Duration) async throws -> RawResponse? {
