@@ -28,7 +28,7 @@ public func buildApplication<Store: ChastityStore>(
         server = try .http2Upgrade(
             tlsConfiguration: makeTLSConfiguration(files),
             configuration: .init(idleTimeout: configuration.idleTimeout, streamConfiguration: http1),
-            handshakeTimeout: configuration.tlsHandshakeTimeout
+            handshakeTimeout: configuration.tlsHandshakeTimeout, http2SilenceTimeout: configuration.idleTimeout
         )
     } else {
         server = .http1(configuration: http1)

@@ -129,6 +129,7 @@ struct HardeningLiveTests {
         #expect(try await partial.waitForClose(within: Self.closeBound), "a TLS connection stopped mid-handshake was kept open")
 
         // Handshake done, then a request 1.5 s later: the handshake bound no longer applies.
+        // (The idle timeout is 10 s here.)
         let late = try await CLISandbox.run(
             [
                 "-c",
@@ -138,6 +139,32 @@ struct HardeningLiveTests {
             executable: URL(fileURLWithPath: "/bin/sh"), in: sandbox.directory
         )
         #expect(late.stdout.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(late.stdout) \(late.stderr)")
+        _ = try await server.stop()
+    }
+
+    @Test("--idle-timeout closes a TLS connection that negotiated HTTP/1.1 or HTTP/2 and then sends nothing, not even the PING answer HTTP/2 asks for", arguments: ["http/1.1", "h2"])
+    func silentTLSConnectionsAreClosed(protocolName: String) async throws {
+        let (sandbox, _, _) = try await ServeTests.sandboxWithTokens()
+        defer { sandbox.removeAll() }
+        let (certificate, key) = try await TransportLiveTests.makeCertificate(in: sandbox.directory)
+        let server = try ServerProcess(
+            databasePath: sandbox.databasePath, in: sandbox.directory,
+            extraArguments: ["--tls-cert", certificate, "--tls-key", key, "--idle-timeout", "0.5"]
+        )
+        try await TLSProbe.waitUntilHealthy(server, certificate: certificate, in: sandbox.directory)
+        // s_client completes the handshake, then waits (-ign_eof: stdin's EOF does not end it)
+        // until the server closes; timeout(1) ends it after 8 s if the server never does.
+        let start = ContinuousClock.now
+        let result = try await CLISandbox.run(
+            [
+                "8", "/usr/bin/openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-servername", "localhost",
+                "-CAfile", certificate, "-alpn", protocolName, "-ign_eof",
+            ],
+            executable: URL(fileURLWithPath: "/usr/bin/timeout"), in: sandbox.directory
+        )
+        #expect(result.stdout.contains("Verify return code: 0 (ok)"), "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.contains("ALPN protocol: \(protocolName)\n"), "\(result.stdout)")
+        #expect(result.status != 124, "the server kept a silent \(protocolName) connection open for \(ContinuousClock.now - start)")
         _ = try await server.stop()
     }
 
