@@ -19,6 +19,17 @@ public struct Configuration: Sendable {
     public var behindProxy: Bool
     /// Certificate and key to speak TLS (HTTP/2 and HTTP/1.1 by ALPN); `nil` for plain HTTP.
     public var tls: TLSFiles?
+    /// How long a connection may go without a complete request head, a piece of request body or
+    /// (between requests) anything at all before it is closed: bounds idle keep-alive
+    /// connections, slow request heads and stalled bodies, so a client cannot hold one forever.
+    public var idleTimeout: Duration
+    /// How long a TLS client has to complete its handshake before the connection is closed.
+    public var tlsHandshakeTimeout: Duration
+
+    /// The default ``idleTimeout``.
+    public static let defaultIdleTimeout = Duration.seconds(30)
+    /// The default ``tlsHandshakeTimeout``.
+    public static let defaultTLSHandshakeTimeout = Duration.seconds(10)
 
     /// PEM files for TLS.
     public struct TLSFiles: Sendable, Hashable {
@@ -33,7 +44,8 @@ public struct Configuration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, earliestDate: LocalDate = LocalDate(year: 1900, month: 1, day: 1)!,
-        rateLimitPerMinute: Int = 600, corsOrigins: [String] = [], behindProxy: Bool = false, tls: TLSFiles? = nil
+        rateLimitPerMinute: Int = 600, corsOrigins: [String] = [], behindProxy: Bool = false, tls: TLSFiles? = nil,
+        idleTimeout: Duration = Configuration.defaultIdleTimeout, tlsHandshakeTimeout: Duration = Configuration.defaultTLSHandshakeTimeout
     ) {
         self.host = host
         self.port = port
@@ -42,6 +54,8 @@ public struct Configuration: Sendable {
         self.corsOrigins = corsOrigins
         self.behindProxy = behindProxy
         self.tls = tls
+        self.idleTimeout = idleTimeout
+        self.tlsHandshakeTimeout = tlsHandshakeTimeout
     }
 
     /// Whether `host` only accepts connections from this machine: `localhost`, an IPv4 address

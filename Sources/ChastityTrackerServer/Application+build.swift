@@ -2,6 +2,8 @@ public import ChastityTrackerDomain
 public import Hummingbird
 public import HummingbirdHTTP2
 import HummingbirdCore
+import NIOCore
+import NIOSSL
 public import HTTPTypes
 public import Logging
 public import Prometheus
@@ -16,11 +18,21 @@ public func buildApplication<Store: ChastityStore>(
     metrics: PrometheusCollectorRegistry? = nil
 ) throws -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, store: store, clock: clock, metrics: metrics)
+    // One idle timeout bounds idle keep-alive connections, slow request heads and stalled
+    // bodies: Hummingbird restarts it on every decoded part of a request.
+    let http1 = HTTP1Channel.Configuration(
+        idleTimeout: TimeAmount(configuration.idleTimeout),
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: RequestHeadLimits.parserLimit, maxHeaderListSize: RequestHeadLimits.parserLimit)
+    )
     let server: HTTPServerBuilder
     if let files = configuration.tls {
-        server = try .http2Upgrade(tlsConfiguration: makeTLSConfiguration(files))
+        server = try .http2Upgrade(
+            tlsConfiguration: makeTLSConfiguration(files),
+            configuration: .init(idleTimeout: configuration.idleTimeout, streamConfiguration: http1),
+            handshakeTimeout: configuration.tlsHandshakeTimeout, http2SilenceTimeout: configuration.idleTimeout
+        )
     } else {
-        server = .http1()
+        server = .http1(configuration: http1)
     }
     return Application(
         router: router,
@@ -31,8 +43,9 @@ public func buildApplication<Store: ChastityStore>(
     )
 }
 
-/// The server's TLS settings from PEM files, offering HTTP/2 and HTTP/1.1 by ALPN. Throws a
-/// ``ValidationError`` naming the file that cannot be read.
+/// The server's TLS settings from PEM files, offering HTTP/2 and HTTP/1.1 by ALPN, TLS 1.2 or
+/// newer only, with forward-secret AEAD cipher suites only. Throws a ``ValidationError`` naming
+/// the file that cannot be read.
 public func makeTLSConfiguration(_ files: Configuration.TLSFiles) throws -> TLSConfiguration {
     let chain: [NIOSSLCertificate]
     let key: NIOSSLPrivateKey
@@ -49,8 +62,20 @@ public func makeTLSConfiguration(_ files: Configuration.TLSFiles) throws -> TLSC
     guard !chain.isEmpty else {
         throw ValidationError(field: "tls-cert", message: "no certificate found in \(files.certificateChainPath)")
     }
-    return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    // TLS 1.0 and 1.1 are broken; TLS 1.3's suites are all forward-secret AEAD, and for TLS 1.2
+    // only ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 (no CBC, no static RSA).
+    tls.minimumTLSVersion = .tlsv12
+    tls.cipherSuiteValues = tls12CipherSuites
+    return tls
 }
+
+/// The TLS 1.2 cipher suites the server offers, strongest first.
+let tls12CipherSuites: [NIOTLSCipher] = [
+    .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, .TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+]
 
 /// The routes and middleware of the service (docs/CONTRACT.md section 1), built from the one
 /// ``RouteTable``. With `metrics`, requests are measured and `/metrics` serves that registry (the
@@ -63,6 +88,7 @@ public func buildRouter<Store: ChastityStore>(
     // First, so the router and every middleware below judge the same path.
     router.add(middleware: PathNormalizationMiddleware())
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: RequestHeadLimitMiddleware())
     if metrics != nil { router.add(middleware: MetricsMiddleware()) }
     // CORS outside the transport rule, so a browser can read even an https_required refusal.
     if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(origins: configuration.corsOrigins, routes: table)) }

@@ -33,6 +33,10 @@ struct Serve: AsyncParsableCommand {
     var poolSize: String?
     @Option(help: "An origin allowed to call the API from a browser, e.g. https://app.example; repeat for more (env CT_CORS_ORIGINS, comma-separated; default none: CORS off).")
     var corsOrigin: [String] = []
+    @Option(help: "Seconds a connection may stay idle, or take to send a request head or the next piece of a body, before it is closed (env CT_IDLE_TIMEOUT; default 30).")
+    var idleTimeout: String?
+    @Option(help: "Seconds a TLS client has to complete its handshake before the connection is closed (env CT_TLS_HANDSHAKE_TIMEOUT; default 10).")
+    var tlsHandshakeTimeout: String?
 
     /// The typed configuration: flag > environment variable > default.
     func makeConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
@@ -53,6 +57,12 @@ struct Serve: AsyncParsableCommand {
         configuration.corsOrigins = corsOrigin.isEmpty
             ? (environment["CT_CORS_ORIGINS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             : corsOrigin
+        if let text = idleTimeout ?? environment["CT_IDLE_TIMEOUT"] {
+            configuration.idleTimeout = try Self.timeout(text, flag: "--idle-timeout")
+        }
+        if let text = tlsHandshakeTimeout ?? environment["CT_TLS_HANDSHAKE_TIMEOUT"] {
+            configuration.tlsHandshakeTimeout = try Self.timeout(text, flag: "--tls-handshake-timeout")
+        }
         configuration.behindProxy = behindProxy || ["1", "true", "yes"].contains(environment["CT_BEHIND_PROXY"]?.lowercased() ?? "")
         switch (tlsCert ?? environment["CT_TLS_CERT"], tlsKey ?? environment["CT_TLS_KEY"]) {
         case (let cert?, let key?): configuration.tls = .init(certificateChainPath: cert, privateKeyPath: key)
@@ -65,6 +75,14 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         return configuration
+    }
+
+    /// A timeout given in seconds (`30`, `0.5`): from a millisecond to an hour.
+    static func timeout(_ text: String, flag: String) throws -> Duration {
+        guard let seconds = Double(text), seconds.isFinite, seconds >= 0.001, seconds <= 3600 else {
+            throw ValidationError("\(flag) must be a number of seconds from 0.001 to 3600, not '\(text)'")
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     func resolvedLogFormat(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LogFormat {

@@ -76,6 +76,24 @@ extension APIError {
         status: .contentTooLarge, code: "payload_too_large", message: "the request body is larger than 65536 bytes"
     )
 
+    public static let uriTooLong = APIError(
+        status: .uriTooLong, code: "uri_too_long",
+        message: "the request target (path and query) is longer than \(RequestHeadLimits.maximumTargetSize) bytes"
+    )
+
+    public static let headersTooLarge = APIError(
+        status: .requestHeaderFieldsTooLarge, code: "headers_too_large",
+        message: "the request's header fields are larger than \(RequestHeadLimits.maximumHeaderSize) bytes"
+    )
+
+    /// The request's framing is broken (a malformed chunked body, or a body shorter than its
+    /// `Content-Length`); the connection cannot be used for another request.
+    public static let malformedRequest = APIError(
+        status: .badRequest, code: "invalid_json",
+        message: "the request body could not be read: its chunked encoding or Content-Length is broken",
+        headers: [.connection: "close"]
+    )
+
     public static let unsupportedMediaType = APIError(
         status: .unsupportedMediaType, code: "unsupported_media_type",
         message: "the request body must be sent with Content-Type: application/json (UTF-8)"

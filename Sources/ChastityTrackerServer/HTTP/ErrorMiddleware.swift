@@ -3,6 +3,7 @@ public import HTTPTypes
 import Logging
 import NIOCore
 import ChastityTrackerDomain
+import NIOHTTP1
 
 /// Turns every error into the enveloped answer SPEC section 2 names; anything unexpected
 /// becomes a generic 500, logged with the request id and never described to the client.
@@ -30,6 +31,11 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return .unavailable
         case is NIOTooManyBytesError:
             return .payloadTooLarge
+        case let error as HTTPParserError:
+            // The client's broken framing while its body was read (bad chunk sizes, a body cut
+            // short before EOF): its fault, not the server's, so a 400 and a debug line.
+            logger.debug("malformed request body", metadata: ["error": .string(String(describing: error))])
+            return .malformedRequest
         case let error as any HTTPResponseError where error.status == .notFound:
             return .notFound
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
