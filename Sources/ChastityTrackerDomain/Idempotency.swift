@@ -11,7 +11,7 @@ public struct StoredResponse: Sendable, Hashable {
     }
 }
 
-/// What claiming an `Idempotency-Key` found (SPEC section 7).
+/// What claiming an `Idempotency-Key` found (docs/CONTRACT.md section 7).
 public enum IdempotencyClaim: Sendable, Hashable {
     /// The key is new (or expired, or abandoned by a crashed request): go ahead.
     case claimed

@@ -1,4 +1,4 @@
-/// The rules for the fields a client sends on insert and update (SPEC sections 7 and 8).
+/// The rules for the fields a client sends on insert and update (docs/CONTRACT.md sections 7 and 8).
 public struct OrgasmInput: Sendable {
     public static let maximumTypeLength = 100
     public static let maximumGrantedByLength = 50

@@ -1,4 +1,4 @@
-/// The rules for query parameters (SPEC sections 5 and 6): every value is checked, nothing is
+/// The rules for query parameters (docs/CONTRACT.md sections 5 and 6): every value is checked, nothing is
 /// silently clamped, and a known parameter given twice is an error.
 public struct QueryParameters: Sendable {
     private let values: [String: [String]]

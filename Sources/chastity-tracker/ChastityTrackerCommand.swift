@@ -12,7 +12,7 @@ struct ChastityTrackerCommand: AsyncParsableCommand {
     )
 
     /// Runs the command; any failure, from parsing to running, is one line on stderr and a
-    /// non-zero exit (SPEC section 11), without argument-parser's usage text under it. Help
+    /// non-zero exit (docs/CONTRACT.md section 11), without argument-parser's usage text under it. Help
     /// (`--help`) still prints in full.
     static func main() async {
         do {

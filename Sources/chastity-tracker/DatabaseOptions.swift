@@ -117,7 +117,7 @@ enum Output {
 }
 
 /// Logging for commands that are not `serve`: critical only, so a failing command's stderr is the
-/// one line of its error (SPEC section 11), not the store's log lines before it.
+/// one line of its error (docs/CONTRACT.md section 11), not the store's log lines before it.
 func commandLogger() -> Logger {
     var logger = Logger(label: "chastity-tracker")
     logger.logLevel = .critical

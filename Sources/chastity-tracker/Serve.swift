@@ -106,7 +106,7 @@ struct Serve: AsyncParsableCommand {
         return size
     }
 
-    /// A refused configuration is one line on stderr (SPEC section 11), not a usage dump.
+    /// A refused configuration is one line on stderr (docs/CONTRACT.md section 11), not a usage dump.
     func validate() throws {
         do {
             _ = try makeConfiguration()

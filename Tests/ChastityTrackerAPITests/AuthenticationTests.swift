@@ -5,7 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// SPEC section 3 and the 401/403 rows of section 2.
+/// docs/CONTRACT.md section 3 and the 401/403 rows of section 2.
 @Suite struct AuthenticationTests {
     @Test(arguments: [HTTPRequest.Method.get, .post, .patch, .delete])
     func missingTokenIs401WithPlainChallenge(method: HTTPRequest.Method) async throws {

@@ -6,7 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// SPEC section 10: strong ETags on GET, `Cache-Control: private, no-cache`, `Vary: Authorization`,
+/// docs/CONTRACT.md section 10: strong ETags on GET, `Cache-Control: private, no-cache`, `Vary: Authorization`,
 /// and 304 without a body when `If-None-Match` matches.
 @Suite
 struct ConditionalGETTests {

@@ -4,7 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-/// SPEC section 9: DELETE.
+/// docs/CONTRACT.md section 9: DELETE.
 @Suite struct DeleteTests {
     func delete(_ uri: String, token: String, client: any TestClientProtocol) async throws -> TestResponse {
         try await client.execute(uri: uri, method: .delete, headers: .bearer(token))

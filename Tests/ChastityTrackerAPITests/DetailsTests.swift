@@ -4,7 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-/// SPEC section 6: GET details, and the `id` rule shared with PATCH and DELETE.
+/// docs/CONTRACT.md section 6: GET details, and the `id` rule shared with PATCH and DELETE.
 @Suite struct DetailsTests {
     /// Values of `id` that are not a positive integer.
     static let invalidIDs = ["abc", "0", "-3", "1.5", "", "1e3", "%201", "0x10", "99999999999999999999"]

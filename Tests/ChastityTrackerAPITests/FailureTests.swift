@@ -5,7 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-/// SPEC section 2: the 500 and 503 rows, through a store that fails on demand.
+/// docs/CONTRACT.md section 2: the 500 and 503 rows, through a store that fails on demand.
 @Suite struct FailureTests {
     /// A request that reaches the store, per endpoint.
     static let requests: [(method: HTTPRequest.Method, uri: String, body: String?)] = [

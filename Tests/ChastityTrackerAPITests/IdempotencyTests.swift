@@ -8,7 +8,7 @@ import Logging
 import NIOCore
 import Testing
 
-/// SPEC section 7: `Idempotency-Key` on POST.
+/// docs/CONTRACT.md section 7: `Idempotency-Key` on POST.
 @Suite
 struct IdempotencyTests {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!

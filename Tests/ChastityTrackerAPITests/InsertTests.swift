@@ -5,7 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-/// SPEC section 7: POST insert, the field rules.
+/// docs/CONTRACT.md section 7: POST insert, the field rules.
 @Suite struct InsertTests {
     static let minimal = #"{"date":"2026-03-01","mode":"full"}"#
 

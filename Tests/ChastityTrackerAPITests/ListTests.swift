@@ -4,7 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-/// SPEC section 5: GET list.
+/// docs/CONTRACT.md section 5: GET list.
 @Suite struct ListTests {
     /// A query string and the parameter the 400 must name.
     static let invalidQueries: [(query: String, field: String)] = [

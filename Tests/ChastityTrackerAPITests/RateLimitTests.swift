@@ -6,7 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// SPEC section 10: the per-token rate limit and its headers.
+/// docs/CONTRACT.md section 10: the per-token rate limit and its headers.
 @Suite
 struct RateLimitTests {
     static let limitHeader = HTTPField.Name("X-RateLimit-Limit")!

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// SPEC section 2: `invalid_json`, 413 and 415 for the bodies of POST and PATCH.
+/// docs/CONTRACT.md section 2: `invalid_json`, 413 and 415 for the bodies of POST and PATCH.
 @Suite struct RequestBodyTests {
     static let valid = #"{"date":"2026-03-01","mode":"full"}"#
 

@@ -6,7 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// SPEC section 1 (surface) and the envelope of section 2 on answers that are not about items.
+/// docs/CONTRACT.md section 1 (surface) and the envelope of section 2 on answers that are not about items.
 @Suite struct RoutingTests {
     static let orgasmsMethods: Set<String> = ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"]
 

@@ -5,9 +5,9 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// The envelope's content type (SPEC section 2).
+/// The envelope's content type (docs/CONTRACT.md section 2).
 let jsonContentType = "application/json; charset=utf-8"
-/// The 401 challenge without a token, and with one (SPEC section 2).
+/// The 401 challenge without a token, and with one (docs/CONTRACT.md section 2).
 let bearerChallenge = #"Bearer realm="chastitytracker""#
 let invalidTokenChallenge = #"Bearer realm="chastitytracker", error="invalid_token""#
 let insufficientScopeChallenge = #"Bearer realm="chastitytracker", error="insufficient_scope", scope="write""#
@@ -48,7 +48,7 @@ func expectValidationError(
 ) throws -> JSON {
     let error = try expectError(response, .badRequest, "validation_error", field: field, sourceLocation: sourceLocation)
     if let field {
-        // SPEC section 2: messages name the field and the rule broken.
+        // docs/CONTRACT.md section 2: messages name the field and the rule broken.
         let message = error["message"]?.stringValue ?? ""
         #expect(message.contains(field), "message: \(message)", sourceLocation: sourceLocation)
     }
@@ -68,7 +68,7 @@ func expectSuccess(
     return try #require(body["data"], sourceLocation: sourceLocation)
 }
 
-/// The wire form of a stored record (SPEC section 4).
+/// The wire form of a stored record (docs/CONTRACT.md section 4).
 func itemJSON(_ item: Orgasm) -> JSON {
     [
         "id": .int(item.id), "date": .string(item.date.description), "mode": .string(item.mode.rawValue),
@@ -77,7 +77,7 @@ func itemJSON(_ item: Orgasm) -> JSON {
     ]
 }
 
-/// Asserts that `item` has exactly the seven keys of SPEC section 4 with their wire types.
+/// Asserts that `item` has exactly the seven keys of docs/CONTRACT.md section 4 with their wire types.
 func expectItemShape(_ item: JSON, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(item.keys == ["id", "date", "mode", "public", "type", "grantedby", "inserted"], sourceLocation: sourceLocation)
     #expect((item["id"]?.intValue ?? 0) > 0, sourceLocation: sourceLocation)

@@ -8,7 +8,7 @@ import NIOCore
 import Prometheus
 import Testing
 
-/// SPEC section 10: HTTPS rules behind a proxy, the loopback-only plain-HTTP bind, CORS,
+/// docs/CONTRACT.md section 10: HTTPS rules behind a proxy, the loopback-only plain-HTTP bind, CORS,
 /// `X-Request-ID` and `/metrics`.
 @Suite
 struct TransportTests {

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// SPEC section 8: PATCH update.
+/// docs/CONTRACT.md section 8: PATCH update.
 @Suite struct UpdateTests {
     /// A public, granted `full` item with a type.
     static func seedFull(_ app: TestApp) async throws -> Orgasm {

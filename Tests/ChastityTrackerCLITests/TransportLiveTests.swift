@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// SPEC section 10 against a real `serve` process: TLS with HTTP/2 and HTTP/1.1, the refused
+/// docs/CONTRACT.md section 10 against a real `serve` process: TLS with HTTP/2 and HTTP/1.1, the refused
 /// plain-HTTP bind beyond loopback, and graceful shutdown under load.
 @Suite("serve, transport end to end")
 struct TransportLiveTests {

@@ -2,7 +2,7 @@ import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 import Testing
 
-/// Idempotency keys (SPEC section 7): claim, in-progress, lease takeover, replay, conflict,
+/// Idempotency keys (docs/CONTRACT.md section 7): claim, in-progress, lease takeover, replay, conflict,
 /// release and purge, on every backend.
 @Suite("Store conformance: idempotency keys")
 struct StoreIdempotencyTests {

@@ -14,7 +14,7 @@ public struct AppRequestContext: RequestContext {
         self.principal = nil
     }
 
-    /// Bodies above 64 KiB are refused with 413 (SPEC section 2).
+    /// Bodies above 64 KiB are refused with 413 (docs/CONTRACT.md section 2).
     public var maxUploadSize: Int { APILimits.maximumBodySize }
 }
 

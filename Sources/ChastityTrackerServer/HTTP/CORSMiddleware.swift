@@ -2,7 +2,7 @@ public import ChastityTrackerDomain
 public import HTTPTypes
 public import Hummingbird
 
-/// Cross-origin access for browser apps, off unless origins are configured (SPEC section 10).
+/// Cross-origin access for browser apps, off unless origins are configured (docs/CONTRACT.md section 10).
 /// An allowed `Origin` gets `Access-Control-Allow-Origin` on every answer, errors included, and
 /// preflights (`OPTIONS` with `Access-Control-Request-Method`) get the allowed methods and
 /// headers; any other origin gets no CORS headers, so the browser refuses it.

@@ -4,7 +4,7 @@ public import HTTPTypes
 public import Hummingbird
 import NIOCore
 
-/// Strong validators for GET answers (SPEC section 10): an `ETag` computed from the exact body
+/// Strong validators for GET answers (docs/CONTRACT.md section 10): an `ETag` computed from the exact body
 /// bytes, `Cache-Control: private, no-cache`, `Vary: Authorization`, and 304 with no body when
 /// `If-None-Match` matches.
 enum ConditionalGET {

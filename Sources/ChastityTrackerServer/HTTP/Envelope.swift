@@ -41,7 +41,7 @@ public enum Envelope {
 }
 
 extension JSONWriter {
-    /// One item, exactly the keys of SPEC section 4 in a fixed order, in one reservation.
+    /// One item, exactly the keys of docs/CONTRACT.md section 4 in a fixed order, in one reservation.
     public mutating func orgasm(_ item: Orgasm) {
         let strings = JSONCursor.maximumStringLength(item.type?.utf8.count ?? 2)
             + JSONCursor.maximumStringLength(item.grantedBy?.utf8.count ?? 2)

@@ -5,7 +5,7 @@ import NIOCore
 import ChastityTrackerDomain
 import NIOHTTP1
 
-/// Turns every error into the enveloped answer SPEC section 2 names; anything unexpected
+/// Turns every error into the enveloped answer docs/CONTRACT.md section 2 names; anything unexpected
 /// becomes a generic 500, logged with the request id and never described to the client.
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}

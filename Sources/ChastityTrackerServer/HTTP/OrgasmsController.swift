@@ -4,7 +4,7 @@ public import Hummingbird
 public import HTTPTypes
 import NIOCore
 
-/// The Orgasms endpoint (SPEC sections 5 to 9): list, details, insert, update and delete of the
+/// The Orgasms endpoint (docs/CONTRACT.md sections 5 to 9): list, details, insert, update and delete of the
 /// caller's own records.
 public struct OrgasmsController<Store: ChastityStore>: Sendable {
     let store: Store

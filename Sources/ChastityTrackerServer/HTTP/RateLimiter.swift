@@ -2,7 +2,7 @@ public import ChastityTrackerDomain
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Per-token fixed-window request counting (SPEC section 10), kept in this process's memory:
+/// Per-token fixed-window request counting (docs/CONTRACT.md section 10), kept in this process's memory:
 /// with several instances each enforces the limit on the requests it sees.
 ///
 /// A request takes a slot when it is admitted (so concurrent requests can never exceed the

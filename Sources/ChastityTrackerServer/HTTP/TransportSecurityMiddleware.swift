@@ -2,7 +2,7 @@ public import ChastityTrackerDomain
 public import HTTPTypes
 public import Hummingbird
 
-/// HTTPS rules (SPEC section 10): behind a TLS-terminating proxy, a request the proxy marks as
+/// HTTPS rules (docs/CONTRACT.md section 10): behind a TLS-terminating proxy, a request the proxy marks as
 /// plain HTTP (`X-Forwarded-Proto: http`) is refused with 403 `https_required` (never redirected:
 /// a redirect has already leaked the token); whenever clients reach us over HTTPS, answers carry
 /// `Strict-Transport-Security`.
