@@ -14,7 +14,8 @@ public func buildApplication<Store: ChastityStore>(
     logger: Logger = Logger(label: "chastity-tracker"),
     metrics: PrometheusCollectorRegistry? = nil
 ) throws -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, clock: clock, metrics: metrics)
+    let lastUsed = LastUsedRecorder(store: store, logger: logger)
+    let router = buildRouter(configuration: configuration, store: store, clock: clock, metrics: metrics, lastUsed: lastUsed)
     let server: HTTPServerBuilder
     if let files = configuration.tls {
         server = try .http2Upgrade(tlsConfiguration: makeTLSConfiguration(files))
@@ -25,7 +26,7 @@ public func buildApplication<Store: ChastityStore>(
         router: router,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chastity-tracker"),
-        services: [IdempotencyPurgeService(store: store, clock: clock, logger: logger)],
+        services: [IdempotencyPurgeService(store: store, clock: clock, logger: logger), lastUsed],
         logger: logger
     )
 }
@@ -53,13 +54,16 @@ public func makeTLSConfiguration(_ files: Configuration.TLSFiles) throws -> TLSC
 
 /// The routes and middleware of the service (SPEC section 1).
 /// With `metrics`, requests are measured and `/metrics` serves that registry (the caller
-/// bootstraps swift-metrics with it); without, `/metrics` does not exist.
+/// bootstraps swift-metrics with it); without, `/metrics` does not exist. Token uses are noted
+/// in `lastUsed`, which writes them when run as a service.
 public func buildRouter<Store: ChastityStore>(
-    configuration: Configuration, store: Store, clock: any WallClock, metrics: PrometheusCollectorRegistry? = nil
+    configuration: Configuration, store: Store, clock: any WallClock, metrics: PrometheusCollectorRegistry? = nil,
+    lastUsed: LastUsedRecorder
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
     var allowed: [String: [HTTPRequest.Method]] = [
         "/healthz": [.get, .head],
+        "/readyz": [.get, .head],
         OpenAPIController.path: [.get, .head, .options],
     ]
     for path in APILimits.orgasmsPaths { allowed[path] = OrgasmsController<Store>.allowedMethods }
@@ -84,12 +88,15 @@ public func buildRouter<Store: ChastityStore>(
         }
     }
     let authenticated = router.group()
-        .add(middleware: TokenAuthenticator(store: store, clock: clock))
+        .add(middleware: TokenAuthenticator(store: store, clock: clock, lastUsed: lastUsed))
         .group(context: AuthenticatedContext.self)
     if configuration.rateLimitPerMinute > 0 {
         authenticated.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limit: configuration.rateLimitPerMinute, clock: clock), clock: clock))
     }
-    let orgasms = OrgasmsController(store: store, clock: clock, earliestDate: configuration.earliestDate)
+    let orgasms = OrgasmsController(
+        store: store, clock: clock, earliestDate: configuration.earliestDate,
+        recordQuota: configuration.recordQuota > 0 ? configuration.recordQuota : nil
+    )
     for path in APILimits.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
     return router
 }

@@ -25,6 +25,10 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return .validation(error)
         case StoreError.unavailable:
             return .unavailable
+        case StoreError.quotaExceeded(let quota):
+            return .quotaExceeded(quota: quota)
+        case StoreError.overloaded:
+            return .overloaded
         case is NIOTooManyBytesError:
             return .payloadTooLarge
         case let error as any HTTPResponseError where error.status == .notFound:

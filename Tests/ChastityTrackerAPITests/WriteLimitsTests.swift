@@ -1,0 +1,113 @@
+import ChastityTrackerCore
+@testable import ChastityTrackerSQLite
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The record quota (403 `quota_exceeded`) and the bounded write queue (503 `overloaded`),
+/// docs/CONTRACT.md section 2.
+@Suite struct WriteLimitsTests {
+    @Test("An insert past the record quota answers 403 quota_exceeded naming the quota, and stores nothing of it")
+    func insertPastQuotaIs403() async throws {
+        try await TestApp.run(configuration: Configuration(recordQuota: 3)) { app, client in
+            let seeded = try await app.seed(date: "2026-03-01")
+            let batch = #"[{"date":"2026-03-02","mode":"full"},{"date":"2026-03-03","mode":"full"},{"date":"2026-03-04","mode":"full"}]"#
+            let error = try expectError(try await client.post(batch, token: app.writeToken), .forbidden, "quota_exceeded")
+            #expect(error["message"]?.stringValue?.contains("3") == true, "\(error)")
+            #expect(try await app.storedItems() == [seeded])
+
+            // With an Idempotency-Key too, and the key is free for a retry afterwards.
+            var headers = HTTPFields.json(app.writeToken)
+            headers[HTTPField.Name("Idempotency-Key")!] = "quota-1"
+            let keyed = try await client.execute(uri: orgasmsPath, method: .post, headers: headers, body: .init(string: batch))
+            try expectError(keyed, .forbidden, "quota_exceeded")
+            #expect(try await app.storedItems() == [seeded])
+
+            // Up to the quota exactly is fine; one more is not.
+            let two = #"[{"date":"2026-03-02","mode":"full"},{"date":"2026-03-03","mode":"full"}]"#
+            #expect(try await client.post(two, token: app.writeToken).status == .created)
+            try expectError(try await client.post(#"{"date":"2026-03-05","mode":"full"}"#, token: app.writeToken), .forbidden, "quota_exceeded")
+            #expect(try await app.storedItems().count == 3)
+        }
+    }
+
+    @Test("A record quota of 0 means no quota")
+    func zeroQuotaIsNoQuota() async throws {
+        try await TestApp.run(configuration: Configuration(recordQuota: 0)) { app, client in
+            let batch = "[" + Array(repeating: #"{"date":"2026-03-02","mode":"full"}"#, count: 50).joined(separator: ",") + "]"
+            let response = try await client.post(batch, token: app.writeToken)
+            #expect(response.status == .created)
+            #expect(try await app.storedItems().count == 50)
+        }
+    }
+
+    @Test("With the SQLite writer busy and the write queue full, a POST answers 503 overloaded with Retry-After at once and stores nothing")
+    func fullWriteQueueIs503Overloaded() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("chastity-api-test-\(UUID().uuidString).sqlite").path
+        let backend = TestBackend(description: "SQLite, write queue of 1") {
+            (try await SQLiteStore.open(path: path, writeQueueLimit: 1), {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            })
+        }
+        try await TestApp.run(backend: backend) { app, client in
+            let store = try #require(app.store as? SQLiteStore)
+            let gate = WriterGate()
+            defer { gate.open() }
+            // One write holds the writer and one waits for it: the queue of 1 is full. (Both
+            // unbounded, so that the server's own start-up write cannot refuse them.)
+            let holder = Task { try await store.write(bounded: false) { _ in gate.block() } }
+            try await waitUntil { gate.isBlocking }
+            let waiting = Task { try await store.write(bounded: false) { _ in } }
+            try await waitUntil { store.waitingWrites >= 1 }
+
+            let response = try await client.post(#"{"date":"2026-03-02","mode":"full"}"#, token: app.writeToken)
+            try expectError(response, .serviceUnavailable, "overloaded")
+            #expect(response.headers[.retryAfter] == "1")
+
+            gate.open()
+            try await holder.value
+            try await waiting.value
+            #expect(try await app.storedItems() == [])
+            // Drained, the same request goes through.
+            #expect(try await client.post(#"{"date":"2026-03-02","mode":"full"}"#, token: app.writeToken).status == .created)
+        }
+    }
+}
+
+/// Holds a thread (the SQLite writer's) until opened.
+final class WriterGate: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var blocking = false
+    private var opened = false
+
+    var isBlocking: Bool { lock.withLock { blocking } }
+
+    /// Blocks the calling thread until ``open()``.
+    func block() {
+        lock.withLock { blocking = true }
+        semaphore.wait()
+    }
+
+    /// Lets a blocked thread go; later calls do nothing.
+    func open() {
+        let first = lock.withLock {
+            defer { opened = true }
+            return !opened
+        }
+        if first { semaphore.signal() }
+    }
+}
+
+/// Waits until `condition` holds, checking every 5 ms for at most 5 s.
+func waitUntil(_ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    Issue.record("the condition did not hold within 5 s", sourceLocation: sourceLocation)
+    throw CancellationError()
+}
