@@ -21,8 +21,12 @@ struct StoreWriteLimitsTests {
             let waiting = (1...2).map { day in Task { try await store.insert([record("2026-01-0\(day)")], userID: alice.id) } }
             try await until { store.waitingWrites == 2 }
 
-            await #expect(throws: StoreError.overloaded) { _ = try await store.insert([record("2026-02-01")], userID: alice.id) }
-            await #expect(throws: StoreError.overloaded) { _ = try await store.delete(id: 1, userID: alice.id) }
+            let insert = await promptly(within: .seconds(3), unblock: { gate.open() }) {
+                try await store.insert([record("2026-02-01")], userID: alice.id)
+            }
+            #expect(isOverloaded(insert), "\(String(describing: insert))")
+            let delete = await promptly(within: .seconds(3), unblock: { gate.open() }) { try await store.delete(id: 1, userID: alice.id) }
+            #expect(isOverloaded(delete), "\(String(describing: delete))")
             // The probe is not refused: a full queue is busy, not broken.
             let probe = Task { try await store.checkWritable() }
 
@@ -51,8 +55,13 @@ struct StoreWriteLimitsTests {
             let first = Task { try await store.insert([record("2026-01-01")], userID: alice.id) }
             do {
                 try await until { store.writesWaiting == 1 }
-                await #expect(throws: StoreError.overloaded) { _ = try await store.insert([record("2026-02-01")], userID: alice.id) }
-                await #expect(throws: StoreError.overloaded) { _ = try await store.delete(id: 1, userID: alice.id) }
+                let unlock: @Sendable () async -> Void = { _ = try? await other.query("ROLLBACK", logger: TestBackend.logger) }
+                let insert = await promptly(within: .seconds(3), unblock: unlock) {
+                    try await store.insert([record("2026-02-01")], userID: alice.id)
+                }
+                #expect(isOverloaded(insert), "\(String(describing: insert))")
+                let delete = await promptly(within: .seconds(3), unblock: unlock) { try await store.delete(id: 1, userID: alice.id) }
+                #expect(isOverloaded(delete), "\(String(describing: delete))")
             } catch {
                 try? await other.query("ROLLBACK", logger: TestBackend.logger)
                 try? await other.close()
@@ -159,4 +168,33 @@ func until(_ condition: () async throws -> Bool, sourceLocation: SourceLocation 
     }
     Issue.record("the condition did not hold within 5 s", sourceLocation: sourceLocation)
     throw CancellationError()
+}
+
+/// Runs `operation`; when it has not finished within `limit`, runs `unblock` so that it can, and
+/// returns `nil` (a write that should have been refused at once was queued instead).
+func promptly<T: Sendable>(
+    within limit: Duration, unblock: @escaping @Sendable () async -> Void, _ operation: @escaping @Sendable () async throws -> T
+) async -> Result<T, any Error>? {
+    await withTaskGroup(of: Result<T, any Error>?.self) { group in
+        group.addTask {
+            do { return .success(try await operation()) } catch { return .failure(error) }
+        }
+        group.addTask {
+            try? await Task.sleep(for: limit)
+            return nil
+        }
+        guard let first = await group.next(), let outcome = first else {
+            await unblock()
+            await group.waitForAll()
+            return nil
+        }
+        group.cancelAll()
+        return outcome
+    }
+}
+
+/// Whether `outcome` is a refusal with ``StoreError/overloaded``.
+func isOverloaded<T>(_ outcome: Result<T, any Error>?) -> Bool {
+    if case .failure(let error)? = outcome, error as? StoreError == .overloaded { return true }
+    return false
 }
