@@ -30,6 +30,19 @@ public struct Configuration: Sendable {
     public static let defaultIdleTimeout = Duration.seconds(30)
     /// The default ``tlsHandshakeTimeout``.
     public static let defaultTLSHandshakeTimeout = Duration.seconds(10)
+    /// The most records one user may keep; an insert past it is refused with 403
+    /// `quota_exceeded`. 0 turns the quota off.
+    public var recordQuota: Int
+    /// The most writes that may wait for the database at once (SQLite: queued for the single
+    /// writer; PostgreSQL: in flight or waiting for a pooled connection, per instance); one more
+    /// is refused at once with 503 `overloaded`. The store takes it when it is opened.
+    public var writeQueueLimit: Int
+
+    /// ``recordQuota`` unless told otherwise: far above what a person records in a lifetime,
+    /// far below what fills a disk.
+    public static let defaultRecordQuota = 100_000
+    /// ``writeQueueLimit`` unless told otherwise.
+    public static let defaultWriteQueueLimit = 1_000
 
     /// PEM files for TLS.
     public struct TLSFiles: Sendable, Hashable {
@@ -45,7 +58,8 @@ public struct Configuration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, earliestDate: LocalDate = LocalDate(year: 1900, month: 1, day: 1)!,
         rateLimitPerMinute: Int = 600, corsOrigins: [String] = [], behindProxy: Bool = false, tls: TLSFiles? = nil,
-        idleTimeout: Duration = Configuration.defaultIdleTimeout, tlsHandshakeTimeout: Duration = Configuration.defaultTLSHandshakeTimeout
+        idleTimeout: Duration = Configuration.defaultIdleTimeout, tlsHandshakeTimeout: Duration = Configuration.defaultTLSHandshakeTimeout,
+        recordQuota: Int = Configuration.defaultRecordQuota, writeQueueLimit: Int = Configuration.defaultWriteQueueLimit
     ) {
         self.host = host
         self.port = port
@@ -56,6 +70,8 @@ public struct Configuration: Sendable {
         self.tls = tls
         self.idleTimeout = idleTimeout
         self.tlsHandshakeTimeout = tlsHandshakeTimeout
+        self.recordQuota = recordQuota
+        self.writeQueueLimit = writeQueueLimit
     }
 
     /// Whether `host` only accepts connections from this machine: `localhost`, an IPv4 address

@@ -54,6 +54,62 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms)",
         ]),
+        // Each user's number of records, kept in the transaction of every insert and delete (by
+        // triggers, so restores, cascades and other writers are counted too): the record quota
+        // is checked against it under its row lock, exact across instances. The table lock
+        // keeps writers out until the totals are initialised and the triggers are in place.
+        (3, [
+            "LOCK TABLE orgasms IN SHARE ROW EXCLUSIVE MODE",
+            """
+            CREATE TABLE orgasm_totals (
+                user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                total BIGINT NOT NULL CHECK (total >= 0)
+            )
+            """,
+            "INSERT INTO orgasm_totals (user_id, total) SELECT user_id, count(*) FROM orgasms GROUP BY user_id",
+            """
+            CREATE FUNCTION orgasm_totals_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO orgasm_totals (user_id, total)
+                SELECT user_id, count(*) FROM inserted_rows GROUP BY user_id
+                ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total + EXCLUDED.total;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER orgasm_totals_insert AFTER INSERT ON orgasms
+            REFERENCING NEW TABLE AS inserted_rows FOR EACH STATEMENT EXECUTE FUNCTION orgasm_totals_insert()
+            """,
+            """
+            CREATE FUNCTION orgasm_totals_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE orgasm_totals SET total = orgasm_totals.total - deleted.n
+                FROM (SELECT user_id, count(*) AS n FROM deleted_rows GROUP BY user_id) AS deleted
+                WHERE orgasm_totals.user_id = deleted.user_id;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER orgasm_totals_delete AFTER DELETE ON orgasms
+            REFERENCING OLD TABLE AS deleted_rows FOR EACH STATEMENT EXECUTE FUNCTION orgasm_totals_delete()
+            """,
+            """
+            CREATE FUNCTION orgasm_totals_move() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE orgasm_totals SET total = total - 1 WHERE user_id = OLD.user_id;
+                INSERT INTO orgasm_totals (user_id, total) VALUES (NEW.user_id, 1)
+                ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total + 1;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER orgasm_totals_move AFTER UPDATE OF user_id ON orgasms
+            FOR EACH ROW WHEN (OLD.user_id <> NEW.user_id) EXECUTE FUNCTION orgasm_totals_move()
+            """,
+        ]),
         // Export pages through a user's records by id: with this index each page is a range
         // scan, where the list index (ordered by date) needed a sort of all the user's records
         // per page, or the primary key a walk past every other user's records.

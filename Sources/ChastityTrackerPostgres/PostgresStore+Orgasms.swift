@@ -61,8 +61,12 @@ extension PostgresStore {
         }
     }
 
-    public func insert(_ orgasms: [NewOrgasm], userID: Int64, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
+    public func insert(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
         guard !orgasms.isEmpty else { return [] }
+        return try await boundedWrite { try await insertNow(orgasms, userID: userID, quota: quota, completing: completion) }
+    }
+
+    private func insertNow(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
         // One statement over parallel arrays, so a batch of any size is one round trip and all or
         // none. Arrays cannot hold NULL here, so nullable texts come with a "present" flag.
         let dates = orgasms.map(\.date.description)
@@ -95,9 +99,23 @@ extension PostgresStore {
                 )
             }
         }
-        guard let completion else { return try await session(insert) }
+        guard quota != nil || completion != nil else { return try await session(insert) }
+        let count = Int64(orgasms.count)
         return try await transaction { session in
+            if let quota {
+                // Locks the user's total row (creating it at 0 when missing) until the commit, so
+                // a concurrent insert of this user, from any instance, waits and then sees this
+                // one's rows counted: two writers cannot both pass the check.
+                let rows = try await session.rows("""
+                    INSERT INTO orgasm_totals (user_id, total) VALUES (\(userID), 0)
+                    ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total
+                    RETURNING total
+                    """)
+                guard let total = try rows.first?.decode(Int64.self) else { throw CorruptRow(table: "orgasm_totals") }
+                guard total + count <= Int64(quota) else { throw StoreError.quotaExceeded(quota: quota) }
+            }
             let created = try await insert(session)
+            guard let completion else { return created }
             let stored = completion.render(created)
             let claimedAt = completion.claimedAt?.millisecondsSinceEpoch
             let completed = try await session.rows("""
@@ -112,6 +130,10 @@ extension PostgresStore {
     }
 
     public func update(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
+        try await boundedWrite { try await updateNow(id: id, userID: userID, changes: changes) }
+    }
+
+    private func updateNow(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
         try await transaction { session in
             let rows = try await session.rows(
                 "SELECT \(unescaped: Self.columns) FROM orgasms WHERE id = \(id) AND user_id = \(userID) FOR UPDATE"
@@ -129,6 +151,10 @@ extension PostgresStore {
     }
 
     public func delete(id: Int64, userID: Int64) async throws -> Bool {
+        try await boundedWrite { try await deleteNow(id: id, userID: userID) }
+    }
+
+    private func deleteNow(id: Int64, userID: Int64) async throws -> Bool {
         try await session { session in
             !(try await session.rows("DELETE FROM orgasms WHERE id = \(id) AND user_id = \(userID) RETURNING id").isEmpty)
         }

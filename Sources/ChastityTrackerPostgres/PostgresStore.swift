@@ -24,6 +24,10 @@ public final class PostgresStore: ChastityStore {
     /// Database operations holding or waiting for a pooled connection, for `/metrics`.
     private let inFlight = Meter(label: "chastity_db_operations_in_flight", dimensions: [("backend", "postgresql")])
     private let runTask: Task<Void, Never>
+    /// The most record writes this instance lets wait for or hold a connection at once.
+    private let writeLimit: Int
+    /// Record writes waiting for or holding a connection now.
+    private let writesInFlight = NIOLockedValueBox(0)
 
     /// The number of times a transaction is tried when PostgreSQL reports a serialization failure
     /// or a deadlock.
@@ -37,19 +41,23 @@ public final class PostgresStore: ChastityStore {
     ///   - poolSize: the most connections this store keeps open at once.
     ///   - connectionWait: how long a call may wait to connect or for a free pooled connection
     ///     before it fails with ``StoreError/unavailable``.
+    ///   - writeQueueLimit: the most record writes (insert, update, delete) that may wait for or
+    ///     hold a connection at once; one more fails at once with ``StoreError/overloaded``.
     /// - Throws: ``InvalidURL`` for a malformed URL; ``StoreError/unavailable`` when the database
     ///   cannot be reached or migrated.
     public static func open(
         url: String,
         poolSize: Int = 10,
         connectionWait: Duration = .milliseconds(1500),
+        writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
         logger: Logger = Logger(label: "chastity-tracker.postgres")
     ) async throws -> PostgresStore {
         precondition(poolSize >= 1, "a pool needs at least one connection")
+        precondition(writeQueueLimit >= 1, "a write queue holds at least one write")
         var configuration = try PostgresURL(url).configuration
         configuration.options.maximumConnections = poolSize
         configuration.options.connectTimeout = connectionWait
-        let store = PostgresStore(configuration: configuration, connectionWait: connectionWait, logger: logger)
+        let store = PostgresStore(configuration: configuration, connectionWait: connectionWait, writeLimit: writeQueueLimit, logger: logger)
         do {
             try await store.migrate()
         } catch {
@@ -59,11 +67,12 @@ public final class PostgresStore: ChastityStore {
         return store
     }
 
-    private init(configuration: PostgresClient.Configuration, connectionWait: Duration, logger: Logger) {
+    private init(configuration: PostgresClient.Configuration, connectionWait: Duration, writeLimit: Int, logger: Logger) {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
         self.connectionWait = connectionWait
+        self.writeLimit = writeLimit
         self.runTask = Task { await client.run() }
     }
 
@@ -126,6 +135,23 @@ public final class PostgresStore: ChastityStore {
             }
         }
     }
+
+    /// Runs the record write `work` unless `writeLimit` writes are already waiting for or holding
+    /// a connection, in which case it throws ``StoreError/overloaded`` at once, having written
+    /// nothing (docs/CONTRACT.md section 2, `overloaded`).
+    func boundedWrite<T: Sendable>(_ work: () async throws -> T) async throws -> T {
+        let admitted = writesInFlight.withLockedValue { count in
+            guard count < writeLimit else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { throw StoreError.overloaded }
+        defer { writesInFlight.withLockedValue { $0 -= 1 } }
+        return try await work()
+    }
+
+    /// The record writes waiting for or holding a connection now.
+    var writesWaiting: Int { writesInFlight.withLockedValue { $0 } }
 
     /// Leases a connection for `body`, giving up after `connectionWait` if none becomes free.
     private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
@@ -212,6 +238,12 @@ public final class PostgresStore: ChastityStore {
 
     public func ping() async throws {
         try await session { try await $0.run("SELECT 1") }
+    }
+
+    public func checkWritable() async throws {
+        // A committed write of a row that always exists: a read-only server (a standby, a full
+        // disk, default_transaction_read_only) fails it.
+        try await transaction { try await $0.run("UPDATE schema_migrations SET applied_at = applied_at WHERE version = 1") }
     }
 
     public func close() async throws {

@@ -60,8 +60,14 @@ extension SQLiteStore {
         }
     }
 
-    public func insert(_ orgasms: [NewOrgasm], userID: Int64, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
+    public func insert(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
         try await write { connection in
+            if let quota {
+                // The single writer runs this job alone, so the kept total cannot change between
+                // this check and the inserts below.
+                let total = try connection.first("SELECT total FROM orgasm_totals WHERE user_id = ?", [.integer(userID)]) { $0.integer(0) } ?? 0
+                guard total + Int64(orgasms.count) <= Int64(quota) else { throw StoreError.quotaExceeded(quota: quota) }
+            }
             let created = try orgasms.map { new in
                 try connection.query(
                     "INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",

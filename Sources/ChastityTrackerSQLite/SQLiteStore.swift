@@ -25,8 +25,13 @@ public final class SQLiteStore: ChastityStore {
     private let logger: Logger
 
     /// Opens (creating when missing) the database at `path` and migrates it to the current schema.
-    /// Throws ``StoreError/unavailable`` when the file cannot be opened or migrated.
-    public static func open(path: String, logger: Logger = Logger(label: "chastity-tracker.sqlite")) async throws -> SQLiteStore {
+    /// At most `writeQueueLimit` writes wait for the writer; one more fails at once with
+    /// ``StoreError/overloaded``. Throws ``StoreError/unavailable`` when the file cannot be
+    /// opened or migrated.
+    public static func open(
+        path: String, writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
+        logger: Logger = Logger(label: "chastity-tracker.sqlite")
+    ) async throws -> SQLiteStore {
         // One thread: it opens the database and runs the writer's group commits.
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
@@ -39,7 +44,7 @@ public final class SQLiteStore: ChastityStore {
                 try SQLiteStore.migrate(connection)
                 return connection
             }
-            return SQLiteStore(path: path, threadPool: threadPool, writer: writer, logger: logger)
+            return SQLiteStore(path: path, threadPool: threadPool, writer: writer, writeQueueLimit: writeQueueLimit, logger: logger)
         } catch {
             logger.error("cannot open the SQLite database", metadata: ["error": "\(error)"])
             try? await threadPool.shutdownGracefully()
@@ -47,10 +52,10 @@ public final class SQLiteStore: ChastityStore {
         }
     }
 
-    private init(path: String, threadPool: NIOThreadPool, writer: SQLiteConnection, logger: Logger) {
+    private init(path: String, threadPool: NIOThreadPool, writer: SQLiteConnection, writeQueueLimit: Int, logger: Logger) {
         self.path = path
         self.threadPool = threadPool
-        self.writes = SQLiteWriteQueue(connection: writer, threadPool: threadPool)
+        self.writes = SQLiteWriteQueue(connection: writer, threadPool: threadPool, limit: writeQueueLimit)
         self.readers = NIOLockedValueBox([SQLiteConnection]())
         self.logger = logger
     }
@@ -108,10 +113,14 @@ public final class SQLiteStore: ChastityStore {
     }
 
     /// Runs `body` on the writer connection, all or nothing, answering once it is durable;
-    /// concurrent writes share a commit (see ``SQLiteWriteQueue``).
-    func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await mapped { try await self.writes.write(body) }
+    /// concurrent writes share a commit (see ``SQLiteWriteQueue``). A `bounded` write is refused
+    /// with ``StoreError/overloaded`` when the queue is full.
+    func write<T: Sendable>(bounded: Bool = true, _ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await mapped { try await self.writes.write(bounded: bounded, body) }
     }
+
+    /// The writes waiting for the writer now.
+    var waitingWrites: Int { writes.waiting }
 
     /// Counts the operation in flight and maps SQLite failures to ``StoreError``.
     private func mapped<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
@@ -136,6 +145,14 @@ public final class SQLiteStore: ChastityStore {
 
     public func ping() async throws {
         _ = try await read { try $0.first("SELECT 1") { $0.integer(0) } }
+    }
+
+    public func checkWritable() async throws {
+        // A committed write of a row that always exists, so the file, the lock and the disk are
+        // all tried; unbounded, since a full queue means busy, not broken.
+        try await write(bounded: false) { connection in
+            try connection.query("UPDATE schema_migrations SET applied_ms = applied_ms WHERE version = 1")
+        }
     }
 
     public func close() async throws {

@@ -1,3 +1,4 @@
+import ChastityTrackerDomain
 import NIOConcurrencyHelpers
 import NIOPosix
 
@@ -5,6 +6,9 @@ import NIOPosix
 /// made are run together in the next transaction, each in its own savepoint, and all are
 /// answered after that one commit (one fsync). A write that fails rolls back to its savepoint
 /// alone; the others still commit. Every write is acknowledged only once it is durable.
+///
+/// At most `limit` writes wait; one more is refused at once with ``StoreError/overloaded``
+/// rather than queued without bound (docs/CONTRACT.md section 2, `overloaded`).
 final class SQLiteWriteQueue: Sendable {
     /// One queued write: `run` does its work on the connection, `finish` answers its caller.
     struct Job: Sendable {
@@ -23,14 +27,23 @@ final class SQLiteWriteQueue: Sendable {
     private let connection: NIOLockedValueBox<SQLiteConnection>
     private let threadPool: NIOThreadPool
     private let state = NIOLockedValueBox(State())
+    /// The most writes waiting for a transaction (the batch being committed not counted).
+    let limit: Int
 
-    init(connection: SQLiteConnection, threadPool: NIOThreadPool) {
+    init(connection: SQLiteConnection, threadPool: NIOThreadPool, limit: Int) {
+        precondition(limit >= 1, "a write queue holds at least one write")
         self.connection = NIOLockedValueBox(connection)
         self.threadPool = threadPool
+        self.limit = limit
     }
 
-    /// Runs `body` in the next group transaction and returns its result once committed.
-    func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    /// The writes waiting for a transaction now.
+    var waiting: Int { state.withLockedValue { $0.pending.count } }
+
+    /// Runs `body` in the next group transaction and returns its result once committed. A
+    /// `bounded` write finding `limit` writes waiting throws ``StoreError/overloaded`` without
+    /// running; an unbounded one (cleaning up after a failed request, probing) always queues.
+    func write<T: Sendable>(bounded: Bool = true, _ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         let result = NIOLockedValueBox<T?>(nil)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let job = Job(
@@ -42,11 +55,16 @@ final class SQLiteWriteQueue: Sendable {
                     if let error { continuation.resume(throwing: error) } else { continuation.resume() }
                 }
             )
-            let startDrain = state.withLockedValue { state in
+            let startDrain = state.withLockedValue { state -> Bool? in
+                if bounded, state.pending.count >= limit { return nil }
                 state.pending.append(job)
                 guard !state.draining else { return false }
                 state.draining = true
                 return true
+            }
+            guard let startDrain else {
+                continuation.resume(throwing: StoreError.overloaded)
+                return
             }
             if startDrain {
                 threadPool.submit { [self] poolState in

@@ -17,7 +17,8 @@ public func buildApplication<Store: ChastityStore>(
     logger: Logger = Logger(label: "chastity-tracker"),
     metrics: PrometheusCollectorRegistry? = nil
 ) throws -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, clock: clock, metrics: metrics)
+    let lastUsed = LastUsedRecorder(store: store, logger: logger)
+    let router = buildRouter(configuration: configuration, store: store, clock: clock, metrics: metrics, lastUsed: lastUsed)
     // One idle timeout bounds idle keep-alive connections, slow request heads and stalled
     // bodies: Hummingbird restarts it on every decoded part of a request.
     let http1 = HTTP1Channel.Configuration(
@@ -38,7 +39,7 @@ public func buildApplication<Store: ChastityStore>(
         router: router,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chastity-tracker"),
-        services: [IdempotencyPurgeService(store: store, clock: clock, logger: logger)],
+        services: [IdempotencyPurgeService(store: store, clock: clock, logger: logger), lastUsed],
         logger: logger
     )
 }
@@ -79,9 +80,11 @@ let tls12CipherSuites: [NIOTLSCipher] = [
 
 /// The routes and middleware of the service (docs/CONTRACT.md section 1), built from the one
 /// ``RouteTable``. With `metrics`, requests are measured and `/metrics` serves that registry (the
-/// caller bootstraps swift-metrics with it); without, `/metrics` does not exist.
+/// caller bootstraps swift-metrics with it); without, `/metrics` does not exist. Token uses are
+/// noted in `lastUsed`, which writes them when run as a service.
 public func buildRouter<Store: ChastityStore>(
-    configuration: Configuration, store: Store, clock: any WallClock, metrics: PrometheusCollectorRegistry? = nil
+    configuration: Configuration, store: Store, clock: any WallClock, metrics: PrometheusCollectorRegistry? = nil,
+    lastUsed: LastUsedRecorder
 ) -> Router<AppRequestContext> {
     let table = RouteTable(metrics: metrics != nil)
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
@@ -100,16 +103,19 @@ public func buildRouter<Store: ChastityStore>(
         let allow = route.allow
         router.on(RouterPath(route.path), method: .options) { _, _ in Response(status: .noContent, headers: [.allow: allow]) }
     }
-    HealthController(store: store).addRoutes(to: router, path: RouteTable.healthPath)
+    HealthController(store: store).addRoutes(to: router, health: RouteTable.healthPath, readiness: RouteTable.readinessPath)
     OpenAPIController().addRoutes(to: router, path: RouteTable.openAPIPath)
     if let metrics { MetricsController(registry: metrics).addRoutes(to: router, path: RouteTable.metricsPath) }
     let authenticated = router.group()
-        .add(middleware: TokenAuthenticator(store: store, clock: clock))
+        .add(middleware: TokenAuthenticator(store: store, clock: clock, lastUsed: lastUsed))
         .group(context: AuthenticatedContext.self)
     if configuration.rateLimitPerMinute > 0 {
         authenticated.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limit: configuration.rateLimitPerMinute, clock: clock), clock: clock))
     }
-    let orgasms = OrgasmsController(store: store, clock: clock, earliestDate: configuration.earliestDate)
+    let orgasms = OrgasmsController(
+        store: store, clock: clock, earliestDate: configuration.earliestDate,
+        recordQuota: configuration.recordQuota > 0 ? configuration.recordQuota : nil
+    )
     for path in RouteTable.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
     return router
 }

@@ -23,11 +23,13 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens the store the options name, migrating its schema; `poolSize` is the most connections
-    /// a PostgreSQL store keeps open (SQLite ignores it).
+    /// a PostgreSQL store keeps open (SQLite ignores it); `writeQueueLimit` the most writes that may
+    /// wait for the database.
     func withStore<T>(
-        logger: Logger, poolSize: Int = DatabaseLocation.defaultPoolSize, _ body: (any ChastityStore) async throws -> T
+        logger: Logger, poolSize: Int = DatabaseLocation.defaultPoolSize, writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
+        _ body: (any ChastityStore) async throws -> T
     ) async throws -> T {
-        try await DatabaseLocation(resolved).withStore(logger: logger, poolSize: poolSize, body)
+        try await DatabaseLocation(resolved).withStore(logger: logger, poolSize: poolSize, writeQueueLimit: writeQueueLimit, body)
     }
 
     /// The database for messages, with any password hidden.
@@ -49,15 +51,17 @@ struct DatabaseLocation {
 
     /// Opens the store, runs `body` and closes the store, whatever happens. `poolSize` (at least 1)
     /// bounds a PostgreSQL store's connections; SQLite has its own single writer and ignores it.
+    /// `writeQueueLimit` bounds the writes waiting for the database (see `serve --write-queue`).
     func withStore<T>(
-        logger: Logger, poolSize: Int = Self.defaultPoolSize, _ body: (any ChastityStore) async throws -> T
+        logger: Logger, poolSize: Int = Self.defaultPoolSize, writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
+        _ body: (any ChastityStore) async throws -> T
     ) async throws -> T {
         let store: any ChastityStore
         do {
             if isPostgres {
-                store = try await PostgresStore.open(url: value, poolSize: poolSize, logger: logger)
+                store = try await PostgresStore.open(url: value, poolSize: poolSize, writeQueueLimit: writeQueueLimit, logger: logger)
             } else {
-                store = try await SQLiteStore.open(path: value, logger: logger)
+                store = try await SQLiteStore.open(path: value, writeQueueLimit: writeQueueLimit, logger: logger)
             }
         } catch let error as PostgresStore.InvalidURL {
             // The reason never holds the URL; the location is shown redacted.

@@ -31,6 +31,10 @@ struct Serve: AsyncParsableCommand {
     var metrics = false
     @Option(help: "Most PostgreSQL connections this instance keeps open; ignored for SQLite (env CT_POOL_SIZE; default 10).")
     var poolSize: String?
+    @Option(help: "The most records one user may keep; an insert past it answers 403 quota_exceeded; 0 turns the quota off (env CT_RECORD_QUOTA; default 100000).")
+    var recordQuota: String?
+    @Option(help: "The most writes that may wait for the database; one more answers 503 overloaded with Retry-After (env CT_WRITE_QUEUE; default 1000).")
+    var writeQueue: String?
     @Option(help: "An origin allowed to call the API from a browser, e.g. https://app.example; repeat for more (env CT_CORS_ORIGINS, comma-separated; default none: CORS off).")
     var corsOrigin: [String] = []
     @Option(help: "Seconds a connection may stay idle, or take to send a request head or the next piece of a body, before it is closed (env CT_IDLE_TIMEOUT; default 30).")
@@ -53,6 +57,14 @@ struct Serve: AsyncParsableCommand {
         if let text = rateLimit.map(String.init) ?? environment["CT_RATE_LIMIT"] {
             guard let limit = Int(text), limit >= 0 else { throw ValidationError("--rate-limit must be 0 or more requests per minute, not '\(text)'") }
             configuration.rateLimitPerMinute = limit
+        }
+        if let text = recordQuota ?? environment["CT_RECORD_QUOTA"] {
+            guard let quota = Int(text), quota >= 0 else { throw ValidationError("--record-quota must be 0 (no quota) or more records, not '\(text)'") }
+            configuration.recordQuota = quota
+        }
+        if let text = writeQueue ?? environment["CT_WRITE_QUEUE"] {
+            guard let limit = Int(text), limit >= 1 else { throw ValidationError("--write-queue must be a whole number of writes, 1 or more, not '\(text)'") }
+            configuration.writeQueueLimit = limit
         }
         configuration.corsOrigins = corsOrigin.isEmpty
             ? (environment["CT_CORS_ORIGINS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -143,7 +155,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         try await runAdmin {
-            try await options.withStore(logger: logger, poolSize: poolSize) { store in
+            try await options.withStore(logger: logger, poolSize: poolSize, writeQueueLimit: configuration.writeQueueLimit) { store in
                 if try await store.users().isEmpty {
                     // A postgres:// URL may hold a password: the hint names the variable instead.
                     let isPostgres = options.database.map { DatabaseLocation($0).isPostgres } ?? false

@@ -140,6 +140,8 @@ import Testing
             #expect(before?.lastUsed == nil)
             let response = try await client.get(orgasmsPath, token: app.readToken)
             #expect(response.status == .ok)
+            // Written just after the answer, off the request's path.
+            try await waitUntil { try await app.store.token(id: app.readTokenID)?.lastUsed != nil }
             let after = try await app.store.token(id: app.readTokenID)
             #expect(after?.lastUsed == Timestamp(app.clock.now()))
         }

@@ -5,11 +5,15 @@ import Foundation
 
 /// A real store whose record methods and `ping` throw `fault` once it is set, so tests can prove
 /// how the API answers a failing database. Users and tokens always work, so requests get past
-/// authentication.
+/// authentication. Separately, `writeFault` makes every write (`touchToken` and
+/// `checkWritable` included) throw while reads keep working: a database that can be read but not
+/// written.
 final class FaultyStore: ChastityStore, @unchecked Sendable {
     private let base: any ChastityStore
     private let lock = NSLock()
     private var fault: (any Error)?
+    private var writeFault: (any Error)?
+    private var probes = 0
 
     init(_ base: any ChastityStore) {
         self.base = base
@@ -20,8 +24,21 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         lock.withLock { fault = error }
     }
 
+    /// From now on, every write throws `error` (`nil`: work again); reads are untouched.
+    func failWrites(with error: (any Error)?) {
+        lock.withLock { writeFault = error }
+    }
+
+    /// How many times `checkWritable` was called.
+    var writabilityChecks: Int { lock.withLock { probes } }
+
     private func check() throws {
         if let error = lock.withLock({ fault }) { throw error }
+    }
+
+    private func checkWrite() throws {
+        try check()
+        if let error = lock.withLock({ writeFault }) { throw error }
     }
 
     /// `backend` with every store wrapped.
@@ -43,7 +60,10 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
     func revokeToken(id: Int64, at revoked: Timestamp) async throws -> Bool { try await base.revokeToken(id: id, at: revoked) }
     func replaceTokenHash(id: Int64, hash: String) async throws -> Bool { try await base.replaceTokenHash(id: id, hash: hash) }
     func principal(forTokenHash hash: String) async throws -> Principal? { try await base.principal(forTokenHash: hash) }
-    func touchToken(id: Int64, at instant: Timestamp) async throws { try await base.touchToken(id: id, at: instant) }
+    func touchToken(id: Int64, at instant: Timestamp) async throws {
+        if let error = lock.withLock({ writeFault }) { throw error }
+        try await base.touchToken(id: id, at: instant)
+    }
 
     func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
         try check()
@@ -53,16 +73,16 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try check()
         return try await base.orgasm(id: id, userID: userID)
     }
-    func insert(_ orgasms: [NewOrgasm], userID: Int64, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
-        try check()
-        return try await base.insert(orgasms, userID: userID, completing: completion)
+    func insert(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
+        try checkWrite()
+        return try await base.insert(orgasms, userID: userID, quota: quota, completing: completion)
     }
     func update(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
-        try check()
+        try checkWrite()
         return try await base.update(id: id, userID: userID, changes: changes)
     }
     func delete(id: Int64, userID: Int64) async throws -> Bool {
-        try check()
+        try checkWrite()
         return try await base.delete(id: id, userID: userID)
     }
     func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm] {
@@ -72,8 +92,13 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try check()
         try await base.ping()
     }
+    func checkWritable() async throws {
+        lock.withLock { probes += 1 }
+        try checkWrite()
+        try await base.checkWritable()
+    }
     func claimIdempotencyKey(userID: Int64, key: String, requestHash: String, at now: Timestamp) async throws -> IdempotencyClaim {
-        try check()
+        try checkWrite()
         return try await base.claimIdempotencyKey(userID: userID, key: key, requestHash: requestHash, at: now)
     }
     func releaseIdempotencyKey(userID: Int64, key: String, claimedAt: Timestamp) async throws {

@@ -3,6 +3,7 @@ import ChastityTrackerDomain
 import ChastityTrackerServer
 import HTTPTypes
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import Prometheus
 import Testing
@@ -16,7 +17,7 @@ import Testing
         defer { cleanup() }
         let router = buildRouter(
             configuration: Configuration(), store: store, clock: FixedWallClock(TestApp.defaultNow),
-            metrics: metrics ? PrometheusCollectorRegistry() : nil
+            metrics: metrics ? PrometheusCollectorRegistry() : nil, lastUsed: LastUsedRecorder(store: store, logger: Logger(label: "test"))
         )
         var served: [String: Set<String>] = [:]
         for route in router.routes { served["\(route.path)", default: []].insert(route.method.rawValue) }

@@ -22,6 +22,8 @@ public struct TestBackend: Sendable, CustomStringConvertible {
     /// Wraps every store the backend opens (a fault-injecting store, say); none by default.
     public var wrapper: (@Sendable (any ChastityStore) -> any ChastityStore)?
     private var label: String?
+    /// The SQLite store's write queue bound, when a test needs a small one.
+    private var writeQueueLimit: Int?
 
     public init(kind: Kind) {
         self.kind = kind
@@ -37,6 +39,14 @@ public struct TestBackend: Sendable, CustomStringConvertible {
 
     /// SQLite.
     public static let sqlite = TestBackend(kind: .sqlite)
+
+    /// SQLite whose writer queues at most `writeQueueLimit` writes.
+    public static func sqlite(writeQueueLimit: Int) -> TestBackend {
+        var backend = TestBackend(kind: .sqlite)
+        backend.writeQueueLimit = writeQueueLimit
+        backend.label = "SQLite, write queue of \(writeQueueLimit)"
+        return backend
+    }
 
     /// The backend the API suite runs on: PostgreSQL with `CT_TEST_BACKEND=postgres` and its URL
     /// set, SQLite otherwise.
@@ -57,7 +67,7 @@ public struct TestBackend: Sendable, CustomStringConvertible {
         switch kind {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("chastity-api-test-\(UUID().uuidString).sqlite").path
-            store = try await SQLiteStore.open(path: path)
+            store = try await SQLiteStore.open(path: path, writeQueueLimit: writeQueueLimit ?? Configuration.defaultWriteQueueLimit)
             cleanup = { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         case .postgres(let url):
             store = try await PostgresStore.open(

@@ -46,8 +46,11 @@ public protocol ChastityStore: Sendable {
     func orgasm(id: Int64, userID: Int64) async throws -> Orgasm?
     /// Inserts records for a user, all or none, in order; returns them with their ids. With
     /// `completion`, the claimed idempotency key gets its rendered answer in the same transaction.
+    /// With `quota`, an insert that would take the user's number of records past it is refused
+    /// whole with ``StoreError/quotaExceeded(quota:)``; the check reads the user's exact total
+    /// inside the insert's transaction, so concurrent writers (other instances too) never overshoot.
     /// Throws ``StoreError/missing`` when the user does not exist.
-    func insert(_ orgasms: [NewOrgasm], userID: Int64, completing completion: IdempotencyCompletion?) async throws -> [Orgasm]
+    func insert(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completing completion: IdempotencyCompletion?) async throws -> [Orgasm]
     /// Applies `changes` to one of a user's records (the dom rule applied to the result) and
     /// returns the result, or `nil` when it does not exist or is another user's.
     func update(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm?
@@ -85,6 +88,10 @@ public protocol ChastityStore: Sendable {
 
     /// Whether the database answers (for `/healthz`).
     func ping() async throws
+    /// Whether the database can be written now (for `/readyz`): a real, committed write of a
+    /// row the store keeps for this, so a full disk, a read-only file system or a held writer
+    /// lock shows. Throws ``StoreError/unavailable`` when it cannot.
+    func checkWritable() async throws
     /// Closes connections; the store is unusable afterwards.
     func close() async throws
 }
@@ -97,11 +104,23 @@ public enum StoreError: Error, Sendable, Hashable {
     case conflict(String)
     /// The referenced row does not exist (a token for a missing user).
     case missing(String)
+    /// The insert would take the user past their record quota; nothing was written. The API
+    /// answers 403 `quota_exceeded`.
+    case quotaExceeded(quota: Int)
+    /// Too many writes are already waiting for the database; this one was refused at once and
+    /// nothing was written. The API answers 503 `overloaded` with `Retry-After`.
+    case overloaded
 }
 
 extension ChastityStore {
     /// Inserts records for a user, all or none, in order; returns them with their ids.
     public func insert(_ orgasms: [NewOrgasm], userID: Int64) async throws -> [Orgasm] {
-        try await insert(orgasms, userID: userID, completing: nil)
+        try await insert(orgasms, userID: userID, quota: nil, completing: nil)
+    }
+
+    /// Inserts records for a user without a quota, all or none, in order; with `completion`, the
+    /// claimed idempotency key gets its rendered answer in the same transaction.
+    public func insert(_ orgasms: [NewOrgasm], userID: Int64, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
+        try await insert(orgasms, userID: userID, quota: nil, completing: completion)
     }
 }

@@ -111,4 +111,18 @@ extension APIError {
     public static let unavailable = APIError(
         status: .serviceUnavailable, code: "unavailable", message: "the database cannot be reached; try again shortly"
     )
+
+    /// 403: the insert would take the user past their record quota (docs/CONTRACT.md section 2).
+    public static func quotaExceeded(quota: Int) -> APIError {
+        APIError(
+            status: .forbidden, code: "quota_exceeded",
+            message: "this insert would take your records past the quota of \(quota); delete some records first"
+        )
+    }
+
+    /// 503 with `Retry-After`: the write queue is full (docs/CONTRACT.md section 2).
+    public static let overloaded = APIError(
+        status: .serviceUnavailable, code: "overloaded", message: "the server has too many writes waiting; retry shortly",
+        headers: [.retryAfter: "1"]
+    )
 }

@@ -29,6 +29,10 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return .invalidJSON(error.message)
         case StoreError.unavailable:
             return .unavailable
+        case StoreError.quotaExceeded(let quota):
+            return .quotaExceeded(quota: quota)
+        case StoreError.overloaded:
+            return .overloaded
         case is NIOTooManyBytesError:
             return .payloadTooLarge
         case let error as HTTPParserError:

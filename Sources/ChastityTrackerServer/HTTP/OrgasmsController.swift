@@ -10,11 +10,14 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
     let store: Store
     let clock: any WallClock
     let earliestDate: LocalDate
+    /// The most records one user may keep; `nil` for no quota.
+    let recordQuota: Int?
 
-    public init(store: Store, clock: any WallClock, earliestDate: LocalDate) {
+    public init(store: Store, clock: any WallClock, earliestDate: LocalDate, recordQuota: Int? = nil) {
         self.store = store
         self.clock = clock
         self.earliestDate = earliestDate
+        self.recordQuota = recordQuota
     }
 
     /// Adds the routes for `path`; `group` must sit behind ``TokenAuthenticator``.
@@ -89,7 +92,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         }
         let userID = context.principal.userID
         guard let idempotencyKey else {
-            return Self.response(Self.created(try await store.insert(records, userID: userID)))
+            return Self.response(Self.created(try await store.insert(records, userID: userID, quota: recordQuota, completing: nil)))
         }
         let claimedAt = Timestamp(clock.now())
         let claim = try await store.claimIdempotencyKey(
@@ -113,7 +116,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         }
         do {
             let completion = IdempotencyCompletion(key: idempotencyKey, claimedAt: claimedAt, render: Self.created)
-            let created = try await store.insert(records, userID: userID, completing: completion)
+            let created = try await store.insert(records, userID: userID, quota: recordQuota, completing: completion)
             return Self.response(Self.created(created))
         } catch StoreError.conflict {
             // A retry took the key over while this request ran past its lease; nothing was

@@ -28,6 +28,7 @@ public struct RouteTable: Sendable {
     public static let orgasmsPaths = ["/api/v2/orgasms.php", "/api/v2/orgasms"]
     public static let openAPIPath = "/api/v2/openapi.json"
     public static let healthPath = "/healthz"
+    public static let readinessPath = "/readyz"
     public static let metricsPath = "/metrics"
 
     public let routes: [Route]
@@ -41,6 +42,7 @@ public struct RouteTable: Sendable {
         }
         routes.append(Route(path: Self.openAPIPath, methods: [.get, .head, .options], access: .open, isDocumented: false))
         routes.append(Route(path: Self.healthPath, methods: [.get, .head], access: .open, isDocumented: true))
+        routes.append(Route(path: Self.readinessPath, methods: [.get, .head], access: .open, isDocumented: false))
         if metrics { routes.append(Route(path: Self.metricsPath, methods: [.get, .head], access: .open, isDocumented: false)) }
         self.routes = routes
         self.byPath = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })

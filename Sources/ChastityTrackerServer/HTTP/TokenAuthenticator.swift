@@ -12,12 +12,15 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
 
     let store: Store
     let clock: any WallClock
+    /// Where uses are noted; it writes them off the request's path.
+    let lastUsed: LastUsedRecorder
     /// `last used` is written at most this often per token, so reads stay reads.
     static var lastUsedResolutionMilliseconds: Int64 { 60_000 }
 
-    public init(store: Store, clock: any WallClock) {
+    public init(store: Store, clock: any WallClock, lastUsed: LastUsedRecorder) {
         self.store = store
         self.clock = clock
+        self.lastUsed = lastUsed
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -34,7 +37,8 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
         }
         let now = Timestamp(clock.now())
         if principal.lastUsed.map({ now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch >= Self.lastUsedResolutionMilliseconds }) ?? true {
-            try await store.touchToken(id: principal.tokenID, at: now)
+            // Noted, not written here: a database that cannot be written must not fail a read.
+            lastUsed.record(tokenID: principal.tokenID, at: now)
         }
         var context = context
         context.principal = principal

@@ -1,0 +1,138 @@
+import ChastityTrackerTestSupport
+import ChastityTrackerDomain
+import ChastityTrackerServer
+@testable import ChastityTrackerSQLite
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The record quota (403 `quota_exceeded`) and the bounded write queue (503 `overloaded`),
+/// docs/CONTRACT.md section 2.
+@Suite struct WriteLimitsTests {
+    @Test("An insert past the record quota answers 403 quota_exceeded naming the quota, and stores nothing of it")
+    func insertPastQuotaIs403() async throws {
+        try await TestApp.run(configuration: Configuration(recordQuota: 3)) { app, client in
+            let seeded = try await app.seed(date: "2026-03-01")
+            let batch = #"[{"date":"2026-03-02","mode":"full"},{"date":"2026-03-03","mode":"full"},{"date":"2026-03-04","mode":"full"}]"#
+            let error = try expectError(try await client.post(batch, token: app.writeToken), .forbidden, "quota_exceeded")
+            #expect(error["message"]?.stringValue?.contains("3") == true, "\(error)")
+            #expect(try await app.storedItems() == [seeded])
+
+            // With an Idempotency-Key too, and the key is free for a retry afterwards.
+            var headers = HTTPFields.json(app.writeToken)
+            headers[HTTPField.Name("Idempotency-Key")!] = "quota-1"
+            let keyed = try await client.execute(uri: orgasmsPath, method: .post, headers: headers, body: .init(string: batch))
+            try expectError(keyed, .forbidden, "quota_exceeded")
+            #expect(try await app.storedItems() == [seeded])
+
+            // Up to the quota exactly is fine; one more is not.
+            let two = #"[{"date":"2026-03-02","mode":"full"},{"date":"2026-03-03","mode":"full"}]"#
+            #expect(try await client.post(two, token: app.writeToken).status == .created)
+            try expectError(try await client.post(#"{"date":"2026-03-05","mode":"full"}"#, token: app.writeToken), .forbidden, "quota_exceeded")
+            #expect(try await app.storedItems().count == 3)
+        }
+    }
+
+    @Test("A record quota of 0 means no quota")
+    func zeroQuotaIsNoQuota() async throws {
+        try await TestApp.run(configuration: Configuration(recordQuota: 0)) { app, client in
+            let batch = "[" + Array(repeating: #"{"date":"2026-03-02","mode":"full"}"#, count: 50).joined(separator: ",") + "]"
+            let response = try await client.post(batch, token: app.writeToken)
+            #expect(response.status == .created)
+            #expect(try await app.storedItems().count == 50)
+        }
+    }
+
+    @Test("With the SQLite writer busy and the write queue full, a POST answers 503 overloaded with Retry-After at once and stores nothing")
+    func fullWriteQueueIs503Overloaded() async throws {
+        try await TestApp.run(backend: .sqlite(writeQueueLimit: 1)) { app, client in
+            let store = try #require(app.store as? SQLiteStore)
+            let gate = WriterGate()
+            defer { gate.open() }
+            // One write holds the writer and one waits for it: the queue of 1 is full. (Both
+            // unbounded, so that the server's own start-up write cannot refuse them.)
+            let holder = Task { try await store.write(bounded: false) { _ in gate.block() } }
+            try await waitUntil { gate.isBlocking }
+            let waiting = Task { try await store.write(bounded: false) { _ in } }
+            try await waitUntil { store.waitingWrites >= 1 }
+
+            let outcome = await promptly(within: .seconds(3), unblock: { gate.open() }) {
+                try await client.post(#"{"date":"2026-03-02","mode":"full"}"#, token: app.writeToken)
+            }
+            guard case .success(let response) = outcome else {
+                Issue.record("the POST was not answered at once: \(String(describing: outcome))")
+                return
+            }
+            try expectError(response, .serviceUnavailable, "overloaded")
+            #expect(response.headers[.retryAfter] == "1")
+
+            gate.open()
+            try await holder.value
+            try await waiting.value
+            #expect(try await app.storedItems() == [])
+            // Drained, the same request goes through.
+            #expect(try await client.post(#"{"date":"2026-03-02","mode":"full"}"#, token: app.writeToken).status == .created)
+        }
+    }
+}
+
+/// Holds a thread (the SQLite writer's) until opened.
+final class WriterGate: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var blocking = false
+    private var opened = false
+
+    var isBlocking: Bool { lock.withLock { blocking } }
+
+    /// Blocks the calling thread until ``open()``.
+    func block() {
+        lock.withLock { blocking = true }
+        semaphore.wait()
+    }
+
+    /// Lets a blocked thread go; later calls do nothing.
+    func open() {
+        let first = lock.withLock {
+            defer { opened = true }
+            return !opened
+        }
+        if first { semaphore.signal() }
+    }
+}
+
+/// Waits until `condition` holds, checking every 5 ms for at most 5 s.
+func waitUntil(_ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    Issue.record("the condition did not hold within 5 s", sourceLocation: sourceLocation)
+    throw CancellationError()
+}
+
+/// Runs `operation`; when it has not finished within `limit`, runs `unblock` so that it can, and
+/// returns `nil` (a write that should have been refused at once was queued instead).
+func promptly<T: Sendable>(
+    within limit: Duration, unblock: @escaping @Sendable () async -> Void, _ operation: @escaping @Sendable () async throws -> T
+) async -> Result<T, any Error>? {
+    await withTaskGroup(of: Result<T, any Error>?.self) { group in
+        group.addTask {
+            do { return .success(try await operation()) } catch { return .failure(error) }
+        }
+        group.addTask {
+            try? await Task.sleep(for: limit)
+            return nil
+        }
+        guard let first = await group.next(), let outcome = first else {
+            await unblock()
+            await group.waitForAll()
+            return nil
+        }
+        group.cancelAll()
+        return outcome
+    }
+}
