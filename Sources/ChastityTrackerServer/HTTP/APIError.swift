@@ -2,20 +2,21 @@ public import ChastityTrackerDomain
 public import HTTPTypes
 public import Hummingbird
 
-/// An error answer of the API: a status, a stable code and a message for humans, sent in the
-/// seed's envelope. Every failure a client can see is mapped to one of these in one place
-/// (``ErrorMiddleware``).
+/// An error answer of the API: a code from the catalogue (``ErrorCode``, which fixes the status)
+/// and a message for humans, sent in the seed's envelope. Every failure a client can see is
+/// mapped to one of these in one place (``ErrorMiddleware``), and every answer is built by one
+/// of the constructors below, so each code's wording lives here.
 public struct APIError: Error, HTTPResponseError, Sendable {
-    public var status: HTTPResponse.Status
-    public var code: String
+    public var code: ErrorCode
     public var message: String
     /// The offending parameter or field, when there is one.
     public var field: String?
     /// Extra headers the answer carries (`Allow`, `WWW-Authenticate`, `Retry-After`).
     public var headers: HTTPFields
 
-    public init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil, headers: HTTPFields = [:]) {
-        self.status = status
+    public var status: HTTPResponse.Status { code.status }
+
+    init(_ code: ErrorCode, message: String, field: String? = nil, headers: HTTPFields = [:]) {
         self.code = code
         self.message = message
         self.field = field
@@ -26,7 +27,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         var headers = self.headers
         headers[.contentType] = Envelope.contentType
         var writer = JSONWriter()
-        Envelope.writeError(code: code, message: message, field: field, to: &writer)
+        Envelope.writeError(code: code.rawValue, message: message, field: field, to: &writer)
         return Response(status: status, headers: headers, body: .init(byteBuffer: writer.buffer))
     }
 }
@@ -35,7 +36,7 @@ extension APIError {
     static let realm = #"Bearer realm="chastitytracker""#
 
     public static func validation(_ error: ValidationError) -> APIError {
-        APIError(status: .badRequest, code: "validation_error", message: error.message, field: error.field)
+        APIError(.validationError, message: error.message, field: error.field)
     }
 
     public static func validation(field: String?, _ message: String) -> APIError {
@@ -43,86 +44,108 @@ extension APIError {
     }
 
     public static func invalidJSON(_ message: String) -> APIError {
-        APIError(status: .badRequest, code: "invalid_json", message: message)
+        APIError(.invalidJSON, message: message)
     }
 
     /// 401; `tokenSent` adds `error="invalid_token"` to the challenge.
     public static func unauthorized(_ message: String, tokenSent: Bool) -> APIError {
         APIError(
-            status: .unauthorized, code: "unauthorized", message: message,
+            .unauthorized, message: message,
             headers: [.wwwAuthenticate: tokenSent ? realm + #", error="invalid_token""# : realm]
         )
     }
 
     public static let writeForbidden = APIError(
-        status: .forbidden, code: "forbidden", message: "this token may only read; writing needs a token with write permission",
+        .forbidden, message: "this token may only read; writing needs a token with write permission",
         headers: [.wwwAuthenticate: realm + #", error="insufficient_scope", scope="write""#]
     )
 
-    public static let notFound = APIError(status: .notFound, code: "not_found", message: "no such resource")
+    public static let notFound = APIError(.notFound, message: "no such resource")
 
-    public static let itemNotFound = APIError(status: .notFound, code: "not_found", message: "no item with this id")
+    public static let itemNotFound = APIError(.notFound, message: "no item with this id")
 
     public static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> APIError {
         let allow = allowed.map(\.rawValue).joined(separator: ", ")
         return APIError(
-            status: .methodNotAllowed, code: "method_not_allowed",
+            .methodNotAllowed,
             message: "method \(method.rawValue) is not allowed here; allowed: \(allow)",
             headers: [.allow: allow]
         )
     }
 
     public static let payloadTooLarge = APIError(
-        status: .contentTooLarge, code: "payload_too_large", message: "the request body is larger than 65536 bytes"
+        .payloadTooLarge, message: "the request body is larger than 65536 bytes"
     )
 
     public static let uriTooLong = APIError(
-        status: .uriTooLong, code: "uri_too_long",
+        .uriTooLong,
         message: "the request target (path and query) is longer than \(RequestHeadLimits.maximumTargetSize) bytes"
     )
 
     public static let headersTooLarge = APIError(
-        status: .requestHeaderFieldsTooLarge, code: "headers_too_large",
+        .headersTooLarge,
         message: "the request's header fields are larger than \(RequestHeadLimits.maximumHeaderSize) bytes"
     )
 
     /// The request's framing is broken (a malformed chunked body, or a body shorter than its
     /// `Content-Length`); the connection cannot be used for another request.
     public static let malformedRequest = APIError(
-        status: .badRequest, code: "invalid_json",
+        .invalidJSON,
         message: "the request body could not be read: its chunked encoding or Content-Length is broken",
         headers: [.connection: "close"]
     )
 
     public static let unsupportedMediaType = APIError(
-        status: .unsupportedMediaType, code: "unsupported_media_type",
+        .unsupportedMediaType,
         message: "the request body must be sent with Content-Type: application/json (UTF-8)"
     )
 
     public static let idempotencyInProgress = APIError(
-        status: .conflict, code: "idempotency_in_progress",
+        .idempotencyInProgress,
         message: "the first request with this Idempotency-Key is still being processed; retry shortly"
     )
 
     public static let internalError = APIError(
-        status: .internalServerError, code: "internal_error", message: "an unexpected error occurred; it has been logged"
+        .internalError, message: "an unexpected error occurred; it has been logged"
     )
 
     public static let unavailable = APIError(
-        status: .serviceUnavailable, code: "unavailable", message: "the database cannot be reached; try again shortly"
+        .unavailable, message: "the database cannot be reached; try again shortly"
     )
 
     /// 403: the insert would take the user past their record quota (docs/CONTRACT.md section 2).
     public static func quotaExceeded(quota: Int) -> APIError {
         APIError(
-            status: .forbidden, code: "quota_exceeded",
+            .quotaExceeded,
             message: "this insert would take your records past the quota of \(quota); delete some records first"
         )
     }
 
+    /// 403: a request that a TLS-terminating proxy says came over plain HTTP (docs/CONTRACT.md section 10).
+    public static let httpsRequired = APIError(
+        .httpsRequired,
+        message: "this API is served over HTTPS only; the request came over plain HTTP (revoke the token if it was real)"
+    )
+
+    /// 422: the key was used before with another body (docs/CONTRACT.md section 7).
+    public static let idempotencyConflict = APIError(
+        .idempotencyConflict, message: "this Idempotency-Key was already used with a different request body", field: "Idempotency-Key"
+    )
+
+    /// 429 with `Retry-After` (the rate-limit headers are added by the caller).
+    public static func rateLimited(limit: Int, retryAfter: Int64) -> APIError {
+        APIError(
+            .rateLimited, message: "this token made more than \(limit) requests this minute; retry after \(retryAfter) s",
+            headers: [.retryAfter: String(retryAfter)]
+        )
+    }
+
+    /// 503 from `/readyz`: the database answers but cannot be written.
+    public static let notWritable = APIError(.unavailable, message: "the database cannot be written; try again shortly")
+
     /// 503 with `Retry-After`: the write queue is full (docs/CONTRACT.md section 2).
     public static let overloaded = APIError(
-        status: .serviceUnavailable, code: "overloaded", message: "the server has too many writes waiting; retry shortly",
+        .overloaded, message: "the server has too many writes waiting; retry shortly",
         headers: [.retryAfter: "1"]
     )
 }

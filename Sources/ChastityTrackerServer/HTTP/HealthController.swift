@@ -21,9 +21,7 @@ public struct HealthController<Store: ChastityStore>: Sendable {
         }
         router.get(RouterPath(readinessPath)) { _, _ in
             guard await readiness.isWritable() else {
-                throw APIError(
-                    status: .serviceUnavailable, code: "unavailable", message: "the database cannot be written; try again shortly"
-                )
+                throw APIError.notWritable
             }
             return Envelope.response { $0.raw(#"{"status":"ready"}"#) }
         }

@@ -109,10 +109,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         case .inProgress:
             throw APIError.idempotencyInProgress
         case .conflict:
-            throw APIError(
-                status: .unprocessableContent, code: "idempotency_conflict",
-                message: "this Idempotency-Key was already used with a different request body", field: "Idempotency-Key"
-            )
+            throw APIError.idempotencyConflict
         }
         do {
             let completion = IdempotencyCompletion(key: idempotencyKey, claimedAt: claimedAt, render: Self.created)

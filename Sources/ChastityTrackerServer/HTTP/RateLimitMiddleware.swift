@@ -25,12 +25,8 @@ public struct RateLimitMiddleware: RouterMiddleware {
             ticket = admitted
         case .refused(let window):
             let retryAfter = max(1, window.reset - Int64(clock.now().timeIntervalSince1970.rounded(.down)))
-            var error = APIError(
-                status: .tooManyRequests, code: "rate_limited",
-                message: "this token made more than \(window.limit) requests this minute; retry after \(retryAfter) s"
-            )
+            var error = APIError.rateLimited(limit: window.limit, retryAfter: retryAfter)
             Self.addHeaders(window, to: &error.headers)
-            error.headers[.retryAfter] = String(retryAfter)
             Counter(label: "chastity_rate_limited_total").increment()
             throw error
         }

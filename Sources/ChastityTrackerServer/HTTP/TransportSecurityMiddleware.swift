@@ -20,10 +20,7 @@ public struct TransportSecurityMiddleware<Context: RequestContext>: RouterMiddle
         if behindProxy, request.uri.path.hasPrefix("/api/"),
            let proto = request.headers[.xForwardedProto]?.split(separator: ",").first?.trimmingWhitespace().lowercased(),
            proto == "http" {
-            var response = try APIError(
-                status: .forbidden, code: "https_required",
-                message: "this API is served over HTTPS only; the request came over plain HTTP (revoke the token if it was real)"
-            ).response(from: request, context: context)
+            var response = try APIError.httpsRequired.response(from: request, context: context)
             response.headers[.strictTransportSecurity] = Self.hsts
             return response
         }
