@@ -72,7 +72,8 @@ import Testing
     func readinessProbeExpires() async throws {
         try await FaultyStore.backend().withStore { store in
             let faulty = try #require(store as? FaultyStore)
-            let probe = ReadinessProbe(store: faulty, lifetime: .milliseconds(200))
+            let clock = FixedWallClock(TestApp.defaultNow)
+            let probe = ReadinessProbe(store: faulty, lifetime: .milliseconds(200), clock: clock)
             async let first = probe.isWritable()
             async let second = probe.isWritable()
             let answers = await [first, second]
@@ -80,7 +81,9 @@ import Testing
             #expect(faulty.writabilityChecks == 1)
             faulty.failWrites(with: StoreError.unavailable)
             #expect(await probe.isWritable())
-            try await Task.sleep(for: .milliseconds(250))
+            clock.advance(by: 0.199)
+            #expect(await probe.isWritable())
+            clock.advance(by: 0.001)
             #expect(await probe.isWritable() == false)
             #expect(faulty.writabilityChecks == 2)
         }

@@ -1,4 +1,5 @@
 public import ChastityTrackerDomain
+import Foundation
 import NIOConcurrencyHelpers
 
 /// Whether the database can be written, for `/readyz` (docs/CONTRACT.md section 1): the answer
@@ -10,24 +11,30 @@ public final class ReadinessProbe: Sendable {
 
     let store: any ChastityStore
     let lifetime: Duration
-    private let clock = ContinuousClock()
+    private let clock: any WallClock
     private let state = NIOLockedValueBox(State())
 
     private struct State {
-        var answer: (writable: Bool, at: ContinuousClock.Instant)?
+        var answer: (writable: Bool, at: Date)?
         var running: Task<Bool, Never>?
     }
 
-    public init(store: any ChastityStore, lifetime: Duration = ReadinessProbe.defaultLifetime) {
+    /// `clock` decides when an answer is too old (injected, so tests never wait for it).
+    public init(store: any ChastityStore, lifetime: Duration = ReadinessProbe.defaultLifetime, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.lifetime = lifetime
+        self.clock = clock
+    }
+
+    private func age(since instant: Date, now: Date) -> Duration {
+        .milliseconds(Int64((now.timeIntervalSince(instant) * 1000).rounded(.down)))
     }
 
     /// Whether the last probe, at most `lifetime` old, could write; probes when there is none.
     public func isWritable() async -> Bool {
-        let now = clock.now
+        let now = clock.now()
         let task = state.withLockedValue { state -> Task<Bool, Never>? in
-            if let answer = state.answer, now - answer.at < lifetime { return nil }
+            if let answer = state.answer, age(since: answer.at, now: now) < lifetime { return nil }
             if let running = state.running { return running }
             let running = Task { [store] in
                 do {
@@ -42,7 +49,7 @@ public final class ReadinessProbe: Sendable {
         }
         guard let task else { return state.withLockedValue { $0.answer?.writable ?? false } }
         let writable = await task.value
-        let finished = clock.now
+        let finished = clock.now()
         state.withLockedValue { state in
             if state.running == task {
                 state.answer = (writable, finished)
