@@ -32,12 +32,14 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
-        // The domain: types, rules, validation, the storage protocol and the operator's actions. It knows nothing
-        // of HTTP or NIO, so the compiler keeps every other layer pointing at it and never the other way.
+        // The domain: types, rules, validation, the storage protocol and the configuration. It knows nothing of
+        // HTTP or NIO (Foundation, swift-crypto and swift-log only), so the compiler keeps every other layer
+        // pointing at it and never the other way.
         .target(
             name: "ChastityTrackerDomain",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,8 +1,26 @@
 import Foundation
+public import Logging
 
-/// Everything `serve` can be told, as one value; the command line builds it (flag > environment
-/// variable > default) and tests build it directly.
+/// Everything the commands can be told, as one value, built once by ``init(flags:environment:)``
+/// (flag > environment variable > default) and handed to everything that needs it; tests build
+/// it directly.
 public struct Configuration: Sendable {
+    /// A SQLite file path or a `postgres://` URL.
+    public var database: String = Configuration.defaultDatabase
+    /// Most PostgreSQL connections this instance keeps open; SQLite ignores it.
+    public var poolSize: Int = Configuration.defaultPoolSize
+    /// The least severe log level written.
+    public var logLevel: Logger.Level = .info
+    /// How log lines are written.
+    public var logFormat: LogFormat = .text
+    /// Whether `/metrics` serves Prometheus metrics.
+    public var metrics = false
+
+    /// ``database`` unless told otherwise: a file in the working directory.
+    public static let defaultDatabase = "./chastity-tracker.sqlite"
+    /// ``poolSize`` unless told otherwise.
+    public static let defaultPoolSize = 10
+
     /// Address to bind; loopback by default.
     public var host: String
     /// Port to bind; 0 picks a free one.

@@ -57,3 +57,18 @@ public struct TokenSecret: Sendable, Hashable {
         }
     }
 }
+
+/// Where new token secrets come from: injected like the clock, so a test can decide them.
+public struct TokenGenerator: Sendable {
+    private let make: @Sendable () -> TokenSecret
+
+    public init(_ make: @escaping @Sendable () -> TokenSecret) {
+        self.make = make
+    }
+
+    /// A new secret.
+    public func next() -> TokenSecret { make() }
+
+    /// 256 bits from the system's secure random source.
+    public static let random = TokenGenerator { TokenSecret.generate() }
+}

@@ -8,39 +8,38 @@ import Logging
 
 /// `--database`, shared by every subcommand: a SQLite file path or a `postgres://` URL.
 struct DatabaseOptions: ParsableArguments {
-    static let environmentVariable = "CT_DATABASE"
-    static let defaultPath = "./chastity-tracker.sqlite"
-
     @Option(help: ArgumentHelp(
         "SQLite file path or postgres://user:pass@host:port/db URL (env CT_DATABASE; default ./chastity-tracker.sqlite).",
         valueName: "path-or-url"
     ))
     var database: String?
 
-    /// The database named by the flag, else `CT_DATABASE`, else the default file.
-    var resolved: String {
-        database ?? ProcessInfo.processInfo.environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultPath
+    /// The one configuration of this run, from the command's flags (`--database` and whatever
+    /// `flags` adds) over the environment over the defaults; a bad value is a one-line error.
+    func configuration(_ flags: Configuration.Flags = Configuration.Flags()) throws -> Configuration {
+        var flags = flags
+        flags.database = database
+        do {
+            return try Configuration(flags: flags, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CommandError(message: error.message)
+        }
     }
+}
 
-    /// Opens the store the options name, migrating its schema; `poolSize` is the most connections
-    /// a PostgreSQL store keeps open (SQLite ignores it); `writeQueueLimit` the most writes that may
-    /// wait for the database.
-    func withStore<T>(
-        logger: Logger, poolSize: Int = DatabaseLocation.defaultPoolSize, writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
-        _ body: (any ChastityStore) async throws -> T
-    ) async throws -> T {
-        try await DatabaseLocation(resolved).withStore(logger: logger, poolSize: poolSize, writeQueueLimit: writeQueueLimit, body)
+extension Configuration {
+    /// Opens the store this configuration names, migrating its schema, with its pool size (a
+    /// PostgreSQL store's most connections) and write-queue bound; closes it afterwards.
+    func withStore<T>(logger: Logger, _ body: (any ChastityStore) async throws -> T) async throws -> T {
+        try await DatabaseLocation(database).withStore(logger: logger, poolSize: poolSize, writeQueueLimit: writeQueueLimit, body)
     }
 
     /// The database for messages, with any password hidden.
-    var redacted: String { DatabaseLocation(resolved).redacted }
+    var redactedDatabase: String { DatabaseLocation(database).redacted }
 }
 
 /// A SQLite file path or a `postgres://` URL.
 struct DatabaseLocation {
-    /// The PostgreSQL connections an instance keeps open unless told otherwise (`serve --pool-size`).
-    static let defaultPoolSize = 10
-
     let value: String
 
     init(_ value: String) {
@@ -53,7 +52,7 @@ struct DatabaseLocation {
     /// bounds a PostgreSQL store's connections; SQLite has its own single writer and ignores it.
     /// `writeQueueLimit` bounds the writes waiting for the database (see `serve --write-queue`).
     func withStore<T>(
-        logger: Logger, poolSize: Int = Self.defaultPoolSize, writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
+        logger: Logger, poolSize: Int = Configuration.defaultPoolSize, writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
         _ body: (any ChastityStore) async throws -> T
     ) async throws -> T {
         let store: any ChastityStore
@@ -96,18 +95,21 @@ struct DatabaseLocation {
     }
 }
 
-/// Runs an operator action, turning its failure into one line on stderr and exit status 1.
+/// Runs an operator action, turning its failure into the command line's one error type: one
+/// line on stderr and exit status 1.
 func runAdmin(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as AdminError {
+        throw CommandError(message: error.message)
+    } catch let error as ConfigurationError {
         throw CommandError(message: error.message)
     } catch StoreError.unavailable {
         throw CommandError(message: "the database cannot be reached")
     }
 }
 
-/// A one-line failure for the operator.
+/// The command line's one error type: a one-line failure for the operator.
 struct CommandError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }

@@ -3,11 +3,6 @@ import ChastityTrackerServer
 import Foundation
 import Logging
 
-/// How `serve` writes its logs.
-enum LogFormat: String {
-    case text, json
-}
-
 /// `serve`'s log handler: one line per event on stderr, either swift-log's `StreamLogHandler`
 /// text format (`time level label: key=value [source] message`) or one JSON object (`time`,
 /// `level`, `label`, `message` and the metadata) for log shippers.

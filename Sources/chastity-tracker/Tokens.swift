@@ -20,8 +20,9 @@ struct Tokens: AsyncParsableCommand {
 
         func run() async throws {
             try await runAdmin {
-                try await options.withStore(logger: commandLogger()) { store in
-                    let (info, secret) = try await Administration(store: store)
+                let configuration = try options.configuration()
+                try await configuration.withStore(logger: commandLogger()) { store in
+                    let (info, secret) = try await Administration(store: store, configuration: configuration)
                         .createToken(userName: name, permission: write ? .write : .read, label: label)
                     print(secret.plaintext)
                     Output.standardError("token id: \(info.id)")
@@ -40,8 +41,9 @@ struct Tokens: AsyncParsableCommand {
 
         func run() async throws {
             try await runAdmin {
-                try await options.withStore(logger: commandLogger()) { store in
-                    let user = try await Administration(store: store).user(named: name)
+                let configuration = try options.configuration()
+                try await configuration.withStore(logger: commandLogger()) { store in
+                    let user = try await Administration(store: store, configuration: configuration).user(named: name)
                     let tokens = try await store.tokens(userID: user.id)
                     if json {
                         var writer = JSONWriter()
@@ -85,8 +87,9 @@ struct Tokens: AsyncParsableCommand {
 
         func run() async throws {
             try await runAdmin {
-                try await options.withStore(logger: commandLogger()) { store in
-                    try await Administration(store: store).revokeToken(id: tokenID)
+                let configuration = try options.configuration()
+                try await configuration.withStore(logger: commandLogger()) { store in
+                    try await Administration(store: store, configuration: configuration).revokeToken(id: tokenID)
                     Output.standardError("revoked token \(tokenID)")
                 }
             }
@@ -102,8 +105,9 @@ struct Tokens: AsyncParsableCommand {
 
         func run() async throws {
             try await runAdmin {
-                try await options.withStore(logger: commandLogger()) { store in
-                    let secret = try await Administration(store: store).regenerateToken(id: tokenID)
+                let configuration = try options.configuration()
+                try await configuration.withStore(logger: commandLogger()) { store in
+                    let secret = try await Administration(store: store, configuration: configuration).regenerateToken(id: tokenID)
                     print(secret.plaintext)
                 }
             }

@@ -13,8 +13,9 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         try await runAdmin {
-            try await options.withStore(logger: commandLogger()) { store in
-                try await Administration(store: store).export(userName: name, format: format) { chunk in
+            let configuration = try options.configuration()
+            try await configuration.withStore(logger: commandLogger()) { store in
+                try await Administration(store: store, configuration: configuration).export(userName: name, format: format) { chunk in
                     try FileHandle.standardOutput.write(contentsOf: Data(chunk.utf8))
                 }
             }
@@ -36,19 +37,15 @@ struct Import: AsyncParsableCommand {
     @Option(help: "Earliest date a record may have, YYYY-MM-DD, as for serve (env CT_EARLIEST_DATE; default 1900-01-01).")
     var earliestDate: String?
 
-    /// The earliest date: flag > `CT_EARLIEST_DATE` > the server's default, checked like serve's.
-    func resolvedEarliestDate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LocalDate {
-        guard let text = earliestDate ?? environment["CT_EARLIEST_DATE"] else { return Configuration().earliestDate }
-        guard let date = LocalDate(text) else { throw CommandError(message: "--earliest-date must be a real date written YYYY-MM-DD, not '\(text)'") }
-        return date
-    }
-
     func run() async throws {
-        let earliestDate = try resolvedEarliestDate()
+        // The earliest date is read, and checked, exactly as serve reads it.
+        var flags = Configuration.Flags()
+        flags.earliestDate = earliestDate
+        let configuration = try options.configuration(flags)
         let data = try Self.read(file)
         try await runAdmin {
-            try await options.withStore(logger: commandLogger()) { store in
-                let count = try await Administration(store: store, earliestDate: earliestDate).importJSON(userName: name, data: data)
+            try await configuration.withStore(logger: commandLogger()) { store in
+                let count = try await Administration(store: store, configuration: configuration).importJSON(userName: name, data: data)
                 Output.standardError("imported \(count) records for \(name)")
             }
         }

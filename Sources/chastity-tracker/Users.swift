@@ -16,8 +16,9 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await runAdmin {
-                try await options.withStore(logger: commandLogger()) { store in
-                    let user = try await Administration(store: store).addUser(name: name, timeZone: timezone)
+                let configuration = try options.configuration()
+                try await configuration.withStore(logger: commandLogger()) { store in
+                    let user = try await Administration(store: store, configuration: configuration).addUser(name: name, timeZone: timezone)
                     print("\(user.name)\t\(user.timeZone)")
                 }
             }
@@ -30,7 +31,8 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await runAdmin {
-                try await options.withStore(logger: commandLogger()) { store in
+                let configuration = try options.configuration()
+                try await configuration.withStore(logger: commandLogger()) { store in
                     for user in try await store.users() {
                         print("\(user.name)\t\(user.timeZone)\t\(user.created)")
                     }
@@ -46,8 +48,9 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await runAdmin {
-                try await options.withStore(logger: commandLogger()) { store in
-                    try await Administration(store: store).deleteUser(named: name)
+                let configuration = try options.configuration()
+                try await configuration.withStore(logger: commandLogger()) { store in
+                    try await Administration(store: store, configuration: configuration).deleteUser(named: name)
                     Output.standardError("deleted user \(name) with their tokens and records")
                 }
             }

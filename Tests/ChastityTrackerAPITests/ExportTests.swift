@@ -15,7 +15,7 @@ struct ExportTests {
     /// Exports `user`'s records in `format` through the administration, as the command does.
     static func export(_ store: any ChastityStore, _ user: String, _ format: ExportFormat) async throws -> String {
         var text = ""
-        try await Administration(store: store).export(userName: user, format: format) { text += $0 }
+        try await Administration(store: store, configuration: Configuration()).export(userName: user, format: format) { text += $0 }
         return text
     }
 

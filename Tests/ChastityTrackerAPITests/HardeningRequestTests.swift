@@ -339,7 +339,7 @@ struct HardeningRequestTests {
         _ body: @Sendable (String, any TestClientProtocol) async throws -> Void
     ) async throws {
         let clock = FixedWallClock(TestApp.defaultNow)
-        let admin = Administration(store: store, clock: clock, earliestDate: configuration.earliestDate)
+        let admin = Administration(store: store, configuration: configuration, clock: clock)
         let owner = try await admin.addUser(name: TestApp.uniqueName("owner"), timeZone: "UTC")
         let (_, secret) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
         let app = try buildApplication(configuration: configuration.with(port: 0), store: store, clock: clock, logger: logger)

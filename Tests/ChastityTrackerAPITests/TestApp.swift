@@ -40,7 +40,7 @@ struct TestApp: Sendable {
         defer { cleanup() }
         do {
             let clock = FixedWallClock(now)
-            let admin = Administration(store: store, clock: clock, earliestDate: configuration.earliestDate)
+            let admin = Administration(store: store, configuration: configuration, clock: clock)
             let owner = try await admin.addUser(name: uniqueName("owner"), timeZone: timeZone)
             let (readInfo, readSecret) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
             let (writeInfo, writeSecret) = try await admin.createToken(userName: owner.name, permission: .write, label: "write")

@@ -93,7 +93,7 @@ import Testing
     func lastUseIsRetried() async throws {
         try await FaultyStore.backend().withStore { store in
             let faulty = try #require(store as? FaultyStore)
-            let admin = Administration(store: faulty, clock: FixedWallClock(TestApp.defaultNow))
+            let admin = Administration(store: faulty, configuration: Configuration(), clock: FixedWallClock(TestApp.defaultNow))
             let user = try await admin.addUser(name: TestApp.uniqueName("owner"), timeZone: "UTC")
             let (token, _) = try await admin.createToken(userName: user.name, permission: .read, label: "read")
             var logger = Logger(label: "chastity-api-test")

@@ -5,13 +5,17 @@ public import Foundation
 /// use; the command line is a thin shell around this.
 public struct Administration: Sendable {
     let store: any ChastityStore
+    let configuration: Configuration
     let clock: any WallClock
-    let earliestDate: LocalDate
+    let tokens: TokenGenerator
 
-    public init(store: any ChastityStore, clock: any WallClock = SystemWallClock(), earliestDate: LocalDate = Configuration().earliestDate) {
+    /// The configuration is the same one `serve` is given (the earliest date `import` accepts,
+    /// say), so an action cannot quietly use defaults the server does not.
+    public init(store: any ChastityStore, configuration: Configuration, clock: any WallClock = SystemWallClock(), tokens: TokenGenerator = .random) {
         self.store = store
+        self.configuration = configuration
         self.clock = clock
-        self.earliestDate = earliestDate
+        self.tokens = tokens
     }
 
     // MARK: Users
@@ -53,7 +57,7 @@ public struct Administration: Sendable {
             throw AdminError(error.message)
         }
         let user = try await user(named: userName)
-        let secret = TokenSecret.generate()
+        let secret = tokens.next()
         let info = try await store.createToken(
             userID: user.id, label: label, permission: permission, hash: secret.hash, at: Timestamp(clock.now())
         )
@@ -69,7 +73,7 @@ public struct Administration: Sendable {
     public func regenerateToken(id: Int64) async throws -> TokenSecret {
         guard let token = try await store.token(id: id) else { throw AdminError("no token with id \(id)") }
         guard token.revoked == nil else { throw AdminError("token \(id) is revoked; create a new one instead") }
-        let secret = TokenSecret.generate()
+        let secret = tokens.next()
         guard try await store.replaceTokenHash(id: id, hash: secret.hash) else {
             throw AdminError("token \(id) is revoked; create a new one instead")
         }

@@ -32,7 +32,7 @@ struct Seed: AsyncParsableCommand {
         let store: any ChastityStore = database.hasPrefix("postgres")
             ? try await PostgresStore.open(url: database, logger: logger)
             : try await SQLiteStore.open(path: database, logger: logger)
-        let admin = Administration(store: store)
+        let admin = Administration(store: store, configuration: Configuration())
         var generator = SplitMix64(seed: 42)
         let first = LocalDate(year: 2020, month: 1, day: 1)!.daysSinceEpoch
         let last = LocalDate(year: 2026, month: 11, day: 1)!.daysSinceEpoch
