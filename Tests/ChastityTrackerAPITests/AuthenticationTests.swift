@@ -1,3 +1,4 @@
+import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 import ChastityTrackerServer
 import HTTPTypes

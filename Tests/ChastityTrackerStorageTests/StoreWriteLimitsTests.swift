@@ -14,13 +14,13 @@ struct StoreWriteLimitsTests {
         try await TestBackend(kind: .sqlite).withDatabase { path in
             let store = try await SQLiteStore.open(path: path, writeQueueLimit: 2, logger: TestBackend.logger)
             let alice = try await store.makeUser("alice")
-            let gate = Gate()
+            let gate = WriterGate()
             defer { gate.open() }
             // One write holds the writer; two more wait for it: the queue is full.
             let holder = Task { try await store.write(bounded: false) { _ in gate.block() } }
-            try await until { gate.isBlocking }
+            try await waitUntil { gate.isBlocking }
             let waiting = (1...2).map { day in Task { try await store.insert([record("2026-01-0\(day)")], userID: alice.id) } }
-            try await until { store.waitingWrites == 2 }
+            try await waitUntil { store.waitingWrites == 2 }
 
             let insert = await promptly(within: .seconds(3), unblock: { gate.open() }) {
                 try await store.insert([record("2026-02-01")], userID: alice.id)
@@ -55,7 +55,7 @@ struct StoreWriteLimitsTests {
             try await other.query("LOCK TABLE orgasms IN ACCESS EXCLUSIVE MODE", logger: TestBackend.logger)
             let first = Task { try await store.insert([record("2026-01-01")], userID: alice.id) }
             do {
-                try await until { store.writesWaiting == 1 }
+                try await waitUntil { store.writesWaiting == 1 }
                 let unlock: @Sendable () async -> Void = { _ = try? await other.query("ROLLBACK", logger: TestBackend.logger) }
                 let insert = await promptly(within: .seconds(3), unblock: unlock) {
                     try await store.insert([record("2026-02-01")], userID: alice.id)
@@ -119,78 +119,19 @@ struct StoreWriteLimitsTests {
             try await server.execute("ALTER DATABASE \(name) SET default_transaction_read_only = on")
             try await server.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()")
             do {
-                try await until { (try? await store.ping()) != nil }
+                try await waitUntil { (try? await store.ping()) != nil }
                 await #expect(throws: StoreError.unavailable) { try await store.checkWritable() }
                 #expect(try await store.all(alice.id).total == 1)
 
                 try await server.execute("ALTER DATABASE \(name) RESET default_transaction_read_only")
                 try await server.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'")
-                try await until { (try? await store.checkWritable()) != nil }
+                try await waitUntil { (try? await store.checkWritable()) != nil }
             } catch {
                 try? await store.close()
                 throw error
             }
             try await store.close()
         }
-    }
-}
-
-/// Holds a thread (the SQLite writer's) until opened.
-final class Gate: @unchecked Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var blocking = false
-    private var opened = false
-
-    var isBlocking: Bool { lock.withLock { blocking } }
-
-    /// Blocks the calling thread until ``open()``.
-    func block() {
-        lock.withLock { blocking = true }
-        semaphore.wait()
-    }
-
-    /// Lets a blocked thread go; later calls do nothing.
-    func open() {
-        let first = lock.withLock {
-            defer { opened = true }
-            return !opened
-        }
-        if first { semaphore.signal() }
-    }
-}
-
-/// Waits until `condition` holds, checking every 5 ms for at most 5 s.
-func until(_ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    Issue.record("the condition did not hold within 5 s", sourceLocation: sourceLocation)
-    throw CancellationError()
-}
-
-/// Runs `operation`; when it has not finished within `limit`, runs `unblock` so that it can, and
-/// returns `nil` (a write that should have been refused at once was queued instead).
-func promptly<T: Sendable>(
-    within limit: Duration, unblock: @escaping @Sendable () async -> Void, _ operation: @escaping @Sendable () async throws -> T
-) async -> Result<T, any Error>? {
-    await withTaskGroup(of: Result<T, any Error>?.self) { group in
-        group.addTask {
-            do { return .success(try await operation()) } catch { return .failure(error) }
-        }
-        group.addTask {
-            try? await Task.sleep(for: limit)
-            return nil
-        }
-        guard let first = await group.next(), let outcome = first else {
-            await unblock()
-            await group.waitForAll()
-            return nil
-        }
-        group.cancelAll()
-        return outcome
     }
 }
 

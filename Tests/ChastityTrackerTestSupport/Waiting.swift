@@ -1,0 +1,63 @@
+// Helpers for tests that hold a writer busy and wait for what follows, shared by the storage and
+// API suites.
+public import Foundation
+
+/// Holds a thread (the SQLite writer's) until opened.
+public final class WriterGate: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var blocking = false
+    private var opened = false
+
+    public init() {}
+
+    public var isBlocking: Bool { lock.withLock { blocking } }
+
+    /// Blocks the calling thread until ``open()``.
+    public func block() {
+        lock.withLock { blocking = true }
+        semaphore.wait()
+    }
+
+    /// Lets a blocked thread go; later calls do nothing.
+    public func open() {
+        let first = lock.withLock {
+            defer { opened = true }
+            return !opened
+        }
+        if first { semaphore.signal() }
+    }
+}
+
+/// Waits until `condition` holds, checking every 5 ms; throws when it has not held within 5 s.
+public func waitUntil(_ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    throw TestSetupError("the condition did not hold within 5 s")
+}
+
+/// Runs `operation`; when it has not finished within `limit`, runs `unblock` so that it can, and
+/// returns `nil` (a write that should have been refused at once was queued instead).
+public func promptly<T: Sendable>(
+    within limit: Duration, unblock: @escaping @Sendable () async -> Void, _ operation: @escaping @Sendable () async throws -> T
+) async -> Result<T, any Error>? {
+    await withTaskGroup(of: Result<T, any Error>?.self) { group in
+        group.addTask {
+            do { return .success(try await operation()) } catch { return .failure(error) }
+        }
+        group.addTask {
+            try? await Task.sleep(for: limit)
+            return nil
+        }
+        guard let first = await group.next(), let outcome = first else {
+            await unblock()
+            await group.waitForAll()
+            return nil
+        }
+        group.cancelAll()
+        return outcome
+    }
+}
