@@ -84,7 +84,7 @@ extension Administration {
                 inserted = timestamp
             }
             do throws(ValidationError) {
-                records += try input.newOrgasms(from: object, inserted: inserted)
+                records += try InsertObject(decoding: object, rules: input).records(inserted: inserted)
             } catch {
                 throw AdminError("item \(index): \(error.message)")
             }
