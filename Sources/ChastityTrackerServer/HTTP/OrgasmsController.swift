@@ -39,19 +39,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         }
         let query = try parameters.orgasmQuery()
         let page = try await store.orgasms(userID: context.principal.userID, matching: query)
-        let body = Envelope.body(capacity: 128 + page.items.count * 160) { writer in
-            writer.raw(#"{"count":"#)
-            writer.integer(page.items.count)
-            writer.raw(#","total":"#)
-            writer.integer(page.total)
-            writer.raw(#","limit":"#)
-            writer.integer(query.limit)
-            writer.raw(#","offset":"#)
-            writer.integer(query.offset)
-            writer.raw(#","items":"#)
-            writer.orgasms(page.items)
-            writer.raw("}")
-        }
+        let body = Envelope.body(capacity: 128 + page.items.count * 160) { $0.orgasmListPage(OrgasmListPage(page, query: query)) }
         return ConditionalGET.response(for: request, body: body)
     }
 
