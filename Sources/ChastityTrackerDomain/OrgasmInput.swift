@@ -1,4 +1,5 @@
-/// The rules for the fields a client sends on insert and update (docs/CONTRACT.md sections 7 and 8).
+/// The rules for the fields a client sends on insert and update (docs/CONTRACT.md sections 7 and 8),
+/// one value at a time; ``InsertObject`` and ``UpdateBody`` apply them while they decode a body.
 public struct OrgasmInput: Sendable {
     public static let maximumTypeLength = 100
     public static let maximumGrantedByLength = 50
@@ -13,53 +14,6 @@ public struct OrgasmInput: Sendable {
     public init(earliestDate: LocalDate, latestDate: LocalDate) {
         self.earliestDate = earliestDate
         self.latestDate = latestDate
-    }
-
-    private static let insertFields: Set<String> = ["date", "mode", "public", "type", "grantedby", "number"]
-    private static let updateFields: Set<String> = ["date", "mode", "public", "type", "grantedby"]
-    private static let fixedFields: Set<String> = ["id", "number", "inserted"]
-
-    /// One insert object: the records it asks for (`number` copies), with the dom rule applied.
-    public func newOrgasms(from object: [String: JSONValue], inserted: Timestamp) throws(ValidationError) -> [NewOrgasm] {
-        if let unknown = object.keys.filter({ !Self.insertFields.contains($0) }).sorted().first {
-            throw ValidationError(field: unknown, message: "unknown field '\(unknown)'; allowed: date, mode, public, type, grantedby, number")
-        }
-        guard let dateValue = object["date"] else { throw ValidationError(field: "date", message: "date is required") }
-        let date = try self.date(dateValue)
-        guard let modeValue = object["mode"] else { throw ValidationError(field: "mode", message: "mode is required") }
-        let mode = try Self.mode(modeValue)
-        let isPublic = try object["public"].map(Self.isPublic) ?? false
-        let type = try object["type"].map { value throws(ValidationError) in
-            try Self.text(value, field: "type", maximum: Self.maximumTypeLength)
-        } ?? nil
-        let grantedBy = try object["grantedby"].map { value throws(ValidationError) in
-            try Self.text(value, field: "grantedby", maximum: Self.maximumGrantedByLength)
-        } ?? nil
-        let number = try object["number"].map(Self.number) ?? 1
-        let item = NewOrgasm(date: date, mode: mode, isPublic: isPublic, type: type, grantedBy: grantedBy, inserted: inserted)
-        return Array(repeating: item, count: number)
-    }
-
-    /// One update object: the changes it names.
-    public func changes(from object: [String: JSONValue]) throws(ValidationError) -> OrgasmChanges {
-        if let fixed = object.keys.filter(Self.fixedFields.contains).sorted().first {
-            throw ValidationError(field: fixed, message: "\(fixed) cannot be changed; updatable: date, mode, public, type, grantedby")
-        }
-        if let unknown = object.keys.filter({ !Self.updateFields.contains($0) }).sorted().first {
-            throw ValidationError(field: unknown, message: "unknown field '\(unknown)'; updatable: date, mode, public, type, grantedby")
-        }
-        guard !object.isEmpty else {
-            throw ValidationError(field: nil, message: "the update names no field; send at least one of date, mode, public, type, grantedby")
-        }
-        var changes = OrgasmChanges()
-        if let value = object["date"] { changes.date = .set(try date(value)) }
-        if let value = object["mode"] { changes.mode = .set(try Self.mode(value)) }
-        if let value = object["public"] { changes.isPublic = .set(try Self.isPublic(value)) }
-        if let value = object["type"] { changes.type = .set(try Self.text(value, field: "type", maximum: Self.maximumTypeLength)) }
-        if let value = object["grantedby"] {
-            changes.grantedBy = .set(try Self.text(value, field: "grantedby", maximum: Self.maximumGrantedByLength))
-        }
-        return changes
     }
 
     func date(_ value: JSONValue) throws(ValidationError) -> LocalDate {

@@ -46,26 +46,7 @@ struct Tokens: AsyncParsableCommand {
                     let user = try await Administration(store: store, configuration: configuration).user(named: name)
                     let tokens = try await store.tokens(userID: user.id)
                     if json {
-                        var writer = JSONWriter()
-                        writer.raw("[")
-                        for (index, token) in tokens.enumerated() {
-                            if index > 0 { writer.raw(",") }
-                            writer.raw(#"{"id":"#)
-                            writer.integer(token.id)
-                            writer.raw(#","label":"#)
-                            writer.string(token.label)
-                            writer.raw(#","permission":"#)
-                            writer.string(token.permission.rawValue)
-                            writer.raw(#","created":"#)
-                            writer.string(token.created.description)
-                            writer.raw(#","last_used":"#)
-                            writer.optionalString(token.lastUsed?.description)
-                            writer.raw(#","revoked":"#)
-                            writer.optionalString(token.revoked?.description)
-                            writer.raw("}")
-                        }
-                        writer.raw("]")
-                        print(writer.text)
+                        print(try OrderedJSONEncoder().tree(tokens.map { Entry(token: $0) }).text)
                     } else {
                         for token in tokens {
                             let fields = [
@@ -76,6 +57,28 @@ struct Tokens: AsyncParsableCommand {
                         }
                     }
                 }
+            }
+        }
+
+        /// One token in `--json`: its fields in the text line's order, `null` where never.
+        struct Entry: Encodable {
+            let token: TokenInfo
+
+            enum CodingKeys: String, CodingKey {
+                case id, label, permission, created
+                case lastUsed = "last_used"
+                case revoked
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(token.id, forKey: .id)
+                try container.encode(token.label, forKey: .label)
+                try container.encode(token.permission.rawValue, forKey: .permission)
+                try container.encode(token.created.description, forKey: .created)
+                // `encode`, not `encodeIfPresent`: never used or never revoked is an explicit null.
+                try container.encode(token.lastUsed?.description, forKey: .lastUsed)
+                try container.encode(token.revoked?.description, forKey: .revoked)
             }
         }
     }

@@ -63,3 +63,55 @@ struct JSONWriterTests {
         #expect(two.hasSuffix(#""grantedby":"x","inserted":"2026-01-15 10:12:30.123"}]"#))
     }
 }
+
+/// The hand-written writer is the hot path's copy of the typed encoding (``OrgasmItem``,
+/// ``OrgasmListPage``); these hold the two byte-identical, so a field added to the wire type
+/// and forgotten in the writer fails here.
+@Suite("JSONWriter against the typed encoding")
+struct JSONWriterIdentityTests {
+    static let controls = String((0..<0x20).map { Character(Unicode.Scalar(UInt8($0))) }) + "\u{7F}"
+
+    static let texts: [String?] = [
+        nil, "", "Stroke", #"say "hi""#, #"C:\path\"#, "a/b</script>", "Zoë", "日本語", "🍆😈", "e\u{301}",
+        "\u{2028}\u{2029}", controls, "\r\n", #"\"\\"#, String(repeating: "\u{1}", count: 60),
+    ]
+
+    static let items: [Orgasm] = {
+        var items: [Orgasm] = []
+        let ids: [Int64] = [Int64.max, Int64.min, 0, 1, 9, 10, 123_456_789]
+        for (index, text) in texts.enumerated() {
+            let mode = Mode.allCases[index % Mode.allCases.count]
+            let other = texts[(index + 3) % texts.count]
+            let item = Orgasm(
+                id: ids[index % ids.count], date: LocalDate(year: 1900 + index * 8, month: index % 12 + 1, day: index % 28 + 1)!,
+                mode: mode, isPublic: index % 2 == 0, type: text, grantedBy: other,
+                inserted: Timestamp(millisecondsSinceEpoch: 1_768_471_950_123 + Int64(index) * 86_399_999)
+            )
+            items.append(mode == .dom ? item.normalized : item)
+        }
+        return items
+    }()
+
+    private func typed(_ value: some Encodable) throws -> String {
+        String(decoding: try OrderedJSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    @Test("Each item's bytes from JSONWriter equal OrgasmItem's encoding", arguments: items)
+    func item(_ item: Orgasm) throws {
+        var writer = JSONWriter(capacity: 1)
+        writer.orgasm(item)
+        #expect(writer.text == (try typed(OrgasmItem(item))))
+    }
+
+    @Test("The list page's bytes from JSONWriter equal OrgasmListPage's encoding", arguments: [
+        OrgasmListPage(items: [], total: 0, limit: 50, offset: 0),
+        OrgasmListPage(items: [], total: 7, limit: 200, offset: 1_000),
+        OrgasmListPage(items: Array(items.prefix(1)), total: 1, limit: 1, offset: 0),
+        OrgasmListPage(items: items, total: Int.max, limit: 200, offset: Int.max - 1),
+    ])
+    func listPage(_ page: OrgasmListPage) throws {
+        var writer = JSONWriter(capacity: 1)
+        writer.orgasmListPage(page)
+        #expect(writer.text == (try typed(page)))
+    }
+}

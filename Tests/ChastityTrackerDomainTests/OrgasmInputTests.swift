@@ -14,7 +14,7 @@ struct OrgasmInputTests {
     }
 
     func single(_ object: [String: JSONValue]) throws -> NewOrgasm {
-        let items = try input.newOrgasms(from: object, inserted: Self.inserted)
+        let items = try InsertObject(decoding: object, rules: input).records(inserted: Self.inserted)
         try #require(items.count == 1)
         return items[0]
     }
@@ -87,13 +87,13 @@ struct OrgasmInputTests {
     @Test("an invalid insert field is refused naming the field and the rule", arguments: invalidInserts)
     func invalidInsert(_ invalid: Invalid) {
         #expect(throws: ValidationError(field: invalid.field, message: invalid.message)) {
-            try input.newOrgasms(from: invalid.object, inserted: Self.inserted)
+            try InsertObject(decoding: invalid.object, rules: input).records(inserted: Self.inserted)
         }
     }
 
     @Test("a minimal insert defaults to private, no type, no grantor, one item")
     func minimalInsert() throws {
-        let items = try input.newOrgasms(from: Self.object(), inserted: Self.inserted)
+        let items = try InsertObject(decoding: Self.object(), rules: input).records(inserted: Self.inserted)
         #expect(items == [NewOrgasm(date: Self.today, mode: .full, isPublic: false, type: nil, grantedBy: nil, inserted: Self.inserted)])
     }
 
@@ -145,7 +145,7 @@ struct OrgasmInputTests {
 
     @Test("number inserts that many identical items", arguments: [1, 2, 50])
     func number(_ number: Int) throws {
-        let items = try input.newOrgasms(from: Self.object(["number": .integer(Int64(number)), "type": .string("Stroke")]), inserted: Self.inserted)
+        let items = try InsertObject(decoding: Self.object(["number": .integer(Int64(number)), "type": .string("Stroke")]), rules: input).records(inserted: Self.inserted)
         #expect(items.count == number)
         #expect(Set(items) == [NewOrgasm(date: Self.today, mode: .full, isPublic: false, type: "Stroke", grantedBy: nil, inserted: Self.inserted)])
     }
@@ -186,15 +186,15 @@ struct OrgasmInputTests {
     @Test("an invalid update is refused naming the field and the rule", arguments: invalidUpdates)
     func invalidUpdate(_ invalid: Invalid) {
         #expect(throws: ValidationError(field: invalid.field, message: invalid.message)) {
-            try input.changes(from: invalid.object)
+            try UpdateBody(decoding: .object(invalid.object), rules: input)
         }
     }
 
     @Test("an update names exactly the fields sent; null and blank clear text")
     func updateChanges() throws {
-        let changes = try input.changes(from: [
+        let changes = try UpdateBody(decoding: .object([
             "date": .string("2024-02-29"), "mode": .string("ruined"), "public": .bool(true), "type": .null, "grantedby": .string("  "),
-        ])
+        ]), rules: input).changes
         var expected = OrgasmChanges()
         expected.date = .set(LocalDate(year: 2024, month: 2, day: 29)!)
         expected.mode = .set(.ruined)
@@ -203,7 +203,7 @@ struct OrgasmInputTests {
         expected.grantedBy = .set(nil)
         #expect(changes == expected)
 
-        let onlyType = try input.changes(from: ["type": .string(" Edge ")])
+        let onlyType = try UpdateBody(decoding: .object(["type": .string(" Edge ")]), rules: input).changes
         var expectedType = OrgasmChanges()
         expectedType.type = .set("Edge")
         #expect(onlyType == expectedType)

@@ -11,26 +11,27 @@ extension Administration {
     static var exportPageSize: Int { 500 }
 
     /// Writes all of a user's records in `format`, page by page, so memory stays bounded.
-    /// JSON is an array of items exactly as the API returns them, one per line; CSV has a header.
+    /// JSON is an array of items exactly as the API returns them (``OrgasmItem``), one per line;
+    /// CSV has a header of the item's keys and a line per item with its values in the same order.
     public func export(userName: String, format: ExportFormat, write: (String) throws -> Void) async throws {
         let user = try await user(named: userName)
+        let encoder = OrderedJSONEncoder()
         var afterID: Int64 = 0
         var first = true
         switch format {
         case .json: try write("[")
-        case .csv: try write("id,date,mode,public,type,grantedby,inserted\n")
+        case .csv: try write(OrgasmItem.CodingKeys.allCases.map(\.stringValue).joined(separator: ",") + "\n")
         }
         while true {
             let page = try await store.orgasms(userID: user.id, afterID: afterID, limit: Self.exportPageSize)
             var chunk = ""
             for item in page {
+                let encoded = try encoder.tree(OrgasmItem(item))
                 switch format {
                 case .json:
-                    var writer = JSONWriter()
-                    writer.orgasm(item)
-                    chunk += (first ? "\n" : ",\n") + writer.text
+                    chunk += (first ? "\n" : ",\n") + encoded.text
                 case .csv:
-                    chunk += Self.csvLine(item)
+                    chunk += Self.csvLine(encoded)
                 }
                 first = false
             }
@@ -46,18 +47,26 @@ extension Administration {
     /// Scalars, not `Character`s: "\r\n" or "=" with a combining mark is one `Character`.
     static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
 
-    static func csvLine(_ item: Orgasm) -> String {
-        // Only the free-text columns can start with one of them; the others are numbers, dates,
-        // modes and times the service writes.
-        func field(_ text: String?) -> String {
-            guard let text else { return "" }
-            let value = text.unicodeScalars.first.map(Self.formulaStarts.contains) == true ? "'" + text : text
-            // Scalars again: "\r\n" is one Character, equal to neither "\r" nor "\n".
-            guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// One CSV line of an encoded item: its values in key order, `null` as an empty cell.
+    static func csvLine(_ item: OrderedJSON) -> String {
+        guard case .object(let members) = item else { preconditionFailure("an item encodes as a JSON object") }
+        return members.map { csvCell($0.value) }.joined(separator: ",") + "\n"
+    }
+
+    static func csvCell(_ value: OrderedJSON) -> String {
+        let text: String
+        switch value {
+        case .null:
+            return ""
+        case .string(let string):
+            // Only text can be read as a formula; numbers are written as JSON writes them.
+            text = string.unicodeScalars.first.map(Self.formulaStarts.contains) == true ? "'" + string : string
+        default:
+            text = value.text
         }
-        return [String(item.id), item.date.description, item.mode.rawValue, item.isPublic ? "1" : "0",
-                field(item.type), field(item.grantedBy), item.inserted.description].joined(separator: ",") + "\n"
+        // Scalars again: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// Imports the JSON that `export` writes into a user's log, all or nothing: every item is
@@ -84,7 +93,7 @@ extension Administration {
                 inserted = timestamp
             }
             do throws(ValidationError) {
-                records += try input.newOrgasms(from: object, inserted: inserted)
+                records += try InsertObject(decoding: object, rules: input).records(inserted: inserted)
             } catch {
                 throw AdminError("item \(index): \(error.message)")
             }

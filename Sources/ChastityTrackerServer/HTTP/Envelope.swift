@@ -41,7 +41,8 @@ public enum Envelope {
 }
 
 extension JSONWriter {
-    /// One item, exactly the keys of docs/CONTRACT.md section 4 in a fixed order, in one reservation.
+    /// One item, exactly the keys of docs/CONTRACT.md section 4 in a fixed order, in one reservation:
+    /// byte for byte ``OrgasmItem``'s encoding (a test holds them equal), written by hand for the hot path.
     public mutating func orgasm(_ item: Orgasm) {
         let strings = JSONCursor.maximumStringLength(item.type?.utf8.count ?? 2)
             + JSONCursor.maximumStringLength(item.grantedBy?.utf8.count ?? 2)
@@ -66,6 +67,22 @@ extension JSONWriter {
     private static let orgasmFixedLength =
         #"{"id":,"date":"","mode":"","public":0,"type":,"grantedby":,"inserted":""}"#.utf8.count
             + JSONCursor.maximumIntegerLength + JSONCursor.dateLength + 7 /* milking */ + JSONCursor.timestampLength
+
+    /// A list answer's `data`, byte for byte ``OrgasmListPage``'s encoding (a test holds them equal),
+    /// written by hand because the list is the hot path.
+    public mutating func orgasmListPage(_ page: OrgasmListPage) {
+        raw(#"{"count":"#)
+        integer(page.items.count)
+        raw(#","total":"#)
+        integer(page.total)
+        raw(#","limit":"#)
+        integer(page.limit)
+        raw(#","offset":"#)
+        integer(page.offset)
+        raw(#","items":"#)
+        orgasms(page.items)
+        raw("}")
+    }
 
     /// A JSON array of items.
     public mutating func orgasms(_ items: [Orgasm]) {

@@ -39,19 +39,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         }
         let query = try parameters.orgasmQuery()
         let page = try await store.orgasms(userID: context.principal.userID, matching: query)
-        let body = Envelope.body(capacity: 128 + page.items.count * 160) { writer in
-            writer.raw(#"{"count":"#)
-            writer.integer(page.items.count)
-            writer.raw(#","total":"#)
-            writer.integer(page.total)
-            writer.raw(#","limit":"#)
-            writer.integer(query.limit)
-            writer.raw(#","offset":"#)
-            writer.integer(query.offset)
-            writer.raw(#","items":"#)
-            writer.orgasms(page.items)
-            writer.raw("}")
-        }
+        let body = Envelope.body(capacity: 128 + page.items.count * 160) { $0.orgasmListPage(OrgasmListPage(page, query: query)) }
         return ConditionalGET.response(for: request, body: body)
     }
 
@@ -64,32 +52,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         let bytes = try await Self.bodyBytes(request)
         let body = try JSONValue.parse(bytes)
         let input = try input(for: context.principal)
-        let inserted = Timestamp(clock.now())
-        let objects: [[String: JSONValue]]
-        switch body {
-        case .object(let object):
-            objects = [object]
-        case .array(let elements):
-            guard (1...OrgasmInput.maximumBatch).contains(elements.count) else {
-                throw APIError.validation(field: nil, "an array body holds 1 to \(OrgasmInput.maximumBatch) objects, not \(elements.count)")
-            }
-            objects = try elements.enumerated().map { index, element in
-                guard case .object(let object) = element else {
-                    throw APIError.invalidJSON("element \(index) of the array is \(element.kind), not an object")
-                }
-                return object
-            }
-        default:
-            throw APIError.invalidJSON("the body must be a JSON object or an array of objects, not \(body.kind)")
-        }
-        var records: [NewOrgasm] = []
-        for (index, object) in objects.enumerated() {
-            do throws(ValidationError) {
-                records += try input.newOrgasms(from: object, inserted: inserted)
-            } catch {
-                throw objects.count == 1 ? error : ValidationError(field: error.field, message: "element \(index): \(error.message)")
-            }
-        }
+        let records = try InsertBody(decoding: body, rules: input).records(inserted: Timestamp(clock.now()))
         let userID = context.principal.userID
         guard let idempotencyKey else {
             return Self.response(Self.created(try await store.insert(records, userID: userID, quota: recordQuota, completing: nil)))
@@ -148,10 +111,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
         try Self.requireWrite(context)
         let id = try requiredID(Self.parameters(of: request))
         let body = try await Self.jsonBody(request)
-        guard case .object(let object) = body else {
-            throw APIError.invalidJSON("the body must be a JSON object, not \(body.kind)")
-        }
-        let changes = try input(for: context.principal).changes(from: object)
+        let changes = try UpdateBody(decoding: body, rules: input(for: context.principal)).changes
         guard let item = try await store.update(id: id, userID: context.principal.userID, changes: changes) else {
             throw APIError.itemNotFound
         }
