@@ -35,24 +35,17 @@ struct LineLogHandler: LogHandler {
         return "\(Self.localTimestamp()) \(event.level) \(label):\(metadata) [\(event.source)] \(event.message)\n"
     }
 
+    /// One JSON object: `time`, `level`, `label`, `message`, then the metadata by key, written with
+    /// the domain's order-keeping JSON (the same escaping as the API's answers).
     private func json(_ event: LogEvent, _ pairs: [(key: String, value: Logger.MetadataValue)]) -> String {
-        var writer = JSONWriter()
-        writer.raw(#"{"time":"#)
-        writer.string(Date().formatted(.iso8601))
-        writer.raw(#","level":"#)
-        writer.string(event.level.rawValue)
-        writer.raw(#","label":"#)
-        writer.string(label)
-        writer.raw(#","message":"#)
-        writer.string("\(event.message)")
-        for (key, value) in pairs {
-            writer.raw(",")
-            writer.string(key)
-            writer.raw(":")
-            writer.string("\(value)")
-        }
-        writer.raw("}\n")
-        return writer.text
+        var members: [OrderedJSON.Member] = [
+            .init(key: "time", value: .string(Date().formatted(.iso8601))),
+            .init(key: "level", value: .string(event.level.rawValue)),
+            .init(key: "label", value: .string(label)),
+            .init(key: "message", value: .string("\(event.message)")),
+        ]
+        for (key, value) in pairs { members.append(.init(key: key, value: .string("\(value)"))) }
+        return OrderedJSON.object(members).text + "\n"
     }
 
     /// Local time as `2026-11-29T10:11:38+0000`, like `StreamLogHandler`.
