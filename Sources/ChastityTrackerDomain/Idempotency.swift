@@ -58,3 +58,30 @@ public enum IdempotencyPolicy {
         }
     }
 }
+
+/// A key as a backend found it stored, for ``IdempotencyPolicy/decide(stored:requestHash:now:)``.
+public struct IdempotencyRecord: Sendable, Hashable {
+    public var requestHash: String
+    public var created: Timestamp
+    /// The completed answer, `nil` while the first request runs.
+    public var response: StoredResponse?
+
+    public init(requestHash: String, created: Timestamp, response: StoredResponse?) {
+        self.requestHash = requestHash
+        self.created = created
+        self.response = response
+    }
+}
+
+extension IdempotencyPolicy {
+    /// What a claim of a key finds, the rule both backends apply to the row they hold locked:
+    /// `nil` means the caller takes the key (it is new, past its retention, or an uncompleted claim
+    /// past its lease) and writes its own claim; otherwise the answer to give.
+    public static func decide(stored: IdempotencyRecord?, requestHash: String, now: Timestamp) -> IdempotencyClaim? {
+        guard let stored, stored.created.millisecondsSinceEpoch >= now.millisecondsSinceEpoch - retentionMilliseconds else { return nil }
+        guard stored.requestHash == requestHash else { return .conflict }
+        if let response = stored.response { return .replay(response) }
+        guard stored.created.millisecondsSinceEpoch < now.millisecondsSinceEpoch - leaseMilliseconds else { return .inProgress }
+        return nil
+    }
+}

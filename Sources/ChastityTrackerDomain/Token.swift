@@ -1,6 +1,13 @@
 /// What a token may do: `read` allows GET only, `write` allows everything.
 public enum Permission: String, Sendable, Hashable, CaseIterable {
     case read, write
+
+    /// The permission a backend read from a row of `table`; anything else is a ``CorruptRow``,
+    /// never a guess.
+    public static func stored(_ text: String, table: String = "tokens") throws(CorruptRow) -> Permission {
+        guard let permission = Permission(rawValue: text) else { throw CorruptRow(table: table) }
+        return permission
+    }
 }
 
 /// A token as listed to its operator; the secret itself is never stored.

@@ -18,11 +18,11 @@ extension PostgresStore {
                 """)
             guard let row = rows.first else { throw StoreError.unavailable }
             let (hash, created, status, body, location) = try row.decode((String, Int64, Int32?, String?, String?).self)
-            if created >= nowMS - IdempotencyPolicy.retentionMilliseconds {
-                guard hash == requestHash else { return .conflict }
-                if let status { return .replay(StoredResponse(status: Int(status), body: body ?? "", location: location)) }
-                guard created < nowMS - IdempotencyPolicy.leaseMilliseconds else { return .inProgress }
-            }
+            let stored = IdempotencyRecord(
+                requestHash: hash, created: Timestamp(millisecondsSinceEpoch: created),
+                response: status.map { StoredResponse(status: Int($0), body: body ?? "", location: location) }
+            )
+            if let answer = IdempotencyPolicy.decide(stored: stored, requestHash: requestHash, now: now) { return answer }
             try await session.run("""
                 UPDATE idempotency_keys SET request_hash = \(requestHash), created_ms = \(nowMS), status = NULL, body = NULL, location = NULL
                 WHERE user_id = \(userID) AND key = \(key)

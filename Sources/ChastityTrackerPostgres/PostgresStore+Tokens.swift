@@ -70,7 +70,7 @@ extension PostgresStore {
                 let (tokenID, userID, timeZone, permission, lastUsed) = try row.decode((Int64, Int64, String, String, Int64?).self)
                 return Principal(
                     tokenID: tokenID, userID: userID, timeZone: timeZone,
-                    permission: Permission(rawValue: permission) ?? .read,
+                    permission: try Permission.stored(permission),
                     lastUsed: lastUsed.map(Timestamp.init(millisecondsSinceEpoch:))
                 )
             }
@@ -90,7 +90,7 @@ extension PostgresStore {
     /// A token from its decoded columns, in `tokenColumns` order.
     static func token(_ columns: (Int64, Int64, String, String, Int64, Int64?, Int64?)) throws -> TokenInfo {
         let (id, userID, label, permissionText, created, lastUsed, revoked) = columns
-        guard let permission = Permission(rawValue: permissionText) else { throw CorruptRow(table: "tokens") }
+        let permission = try Permission.stored(permissionText)
         return TokenInfo(
             id: id, userID: userID, label: label, permission: permission,
             created: Timestamp(millisecondsSinceEpoch: created),

@@ -280,7 +280,3 @@ struct PostgresSession: Sendable {
     }
 }
 
-/// A stored row that does not decode into a domain value; it should never happen.
-struct CorruptRow: Error {
-    let table: String
-}

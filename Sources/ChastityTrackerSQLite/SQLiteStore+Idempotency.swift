@@ -10,13 +10,13 @@ extension SQLiteStore {
                 (hash: row.text(0), created: row.integer(1), status: row.optionalInteger(2), body: row.optionalText(3), location: row.optionalText(4))
             }
             let nowMS = now.millisecondsSinceEpoch
-            if let existing, existing.created >= nowMS - IdempotencyPolicy.retentionMilliseconds {
-                guard existing.hash == requestHash else { return .conflict }
-                if let status = existing.status {
-                    return .replay(StoredResponse(status: Int(status), body: existing.body ?? "", location: existing.location))
-                }
-                guard existing.created < nowMS - IdempotencyPolicy.leaseMilliseconds else { return .inProgress }
+            let stored = existing.map { existing in
+                IdempotencyRecord(
+                    requestHash: existing.hash, created: Timestamp(millisecondsSinceEpoch: existing.created),
+                    response: existing.status.map { StoredResponse(status: Int($0), body: existing.body ?? "", location: existing.location) }
+                )
             }
+            if let answer = IdempotencyPolicy.decide(stored: stored, requestHash: requestHash, now: now) { return answer }
             try connection.query(
                 """
                 INSERT INTO idempotency_keys (user_id, key, request_hash, created_ms) VALUES (?, ?, ?, ?)

@@ -66,7 +66,7 @@ extension SQLiteStore {
             ) { row in
                 Principal(
                     tokenID: row.integer(0), userID: row.integer(1), timeZone: row.text(2),
-                    permission: Permission(rawValue: row.text(3)) ?? .read,
+                    permission: try Permission.stored(row.text(3)),
                     lastUsed: row.optionalInteger(4).map(Timestamp.init(millisecondsSinceEpoch:))
                 )
             }
@@ -80,7 +80,7 @@ extension SQLiteStore {
     }
 
     static func token(from row: SQLiteRow) throws -> TokenInfo {
-        guard let permission = Permission(rawValue: row.text(3)) else { throw CorruptRow(table: "tokens") }
+        let permission = try Permission.stored(row.text(3))
         return TokenInfo(
             id: row.integer(0), userID: row.integer(1), label: row.text(2), permission: permission,
             created: Timestamp(millisecondsSinceEpoch: row.integer(4)),
@@ -90,7 +90,3 @@ extension SQLiteStore {
     }
 }
 
-/// A stored row that does not decode into a domain value; it should never happen.
-struct CorruptRow: Error {
-    let table: String
-}
