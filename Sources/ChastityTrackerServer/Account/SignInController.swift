@@ -18,7 +18,7 @@ struct SignInController<Store: ChastityStore>: Sendable {
     let addresses: AddressThrottle
     let behindProxy: Bool
     /// A hash of no one's password: unknown names are checked against it.
-    let decoyHash: String
+    let decoy: DecoyHash
 
     static var failureMessage: String { "wrong name or password" }
 
@@ -35,7 +35,7 @@ struct SignInController<Store: ChastityStore>: Sendable {
         self.renderer = renderer
         self.addresses = AddressThrottle(throttle: settings.addressThrottle)
         self.behindProxy = behindProxy
-        self.decoyHash = (try? Password.hash("a password that no account has", parameters: settings.decoyParameters)) ?? ""
+        self.decoy = DecoyHash(parameters: settings.decoyParameters)
     }
 
     /// `GET /account/sign-in` and `POST /account/sign-in` (the form is checked for its
@@ -91,7 +91,7 @@ struct SignInController<Store: ChastityStore>: Sendable {
         let user = try await store.user(named: name)
         let stored = try await user.asyncMap { try await store.passwordHash(userID: $0.id) } ?? nil
         // The decoy costs the same scrypt work when there is no user or no password.
-        let matches = Password.verify(password, against: stored ?? decoyHash) && stored != nil
+        let matches = Password.verify(password, against: stored ?? decoy.hash) && stored != nil
         guard let user, matches else {
             let failures = try await store.recordSignInFailure(account: name, at: now, resetBefore: settings.accountThrottle.resetBefore(now))
             addresses.recordFailure(of: address, at: now)
