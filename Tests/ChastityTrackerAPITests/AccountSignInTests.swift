@@ -130,7 +130,7 @@ struct AccountSignInTests {
             let throttled = try await attempt(TestApp.password)
             #expect(throttled.status == .tooManyRequests)
             #expect(throttled.headers[.retryAfter] == "1")
-            #expect(throttled.text.contains("Try again in 1 seconds."))
+            #expect(throttled.text.contains("Try again in 1 second."))
             #expect(!throttled.text.contains("wrong name or password"))
             var waits: [String] = []
             for _ in 3..<10 {

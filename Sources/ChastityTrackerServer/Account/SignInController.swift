@@ -81,7 +81,7 @@ struct SignInController<Store: ChastityStore>: Sendable {
             return renderer.message(
                 AccountViews.Message(
                     heading: "Too many failed sign-ins",
-                    text: "Signing in is paused after repeated failures. Try again in \(wait) seconds.",
+                    text: "Signing in is paused after repeated failures. Try again in \(wait) second\(wait == 1 ? "" : "s").",
                     link: AccountRoutes.signIn, linkText: "Sign in"
                 ),
                 status: .tooManyRequests, headers: [.retryAfter: "\(wait)"]
