@@ -116,5 +116,27 @@ enum PostgresMigrations {
         (4, [
             "CREATE INDEX orgasms_owner_id ON orgasms (user_id, id)",
         ]),
+        // The account pages: a password hash per user, sessions kept by the hash of their id
+        // (several instances share them; deleting a user ends theirs), and failed sign-ins per
+        // account name, known or not, so that every instance throttles the same.
+        (5, [
+            "ALTER TABLE users ADD COLUMN password_hash TEXT",
+            """
+            CREATE TABLE sessions (
+                hash TEXT PRIMARY KEY,
+                user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                created_ms BIGINT NOT NULL,
+                last_seen_ms BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX sessions_user ON sessions (user_id)",
+            """
+            CREATE TABLE sign_in_failures (
+                account TEXT PRIMARY KEY,
+                failures INTEGER NOT NULL CHECK (failures > 0),
+                last_failure_ms BIGINT NOT NULL
+            )
+            """,
+        ]),
     ]
 }

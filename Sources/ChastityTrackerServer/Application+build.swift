@@ -15,10 +15,13 @@ public func buildApplication<Store: ChastityStore>(
     store: Store,
     clock: any WallClock = SystemWallClock(),
     logger: Logger = Logger(label: "chastity-tracker"),
-    metrics: PrometheusCollectorRegistry? = nil
+    metrics: PrometheusCollectorRegistry? = nil,
+    account: AccountSettings = AccountSettings()
 ) throws -> some ApplicationProtocol {
     let lastUsed = LastUsedRecorder(store: store, logger: logger)
-    let router = buildRouter(configuration: configuration, store: store, clock: clock, metrics: metrics, lastUsed: lastUsed)
+    let router = buildRouter(
+        configuration: configuration, store: store, clock: clock, metrics: metrics, lastUsed: lastUsed, account: account
+    )
     // One idle timeout bounds idle keep-alive connections, slow request heads and stalled
     // bodies: Hummingbird restarts it on every decoded part of a request.
     let http1 = HTTP1Channel.Configuration(
@@ -81,10 +84,11 @@ let tls12CipherSuites: [NIOTLSCipher] = [
 /// The routes and middleware of the service (docs/CONTRACT.md section 1), built from the one
 /// ``RouteTable``. With `metrics`, requests are measured and `/metrics` serves that registry (the
 /// caller bootstraps swift-metrics with it); without, `/metrics` does not exist. Token uses are
-/// noted in `lastUsed`, which writes them when run as a service.
+/// noted in `lastUsed`, which writes them when run as a service. The account pages (sessions,
+/// throttling) follow `account`.
 public func buildRouter<Store: ChastityStore>(
     configuration: Configuration, store: Store, clock: any WallClock, metrics: PrometheusCollectorRegistry? = nil,
-    lastUsed: LastUsedRecorder
+    lastUsed: LastUsedRecorder, account: AccountSettings = AccountSettings()
 ) -> Router<AppRequestContext> {
     let table = RouteTable(metrics: metrics != nil)
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
@@ -95,6 +99,9 @@ public func buildRouter<Store: ChastityStore>(
     if metrics != nil { router.add(middleware: MetricsMiddleware()) }
     // CORS outside the transport rule, so a browser can read even an https_required refusal.
     if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(origins: configuration.corsOrigins, routes: table)) }
+    // Outside everything that can answer an account path (the HTTPS rule, errors, 404, 405), so
+    // every one of those answers carries the pages' security headers.
+    router.add(middleware: AccountSecurityHeadersMiddleware())
     router.add(middleware: TransportSecurityMiddleware(behindProxy: configuration.behindProxy, tls: configuration.tls != nil))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MethodGuardMiddleware(routes: table))
@@ -117,5 +124,28 @@ public func buildRouter<Store: ChastityStore>(
         recordQuota: configuration.recordQuota > 0 ? configuration.recordQuota : nil
     )
     for path in RouteTable.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
+    addAccountRoutes(to: router, store: store, clock: clock, settings: account, behindProxy: configuration.behindProxy)
     return router
+}
+
+/// The account pages (docs/CONTRACT.md section 12): every form POST passes the CSRF check, and
+/// every page but the sign-in form and the stylesheet needs a live session.
+func addAccountRoutes<Store: ChastityStore>(
+    to router: Router<AppRequestContext>, store: Store, clock: any WallClock, settings: AccountSettings, behindProxy: Bool
+) {
+    let renderer = AccountRenderer()
+    let pages = router.group().add(middleware: AccountCSRFMiddleware(renderer: renderer))
+    pages.get(RouterPath(AccountRoutes.stylesheet)) { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: AccountTemplates.stylesheet))
+        )
+    }
+    let signIn = SignInController(store: store, clock: clock, settings: settings, renderer: renderer, behindProxy: behindProxy)
+    signIn.addRoutes(to: pages)
+    let signedIn = pages.group()
+        .add(middleware: AccountSessionMiddleware(store: store, clock: clock, settings: settings))
+        .group(context: AccountContext.self)
+    signIn.addSignOut(to: signedIn)
+    AccountPagesController(store: store, clock: clock, renderer: renderer).addRoutes(to: signedIn)
 }

@@ -4,8 +4,8 @@ import ChastityTrackerServer
 
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Add, list and delete users.",
-        subcommands: [Add.self, List.self, Delete.self]
+        abstract: "Add, list and delete users, and set their passwords for the account pages.",
+        subcommands: [Add.self, List.self, SetPassword.self, Delete.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -41,8 +41,34 @@ struct Users: AsyncParsableCommand {
         }
     }
 
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password",
+            abstract: "Set a user's password for the account pages, read from the first line of standard input.",
+            discussion: """
+                The password is read from standard input, never from an argument, so it shows neither in `ps` \
+                nor in the shell's history: `printf '%s\\n' "$PASSWORD" | chastity-tracker users set-password alice`. \
+                10 to 256 characters. All of the user's sessions end.
+                """
+        )
+        @OptionGroup var options: DatabaseOptions
+        @Argument(help: "The user's name.") var name: String
+
+        func run() async throws {
+            try await runAdmin {
+                guard let password = readLine(strippingNewline: true) else {
+                    throw AdminError("no password on standard input: give it as the first line")
+                }
+                try await options.withStore(logger: commandLogger()) { store in
+                    try await Administration(store: store).setPassword(userName: name, password: password)
+                    Output.standardError("set the password of \(name); their sessions have ended")
+                }
+            }
+        }
+    }
+
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a user with all their tokens and records.")
+        static let configuration = CommandConfiguration(abstract: "Delete a user with all their tokens, records and sessions.")
         @OptionGroup var options: DatabaseOptions
         @Argument(help: "The user's name.") var name: String
 

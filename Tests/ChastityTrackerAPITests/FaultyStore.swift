@@ -65,6 +65,24 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try await base.touchToken(id: id, at: instant)
     }
 
+    // The account pages' storage always works, like users and tokens.
+    func setPasswordHash(userID: Int64, hash: String) async throws -> Bool { try await base.setPasswordHash(userID: userID, hash: hash) }
+    func passwordHash(userID: Int64) async throws -> String? { try await base.passwordHash(userID: userID) }
+    func createSession(hash: String, userID: Int64, at created: Timestamp) async throws {
+        try await base.createSession(hash: hash, userID: userID, at: created)
+    }
+    func session(hash: String, lastSeenSince idleCutoff: Timestamp, createdSince absoluteCutoff: Timestamp) async throws -> AccountSession? {
+        try await base.session(hash: hash, lastSeenSince: idleCutoff, createdSince: absoluteCutoff)
+    }
+    func touchSession(hash: String, at instant: Timestamp) async throws { try await base.touchSession(hash: hash, at: instant) }
+    func deleteSession(hash: String) async throws -> Bool { try await base.deleteSession(hash: hash) }
+    func deleteSessions(userID: Int64) async throws -> Int { try await base.deleteSessions(userID: userID) }
+    func signInFailures(account: String) async throws -> SignInFailures? { try await base.signInFailures(account: account) }
+    func recordSignInFailure(account: String, at instant: Timestamp, resetBefore: Timestamp) async throws -> SignInFailures {
+        try await base.recordSignInFailure(account: account, at: instant, resetBefore: resetBefore)
+    }
+    func clearSignInFailures(account: String) async throws { try await base.clearSignInFailures(account: account) }
+
     func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
         try check()
         return try await base.orgasms(userID: userID, matching: query)

@@ -34,6 +34,7 @@ struct TestApp: Sendable {
         configuration: Configuration = Configuration(),
         backend: TestBackend = .selected,
         metrics: PrometheusCollectorRegistry? = nil,
+        account: AccountSettings = .forTests,
         _ body: @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         let (store, cleanup) = try await backend.makeStore()
@@ -49,7 +50,9 @@ struct TestApp: Sendable {
                 readToken: readSecret.plaintext, writeToken: writeSecret.plaintext,
                 readTokenID: readInfo.id, writeTokenID: writeInfo.id
             )
-            try await serve(store, configuration: configuration, clock: clock, metrics: metrics) { client in try await body(app, client) }
+            try await serve(store, configuration: configuration, clock: clock, metrics: metrics, account: account) { client in
+                try await body(app, client)
+            }
         } catch {
             try? await store.close()
             throw error
@@ -60,11 +63,13 @@ struct TestApp: Sendable {
     /// Opens the existential so the generic composition root sees the concrete store type.
     private static func serve<Store: ChastityStore>(
         _ store: Store, configuration: Configuration, clock: FixedWallClock, metrics: PrometheusCollectorRegistry?,
-        _ body: @Sendable (any TestClientProtocol) async throws -> Void
+        account: AccountSettings, _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         var logger = Logger(label: "chastity-api-test")
         logger.logLevel = .warning
-        let app = try buildApplication(configuration: configuration, store: store, clock: clock, logger: logger, metrics: metrics)
+        let app = try buildApplication(
+            configuration: configuration, store: store, clock: clock, logger: logger, metrics: metrics, account: account
+        )
         try await app.test(.router) { client in try await body(client) }
     }
 

@@ -28,23 +28,30 @@ struct CLISandbox: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Runs the executable with `--database` pointing at this sandbox's database.
-    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIResult {
-        try await CLISandbox.run(arguments + ["--database", databasePath], environment: environment, in: directory)
+    /// Runs the executable with `--database` pointing at this sandbox's database; `stdin`, when
+    /// given, is what the process reads from standard input (else it reads /dev/null).
+    func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> CLIResult {
+        try await CLISandbox.run(arguments + ["--database", databasePath], environment: environment, stdin: stdin, in: directory)
     }
 
     /// Runs the executable with exactly `arguments`; `environment` is added to a minimal one
-    /// (without any inherited `CT_DATABASE`).
+    /// (without any inherited `CT_DATABASE`); `stdin`, when given, is its standard input.
     static func run(
-        _ arguments: [String], environment: [String: String] = [:], executable: URL? = nil, in directory: URL
+        _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, executable: URL? = nil, in directory: URL
     ) async throws -> CLIResult {
         let id = UUID().uuidString
         let outURL = directory.appendingPathComponent("\(id).out")
         let errURL = directory.appendingPathComponent("\(id).err")
+        var inPath = "/dev/null"
+        if let stdin {
+            inPath = directory.appendingPathComponent("\(id).in").path
+            try Data(stdin.utf8).write(to: URL(fileURLWithPath: inPath))
+        }
+        defer { if stdin != nil { try? FileManager.default.removeItem(atPath: inPath) } }
         let process = try ChildProcess(
             executable: try (executable ?? executableURL()).path, arguments: arguments,
             environment: baseEnvironment().merging(environment) { $1 }, directory: directory.path,
-            stdout: outURL.path, stderr: errURL.path
+            stdin: inPath, stdout: outURL.path, stderr: errURL.path
         )
         try await process.waitForExit()
         let stdout = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
@@ -110,12 +117,16 @@ final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var ended: (reason: Termination, status: Int32)?
 
-    /// Starts `executable` with `arguments` in `directory`, stdin from /dev/null.
-    init(executable: String, arguments: [String], environment: [String: String], directory: String, stdout: String, stderr: String) throws {
+    /// Starts `executable` with `arguments` in `directory`, stdin from the file `stdin`
+    /// (/dev/null unless given).
+    init(
+        executable: String, arguments: [String], environment: [String: String], directory: String,
+        stdin: String = "/dev/null", stdout: String, stderr: String
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         // `env -C` changes directory and then execs the program in place (same pid); glibc's

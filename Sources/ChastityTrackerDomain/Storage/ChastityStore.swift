@@ -37,6 +37,35 @@ public protocol ChastityStore: Sendable {
     /// Records that a token was used at `instant`.
     func touchToken(id: Int64, at instant: Timestamp) async throws
 
+    // MARK: Account pages
+
+    /// Stores a user's password hash (``Password/hash(_:parameters:)``'s string) and ends all of
+    /// the user's sessions, in one transaction. Returns `false` when the user does not exist.
+    func setPasswordHash(userID: Int64, hash: String) async throws -> Bool
+    /// The user's stored password hash, or `nil` when none is set or the user does not exist.
+    func passwordHash(userID: Int64) async throws -> String?
+    /// Stores a new session of the account pages by the hash of its id. Throws
+    /// ``StoreError/missing`` when the user does not exist and ``StoreError/conflict`` when the
+    /// hash is already stored.
+    func createSession(hash: String, userID: Int64, at created: Timestamp) async throws
+    /// The session with this hash and its user, or `nil` when there is none or it expired: last
+    /// seen before `idleCutoff`, or created before `absoluteCutoff`.
+    func session(hash: String, lastSeenSince idleCutoff: Timestamp, createdSince absoluteCutoff: Timestamp) async throws -> AccountSession?
+    /// Records that the session with this hash was used at `instant`.
+    func touchSession(hash: String, at instant: Timestamp) async throws
+    /// Deletes the session with this hash (signing out); returns whether it existed.
+    func deleteSession(hash: String) async throws -> Bool
+    /// Deletes every session of a user; returns how many. (Deleting the user deletes them too.)
+    func deleteSessions(userID: Int64) async throws -> Int
+    /// The failed sign-ins counted for `account` (a name, known or not), or `nil` when none.
+    func signInFailures(account: String) async throws -> SignInFailures?
+    /// Counts one more failed sign-in for `account` at `instant`, atomically (concurrent
+    /// instances never lose a count); a count whose last failure is before `resetBefore` starts
+    /// again at one. Returns the count after it.
+    func recordSignInFailure(account: String, at instant: Timestamp, resetBefore: Timestamp) async throws -> SignInFailures
+    /// Forgets the failed sign-ins of `account` (after a successful one).
+    func clearSignInFailures(account: String) async throws
+
     // MARK: Records
 
     /// One page of a user's records matching `query`, ordered by date then id, both descending,

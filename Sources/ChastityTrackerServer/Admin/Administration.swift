@@ -41,7 +41,21 @@ public struct Administration: Sendable {
         return user
     }
 
-    /// Deletes a user with all their tokens and records.
+    /// Sets a user's password for the account pages (stored only as its scrypt hash) and ends
+    /// all of their sessions; throws when the user does not exist or the password breaks the rule
+    /// (``Password/validate(_:)``).
+    public func setPassword(userName: String, password: String) async throws {
+        do throws(ValidationError) {
+            try Password.validate(password)
+        } catch {
+            throw AdminError(error.message)
+        }
+        let user = try await user(named: userName)
+        let hash = try Password.hash(password)
+        guard try await store.setPasswordHash(userID: user.id, hash: hash) else { throw AdminError("no user named '\(userName)'") }
+    }
+
+    /// Deletes a user with all their tokens, records and sessions.
     public func deleteUser(named name: String) async throws {
         let user = try await user(named: name)
         _ = try await store.deleteUser(id: user.id)

@@ -1,6 +1,7 @@
 public import ChastityTrackerDomain
 public import Hummingbird
 import Logging
+public import NIOCore
 
 /// The context of every request: Hummingbird's core storage plus the caller, once a token has
 /// been checked.
@@ -8,10 +9,16 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``TokenAuthenticator``; `nil` before it runs and on routes that need no token.
     public var principal: Principal?
+    /// Set by ``AccountSessionMiddleware`` on the signed-in account pages; `nil` elsewhere.
+    public var account: SignedInAccount?
+    /// The peer of the connection (the proxy, when there is one); `nil` when unknown (in tests).
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.principal = nil
+        self.account = nil
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// Bodies above 64 KiB are refused with 413 (docs/CONTRACT.md section 2).

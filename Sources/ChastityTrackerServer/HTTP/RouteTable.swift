@@ -6,6 +6,8 @@ public enum RouteAccess: Sendable, Hashable {
     case open
     /// A bearer token (docs/CONTRACT.md section 3).
     case bearerToken
+    /// A signed-in session of the account pages (docs/CONTRACT.md section 12).
+    case session
 }
 
 /// One path the service answers and every method it serves there, `HEAD` and `OPTIONS` included.
@@ -44,6 +46,16 @@ public struct RouteTable: Sendable {
         routes.append(Route(path: Self.healthPath, methods: [.get, .head], access: .open, isDocumented: true))
         routes.append(Route(path: Self.readinessPath, methods: [.get, .head], access: .open, isDocumented: false))
         if metrics { routes.append(Route(path: Self.metricsPath, methods: [.get, .head], access: .open, isDocumented: false)) }
+        // The account pages are HTML for people, not part of the API's document.
+        routes += [
+            Route(path: AccountRoutes.signIn, methods: [.get, .head, .post], access: .open, isDocumented: false),
+            Route(path: AccountRoutes.stylesheet, methods: [.get, .head], access: .open, isDocumented: false),
+            Route(path: AccountRoutes.overview, methods: [.get, .head], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.signOut, methods: [.post], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.tokens, methods: [.get, .head, .post], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.revokeToken, methods: [.post], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.regenerateToken, methods: [.post], access: .session, isDocumented: false),
+        ]
         self.routes = routes
         self.byPath = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
     }

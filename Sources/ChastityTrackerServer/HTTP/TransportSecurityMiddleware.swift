@@ -2,8 +2,8 @@ public import ChastityTrackerDomain
 public import HTTPTypes
 public import Hummingbird
 
-/// HTTPS rules (docs/CONTRACT.md section 10): behind a TLS-terminating proxy, a request the proxy marks as
-/// plain HTTP (`X-Forwarded-Proto: http`) is refused with 403 `https_required` (never redirected:
+/// HTTPS rules (docs/CONTRACT.md section 10; the account pages of section 12 follow them too): behind a
+/// TLS-terminating proxy, a request the proxy marks as plain HTTP (`X-Forwarded-Proto: http`) is refused with 403 `https_required` (never redirected:
 /// a redirect has already leaked the token); whenever clients reach us over HTTPS, answers carry
 /// `Strict-Transport-Security`.
 public struct TransportSecurityMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -17,7 +17,7 @@ public struct TransportSecurityMiddleware<Context: RequestContext>: RouterMiddle
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if behindProxy, request.uri.path.hasPrefix("/api/"),
+        if behindProxy, request.uri.path.hasPrefix("/api/") || AccountRoutes.isAccountPath(request.uri.path),
            let proto = request.headers[.xForwardedProto]?.split(separator: ",").first?.trimmingWhitespace().lowercased(),
            proto == "http" {
             var response = try APIError.httpsRequired.response(from: request, context: context)

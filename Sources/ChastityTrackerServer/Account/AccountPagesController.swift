@@ -1,0 +1,119 @@
+import ChastityTrackerDomain
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+
+/// The signed-in account pages: the overview and the tokens page with its create, revoke and
+/// regenerate forms (docs/CONTRACT.md section 12). Every request here has passed the session and
+/// CSRF middleware; a user only ever reaches their own tokens, and another user's token id is
+/// answered exactly like a missing one.
+struct AccountPagesController<Store: ChastityStore>: Sendable {
+    let store: Store
+    let clock: any WallClock
+    let renderer: AccountRenderer
+
+    /// The create form's fields.
+    struct CreateForm: Decodable {
+        var label: String?
+        var permission: String?
+    }
+
+    /// The revoke and regenerate forms' field.
+    struct TokenForm: Decodable {
+        var id: String?
+    }
+
+    func addRoutes(to router: some RouterMethods<AccountContext>) {
+        router.get(RouterPath(AccountRoutes.overview)) { _, context in overview(context) }
+        router.get(RouterPath(AccountRoutes.tokens)) { _, context in try await tokensPage(context) }
+        router.post(RouterPath(AccountRoutes.tokens)) { request, context in try await create(request, context: context) }
+        router.post(RouterPath(AccountRoutes.revokeToken)) { request, context in try await revoke(request, context: context) }
+        router.post(RouterPath(AccountRoutes.regenerateToken)) { request, context in try await regenerate(request, context: context) }
+    }
+
+    private func overview(_ context: AccountContext) -> Response {
+        let user = context.account.user
+        return renderer.page("overview", AccountViews.Overview(csrf: context.account.secret.csrfToken, name: user.name, timeZone: user.timeZone))
+    }
+
+    private func tokensPage(
+        _ context: AccountContext, status: HTTPResponse.Status = .ok, change: (inout AccountViews.Tokens) -> Void = { _ in }
+    ) async throws -> Response {
+        var view = AccountViews.Tokens(csrf: context.account.secret.csrfToken, tokens: try await store.tokens(userID: context.account.user.id))
+        change(&view)
+        return renderer.page("tokens", view, status: status)
+    }
+
+    private func create(_ request: Request, context: AccountContext) async throws -> Response {
+        let form = try await Self.body(request, context: context).flatMap { try? URLEncodedFormDecoder().decode(CreateForm.self, from: $0) }
+            ?? CreateForm()
+        let label = form.label ?? ""
+        var labelError: String?
+        do throws(ValidationError) {
+            try TokenInfo.validate(label: label)
+        } catch {
+            labelError = error.message
+        }
+        let permission = form.permission.flatMap(Permission.init(rawValue:))
+        guard labelError == nil, let permission else {
+            return try await tokensPage(context, status: .badRequest) { view in
+                view.label = label
+                view.labelError = labelError
+                if permission == nil { view.permissionError = "choose read or write" }
+            }
+        }
+        let secret = TokenSecret.generate()
+        let info = try await store.createToken(
+            userID: context.account.user.id, label: label, permission: permission, hash: secret.hash, at: Timestamp(clock.now())
+        )
+        context.logger.info("token created on the account pages", metadata: ["tokenID": "\(info.id)", "userID": "\(info.userID)"])
+        return try await tokensPage(context, status: .created) { view in
+            view.newToken = .init(heading: "Your new token", secret: secret.plaintext)
+        }
+    }
+
+    private func revoke(_ request: Request, context: AccountContext) async throws -> Response {
+        guard let token = try await ownToken(request, context: context) else { return missing(context) }
+        guard try await store.revokeToken(id: token.id, at: Timestamp(clock.now())) else { return missing(context) }
+        context.logger.info("token revoked on the account pages", metadata: ["tokenID": "\(token.id)", "userID": "\(token.userID)"])
+        return Response(status: .seeOther, headers: [.location: AccountRoutes.tokens])
+    }
+
+    private func regenerate(_ request: Request, context: AccountContext) async throws -> Response {
+        guard let token = try await ownToken(request, context: context), token.revoked == nil else { return missing(context) }
+        let secret = TokenSecret.generate()
+        guard try await store.replaceTokenHash(id: token.id, hash: secret.hash) else { return missing(context) }
+        context.logger.info("token regenerated on the account pages", metadata: ["tokenID": "\(token.id)", "userID": "\(token.userID)"])
+        return try await tokensPage(context) { view in
+            view.newToken = .init(heading: "New secret for \(token.label.isEmpty ? "(no label)" : token.label)", secret: secret.plaintext)
+        }
+    }
+
+    /// The token the form names, when it is the signed-in user's; `nil` when it is missing or
+    /// someone else's (the two are not told apart).
+    private func ownToken(_ request: Request, context: AccountContext) async throws -> TokenInfo? {
+        let form = try await Self.body(request, context: context).flatMap { try? URLEncodedFormDecoder().decode(TokenForm.self, from: $0) }
+            ?? TokenForm()
+        guard let id = form.id.flatMap(Int64.init), let token = try await store.token(id: id),
+              token.userID == context.account.user.id
+        else { return nil }
+        return token
+    }
+
+    private func missing(_ context: AccountContext) -> Response {
+        renderer.message(
+            AccountViews.Message(
+                signedIn: true, csrf: context.account.secret.csrfToken, heading: "No such token", text: "There is no such token among yours, or it is revoked.",
+                link: AccountRoutes.tokens, linkText: "Your tokens"
+            ),
+            status: .notFound
+        )
+    }
+
+    /// The posted form's text (a form that does not decode counts as empty).
+    private static func body(_ request: Request, context: AccountContext) async throws -> String? {
+        var request = request
+        return String(buffer: try await request.collectBody(upTo: context.maxUploadSize))
+    }
+}

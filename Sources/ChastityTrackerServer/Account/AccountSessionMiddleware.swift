@@ -1,0 +1,40 @@
+import ChastityTrackerDomain
+public import Hummingbird
+import HTTPTypes
+
+/// Admits a request to the signed-in account pages only with a live session: the cookie's id,
+/// hashed, names a stored session that is neither idle past `idleTimeout` nor older than
+/// `absoluteTimeout`. Anything else is sent to the sign-in page (303) with the cookie cleared.
+/// A live session is touched, which restarts its idle time.
+struct AccountSessionMiddleware<Store: ChastityStore>: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let store: Store
+    let clock: any WallClock
+    let settings: AccountSettings
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let now = Timestamp(clock.now())
+        guard let id = AccountCookies.value(AccountCookies.session, in: request) else { return Self.toSignIn(clearing: false) }
+        let secret = SessionSecret(plaintext: id)
+        // A session ends at its timeout exactly: the cutoffs are the first instants still inside.
+        guard let session = try await store.session(
+            hash: secret.hash,
+            lastSeenSince: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - settings.idleTimeout * 1000 + 1),
+            createdSince: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - settings.absoluteTimeout * 1000 + 1)
+        ) else {
+            // Expired or unknown: a leftover row of an expired session goes now.
+            _ = try await store.deleteSession(hash: secret.hash)
+            return Self.toSignIn(clearing: true)
+        }
+        try await store.touchSession(hash: secret.hash, at: now)
+        var context = context
+        context.account = SignedInAccount(user: session.user, secret: secret)
+        return try await next(request, context)
+    }
+
+    static func toSignIn(clearing: Bool) -> Response {
+        var headers: HTTPFields = [.location: AccountRoutes.signIn]
+        if clearing { headers[.setCookie] = AccountCookies.clear(AccountCookies.session) }
+        return Response(status: .seeOther, headers: headers)
+    }
+}
