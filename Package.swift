@@ -12,7 +12,7 @@ let package = Package(
     // macOS 15 for the standard library's `Synchronization.Mutex`, which the domain uses instead of NIO's locks.
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "chastity-tracker", targets: ["chastity-tracker"]),
+        .executable(name: "chastity-tracker", targets: ["chastity-tracker"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

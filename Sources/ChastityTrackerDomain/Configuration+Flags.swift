@@ -72,7 +72,9 @@ extension Configuration {
             self.port = port
         }
         if let value = text(flags.earliestDate, Variable.earliestDate) {
-            guard let date = LocalDate(value) else { throw ConfigurationError("--earliest-date must be a real date written YYYY-MM-DD, not '\(value)'") }
+            guard let date = LocalDate(value) else {
+                throw ConfigurationError("--earliest-date must be a real date written YYYY-MM-DD, not '\(value)'")
+            }
             earliestDate = date
         }
         if let value = text(flags.logLevel, Variable.logLevel) {
@@ -85,19 +87,28 @@ extension Configuration {
             guard let format = LogFormat(rawValue: value) else { throw ConfigurationError("--log-format must be text or json") }
             logFormat = format
         }
-        if let limit = try integer(flags.rateLimit, Variable.rateLimit, atLeast: 0, { "--rate-limit must be 0 or more requests per minute, not '\($0)'" }) {
+        if let limit = try integer(
+            flags.rateLimit, Variable.rateLimit, atLeast: 0, { "--rate-limit must be 0 or more requests per minute, not '\($0)'" })
+        {
             rateLimitPerMinute = limit
         }
-        if let size = try integer(flags.poolSize, Variable.poolSize, atLeast: 1, { "--pool-size must be a whole number of connections, 1 or more, not '\($0)'" }) {
+        if let size = try integer(
+            flags.poolSize, Variable.poolSize, atLeast: 1, { "--pool-size must be a whole number of connections, 1 or more, not '\($0)'" })
+        {
             poolSize = size
         }
-        if let quota = try integer(flags.recordQuota, Variable.recordQuota, atLeast: 0, { "--record-quota must be 0 (no quota) or more records, not '\($0)'" }) {
+        if let quota = try integer(
+            flags.recordQuota, Variable.recordQuota, atLeast: 0, { "--record-quota must be 0 (no quota) or more records, not '\($0)'" })
+        {
             recordQuota = quota
         }
-        if let limit = try integer(flags.writeQueue, Variable.writeQueue, atLeast: 1, { "--write-queue must be a whole number of writes, 1 or more, not '\($0)'" }) {
+        if let limit = try integer(
+            flags.writeQueue, Variable.writeQueue, atLeast: 1, { "--write-queue must be a whole number of writes, 1 or more, not '\($0)'" })
+        {
             writeQueueLimit = limit
         }
-        corsOrigins = flags.corsOrigins.isEmpty
+        corsOrigins =
+            flags.corsOrigins.isEmpty
             ? (environment[Variable.corsOrigins] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
             : flags.corsOrigins
         if let value = text(flags.idleTimeout, Variable.idleTimeout) { idleTimeout = try Self.timeout(value, flag: "--idle-timeout") }

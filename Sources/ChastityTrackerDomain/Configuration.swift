@@ -137,7 +137,8 @@ public struct Configuration: Sendable {
         if tls == nil, !behindProxy, !Self.isLoopback(host) {
             throw ValidationError(
                 field: "host",
-                message: "refusing to serve plain HTTP on \(host): give --tls-cert and --tls-key, or --behind-proxy when a TLS-terminating proxy is in front"
+                message:
+                    "refusing to serve plain HTTP on \(host): give --tls-cert and --tls-key, or --behind-proxy when a TLS-terminating proxy is in front"
             )
         }
     }

@@ -10,7 +10,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Makes a date when the parts name a real calendar day, else `nil`.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= LocalDate.daysIn(month: month, year: year)
+            day >= 1, day <= LocalDate.daysIn(month: month, year: year)
         else { return nil }
         self.year = year
         self.month = month

@@ -14,7 +14,8 @@ public struct QueryParameters: Sendable {
         var values: [String: [String]] = [:]
         for pair in pairs {
             if let bracket = pair.name.utf8.firstIndex(of: UInt8(ascii: "[")),
-               case let base = String(pair.name[..<bracket]), Self.known.contains(base) {
+                case let base = String(pair.name[..<bracket]), Self.known.contains(base)
+            {
                 // The name is the client's text: quoted, but not at any length.
                 let sent = pair.name.count > 40 ? pair.name.prefix(40) + "…" : Substring(pair.name)
                 throw ValidationError(field: base, message: "\(base) takes one plain value: '\(sent)' (array syntax) is not accepted")
@@ -47,11 +48,15 @@ public struct QueryParameters: Sendable {
     public func orgasmQuery() throws(ValidationError) -> OrgasmQuery {
         var query = OrgasmQuery()
         if let text = try value("from") {
-            guard let date = LocalDate(text) else { throw ValidationError(field: "from", message: "from must be a real calendar date written YYYY-MM-DD") }
+            guard let date = LocalDate(text) else {
+                throw ValidationError(field: "from", message: "from must be a real calendar date written YYYY-MM-DD")
+            }
             query.from = date
         }
         if let text = try value("to") {
-            guard let date = LocalDate(text) else { throw ValidationError(field: "to", message: "to must be a real calendar date written YYYY-MM-DD") }
+            guard let date = LocalDate(text) else {
+                throw ValidationError(field: "to", message: "to must be a real calendar date written YYYY-MM-DD")
+            }
             query.to = date
         }
         if let from = query.from, let to = query.to, from > to {

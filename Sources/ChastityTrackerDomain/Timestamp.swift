@@ -48,8 +48,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public init?(_ text: some StringProtocol) {
         let string = String(text)
         guard string.utf8.count == 23,
-              let date = LocalDate(string.prefix(10)),
-              string.dropFirst(10).first == " "
+            let date = LocalDate(string.prefix(10)),
+            string.dropFirst(10).first == " "
         else { return nil }
         let time = Array(string.utf8.dropFirst(11))
         let shape: [UInt8] = Array("00:00:00.000".utf8)
@@ -67,7 +67,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         numbers.append(current)
         guard numbers.count == 4, numbers[0] < 24, numbers[1] < 60, numbers[2] < 60 else { return nil }
-        let ms = Int64(date.daysSinceEpoch) * 86_400_000
+        let ms =
+            Int64(date.daysSinceEpoch) * 86_400_000
             + Int64(numbers[0] * 3_600_000 + numbers[1] * 60000 + numbers[2] * 1000 + numbers[3])
         self.init(millisecondsSinceEpoch: ms)
     }

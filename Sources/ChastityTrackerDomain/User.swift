@@ -39,7 +39,7 @@ public enum TimeZones {
         // the name given is a tz database entry; lenient spellings such as GMT+2 load under
         // another name and stay refused.
         guard let zone = TimeZone(identifier: identifier),
-              TimeZone.knownTimeZoneIdentifiers.contains(identifier) || zone.identifier == identifier
+            TimeZone.knownTimeZoneIdentifiers.contains(identifier) || zone.identifier == identifier
         else {
             throw ValidationError(
                 field: "timezone",

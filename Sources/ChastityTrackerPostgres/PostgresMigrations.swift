@@ -2,141 +2,156 @@
 /// list of statements because the extended query protocol runs one statement at a time.
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
-        (1, [
-            """
-            CREATE TABLE users (
-                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                name TEXT NOT NULL UNIQUE,
-                time_zone TEXT NOT NULL,
-                created_ms BIGINT NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE tokens (
-                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-                label TEXT NOT NULL,
-                permission TEXT NOT NULL CHECK (permission IN ('read', 'write')),
-                hash TEXT NOT NULL UNIQUE,
-                created_ms BIGINT NOT NULL,
-                last_used_ms BIGINT,
-                revoked_ms BIGINT
-            )
-            """,
-            "CREATE INDEX tokens_user ON tokens (user_id)",
-            """
-            CREATE TABLE orgasms (
-                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-                date DATE NOT NULL,
-                mode TEXT NOT NULL CHECK (mode IN ('full', 'ruined', 'milking', 'dom', 'ted')),
-                public BOOLEAN NOT NULL,
-                type VARCHAR(100),
-                grantedby VARCHAR(50),
-                inserted_ms BIGINT NOT NULL,
-                CONSTRAINT orgasms_dom_is_private CHECK (mode <> 'dom' OR (NOT public AND grantedby IS NULL))
-            )
-            """,
-            "CREATE INDEX orgasms_owner_date_id ON orgasms (user_id, date DESC, id DESC)",
-        ]),
-        (2, [
-            """
-            CREATE TABLE idempotency_keys (
-                user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-                key TEXT NOT NULL,
-                request_hash TEXT NOT NULL,
-                created_ms BIGINT NOT NULL,
-                status INTEGER,
-                body TEXT,
-                location TEXT,
-                PRIMARY KEY (user_id, key)
-            )
-            """,
-            "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms)",
-        ]),
+        (
+            1,
+            [
+                """
+                CREATE TABLE users (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    time_zone TEXT NOT NULL,
+                    created_ms BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE tokens (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    label TEXT NOT NULL,
+                    permission TEXT NOT NULL CHECK (permission IN ('read', 'write')),
+                    hash TEXT NOT NULL UNIQUE,
+                    created_ms BIGINT NOT NULL,
+                    last_used_ms BIGINT,
+                    revoked_ms BIGINT
+                )
+                """,
+                "CREATE INDEX tokens_user ON tokens (user_id)",
+                """
+                CREATE TABLE orgasms (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    date DATE NOT NULL,
+                    mode TEXT NOT NULL CHECK (mode IN ('full', 'ruined', 'milking', 'dom', 'ted')),
+                    public BOOLEAN NOT NULL,
+                    type VARCHAR(100),
+                    grantedby VARCHAR(50),
+                    inserted_ms BIGINT NOT NULL,
+                    CONSTRAINT orgasms_dom_is_private CHECK (mode <> 'dom' OR (NOT public AND grantedby IS NULL))
+                )
+                """,
+                "CREATE INDEX orgasms_owner_date_id ON orgasms (user_id, date DESC, id DESC)",
+            ]
+        ),
+        (
+            2,
+            [
+                """
+                CREATE TABLE idempotency_keys (
+                    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    request_hash TEXT NOT NULL,
+                    created_ms BIGINT NOT NULL,
+                    status INTEGER,
+                    body TEXT,
+                    location TEXT,
+                    PRIMARY KEY (user_id, key)
+                )
+                """,
+                "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms)",
+            ]
+        ),
         // Each user's number of records, kept in the transaction of every insert and delete (by
         // triggers, so restores, cascades and other writers are counted too): the record quota
         // is checked against it under its row lock, exact across instances. The table lock
         // keeps writers out until the totals are initialised and the triggers are in place.
-        (3, [
-            "LOCK TABLE orgasms IN SHARE ROW EXCLUSIVE MODE",
-            """
-            CREATE TABLE orgasm_totals (
-                user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-                total BIGINT NOT NULL CHECK (total >= 0)
-            )
-            """,
-            "INSERT INTO orgasm_totals (user_id, total) SELECT user_id, count(*) FROM orgasms GROUP BY user_id",
-            """
-            CREATE FUNCTION orgasm_totals_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                INSERT INTO orgasm_totals (user_id, total)
-                SELECT user_id, count(*) FROM inserted_rows GROUP BY user_id
-                ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total + EXCLUDED.total;
-                RETURN NULL;
-            END
-            $$
-            """,
-            """
-            CREATE TRIGGER orgasm_totals_insert AFTER INSERT ON orgasms
-            REFERENCING NEW TABLE AS inserted_rows FOR EACH STATEMENT EXECUTE FUNCTION orgasm_totals_insert()
-            """,
-            """
-            CREATE FUNCTION orgasm_totals_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                UPDATE orgasm_totals SET total = orgasm_totals.total - deleted.n
-                FROM (SELECT user_id, count(*) AS n FROM deleted_rows GROUP BY user_id) AS deleted
-                WHERE orgasm_totals.user_id = deleted.user_id;
-                RETURN NULL;
-            END
-            $$
-            """,
-            """
-            CREATE TRIGGER orgasm_totals_delete AFTER DELETE ON orgasms
-            REFERENCING OLD TABLE AS deleted_rows FOR EACH STATEMENT EXECUTE FUNCTION orgasm_totals_delete()
-            """,
-            """
-            CREATE FUNCTION orgasm_totals_move() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                UPDATE orgasm_totals SET total = total - 1 WHERE user_id = OLD.user_id;
-                INSERT INTO orgasm_totals (user_id, total) VALUES (NEW.user_id, 1)
-                ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total + 1;
-                RETURN NULL;
-            END
-            $$
-            """,
-            """
-            CREATE TRIGGER orgasm_totals_move AFTER UPDATE OF user_id ON orgasms
-            FOR EACH ROW WHEN (OLD.user_id <> NEW.user_id) EXECUTE FUNCTION orgasm_totals_move()
-            """,
-        ]),
+        (
+            3,
+            [
+                "LOCK TABLE orgasms IN SHARE ROW EXCLUSIVE MODE",
+                """
+                CREATE TABLE orgasm_totals (
+                    user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                    total BIGINT NOT NULL CHECK (total >= 0)
+                )
+                """,
+                "INSERT INTO orgasm_totals (user_id, total) SELECT user_id, count(*) FROM orgasms GROUP BY user_id",
+                """
+                CREATE FUNCTION orgasm_totals_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO orgasm_totals (user_id, total)
+                    SELECT user_id, count(*) FROM inserted_rows GROUP BY user_id
+                    ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total + EXCLUDED.total;
+                    RETURN NULL;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER orgasm_totals_insert AFTER INSERT ON orgasms
+                REFERENCING NEW TABLE AS inserted_rows FOR EACH STATEMENT EXECUTE FUNCTION orgasm_totals_insert()
+                """,
+                """
+                CREATE FUNCTION orgasm_totals_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE orgasm_totals SET total = orgasm_totals.total - deleted.n
+                    FROM (SELECT user_id, count(*) AS n FROM deleted_rows GROUP BY user_id) AS deleted
+                    WHERE orgasm_totals.user_id = deleted.user_id;
+                    RETURN NULL;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER orgasm_totals_delete AFTER DELETE ON orgasms
+                REFERENCING OLD TABLE AS deleted_rows FOR EACH STATEMENT EXECUTE FUNCTION orgasm_totals_delete()
+                """,
+                """
+                CREATE FUNCTION orgasm_totals_move() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE orgasm_totals SET total = total - 1 WHERE user_id = OLD.user_id;
+                    INSERT INTO orgasm_totals (user_id, total) VALUES (NEW.user_id, 1)
+                    ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total + 1;
+                    RETURN NULL;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER orgasm_totals_move AFTER UPDATE OF user_id ON orgasms
+                FOR EACH ROW WHEN (OLD.user_id <> NEW.user_id) EXECUTE FUNCTION orgasm_totals_move()
+                """,
+            ]
+        ),
         // Export pages through a user's records by id: with this index each page is a range
         // scan, where the list index (ordered by date) needed a sort of all the user's records
         // per page, or the primary key a walk past every other user's records.
-        (4, [
-            "CREATE INDEX orgasms_owner_id ON orgasms (user_id, id)",
-        ]),
+        (
+            4,
+            [
+                "CREATE INDEX orgasms_owner_id ON orgasms (user_id, id)"
+            ]
+        ),
         // The account pages: a password hash per user, sessions kept by the hash of their id
         // (several instances share them; deleting a user ends theirs), and failed sign-ins per
         // account name, known or not, so that every instance throttles the same.
-        (5, [
-            "ALTER TABLE users ADD COLUMN password_hash TEXT",
-            """
-            CREATE TABLE sessions (
-                hash TEXT PRIMARY KEY,
-                user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-                created_ms BIGINT NOT NULL,
-                last_seen_ms BIGINT NOT NULL
-            )
-            """,
-            "CREATE INDEX sessions_user ON sessions (user_id)",
-            """
-            CREATE TABLE sign_in_failures (
-                account TEXT PRIMARY KEY,
-                failures INTEGER NOT NULL CHECK (failures > 0),
-                last_failure_ms BIGINT NOT NULL
-            )
-            """,
-        ]),
+        (
+            5,
+            [
+                "ALTER TABLE users ADD COLUMN password_hash TEXT",
+                """
+                CREATE TABLE sessions (
+                    hash TEXT PRIMARY KEY,
+                    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_ms BIGINT NOT NULL,
+                    last_seen_ms BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX sessions_user ON sessions (user_id)",
+                """
+                CREATE TABLE sign_in_failures (
+                    account TEXT PRIMARY KEY,
+                    failures INTEGER NOT NULL CHECK (failures > 0),
+                    last_failure_ms BIGINT NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 }

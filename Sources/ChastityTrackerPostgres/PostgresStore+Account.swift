@@ -21,7 +21,8 @@ extension PostgresStore {
     public func createSession(hash: String, userID: Int64, at created: Timestamp) async throws {
         do {
             try await session { session in
-                try await session.run("""
+                try await session.run(
+                    """
                     INSERT INTO sessions (hash, user_id, created_ms, last_seen_ms)
                     VALUES (\(hash), \(userID), \(created.millisecondsSinceEpoch), \(created.millisecondsSinceEpoch))
                     """)
@@ -33,7 +34,8 @@ extension PostgresStore {
 
     public func session(hash: String, lastSeenSince idleCutoff: Timestamp, createdSince absoluteCutoff: Timestamp) async throws -> AccountSession? {
         try await session { session in
-            let rows = try await session.rows("""
+            let rows = try await session.rows(
+                """
                 SELECT users.id, users.name, users.time_zone, users.created_ms, sessions.created_ms, sessions.last_seen_ms
                 FROM sessions JOIN users ON users.id = sessions.user_id
                 WHERE sessions.hash = \(hash) AND sessions.last_seen_ms >= \(idleCutoff.millisecondsSinceEpoch)
@@ -79,7 +81,8 @@ extension PostgresStore {
 
     public func recordSignInFailure(account: String, at instant: Timestamp, resetBefore: Timestamp) async throws -> SignInFailures {
         try await session { session in
-            let rows = try await session.rows("""
+            let rows = try await session.rows(
+                """
                 INSERT INTO sign_in_failures (account, failures, last_failure_ms) VALUES (\(account), 1, \(instant.millisecondsSinceEpoch))
                 ON CONFLICT (account) DO UPDATE SET
                     failures = CASE WHEN sign_in_failures.last_failure_ms < \(resetBefore.millisecondsSinceEpoch)

@@ -7,12 +7,14 @@ extension PostgresStore {
         return try await transaction { session in
             // A new key is claimed by inserting it; an existing one is locked, so concurrent
             // claims of one key queue here.
-            let inserted = try await session.rows("""
+            let inserted = try await session.rows(
+                """
                 INSERT INTO idempotency_keys (user_id, key, request_hash, created_ms) VALUES (\(userID), \(key), \(requestHash), \(nowMS))
                 ON CONFLICT (user_id, key) DO NOTHING RETURNING 1
                 """)
             if !inserted.isEmpty { return .claimed }
-            let rows = try await session.rows("""
+            let rows = try await session.rows(
+                """
                 SELECT request_hash, created_ms, status, body, location FROM idempotency_keys
                 WHERE user_id = \(userID) AND key = \(key) FOR UPDATE
                 """)
@@ -23,7 +25,8 @@ extension PostgresStore {
                 response: status.map { StoredResponse(status: Int($0), body: body ?? "", location: location) }
             )
             if let answer = IdempotencyPolicy.decide(stored: stored, requestHash: requestHash, now: now) { return answer }
-            try await session.run("""
+            try await session.run(
+                """
                 UPDATE idempotency_keys SET request_hash = \(requestHash), created_ms = \(nowMS), status = NULL, body = NULL, location = NULL
                 WHERE user_id = \(userID) AND key = \(key)
                 """)
@@ -33,7 +36,8 @@ extension PostgresStore {
 
     public func releaseIdempotencyKey(userID: Int64, key: String, claimedAt: Timestamp) async throws {
         try await session { session in
-            try await session.run("""
+            try await session.run(
+                """
                 DELETE FROM idempotency_keys
                 WHERE user_id = \(userID) AND key = \(key) AND status IS NULL AND created_ms = \(claimedAt.millisecondsSinceEpoch)
                 """)

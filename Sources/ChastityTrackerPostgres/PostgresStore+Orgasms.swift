@@ -46,9 +46,10 @@ extension PostgresStore {
                 total = Int(count)
                 guard let id else { continue }  // the one row of a page past the end
                 guard let days, let modeText, let isPublic, let inserted else { throw CorruptRow(table: "orgasms") }
-                items.append(try Self.orgasm(
-                    id: id, days: days, mode: modeText, isPublic: isPublic, type: type, grantedBy: grantedBy, inserted: inserted
-                ))
+                items.append(
+                    try Self.orgasm(
+                        id: id, days: days, mode: modeText, isPublic: isPublic, type: type, grantedBy: grantedBy, inserted: inserted
+                    ))
             }
             return OrgasmPage(total: total, items: items)
         }
@@ -66,7 +67,8 @@ extension PostgresStore {
         return try await boundedWrite { try await insertNow(orgasms, userID: userID, quota: quota, completing: completion) }
     }
 
-    private func insertNow(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completing completion: IdempotencyCompletion?) async throws -> [Orgasm] {
+    private func insertNow(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completing completion: IdempotencyCompletion?) async throws -> [Orgasm]
+    {
         // One statement over parallel arrays, so a batch of any size is one round trip and all or
         // none. Arrays cannot hold NULL here, so nullable texts come with a "present" flag.
         let dates = orgasms.map(\.date.description)
@@ -78,7 +80,8 @@ extension PostgresStore {
         let hasGrantors = orgasms.map { $0.grantedBy != nil }
         let inserted = orgasms.map(\.inserted.millisecondsSinceEpoch)
         let insert: @Sendable (PostgresSession) async throws -> [Orgasm] = { session in
-            let ids = try await session.rows("""
+            let ids = try await session.rows(
+                """
                 INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms)
                 SELECT \(userID), item.date::date, item.mode, item.public,
                        CASE WHEN item.has_type THEN item.type END,
@@ -89,7 +92,8 @@ extension PostgresStore {
                      WITH ORDINALITY AS item(date, mode, public, type, has_type, grantedby, has_grantedby, inserted_ms, position)
                 ORDER BY item.position
                 RETURNING id
-                """).map { try $0.decode(Int64.self) }
+                """
+            ).map { try $0.decode(Int64.self) }
             guard ids.count == orgasms.count else { throw StoreError.unavailable }
             // Identity values are drawn in row order, so the ascending ids match the input order.
             return zip(ids.sorted(), orgasms).map { id, new in
@@ -106,7 +110,8 @@ extension PostgresStore {
                 // Locks the user's total row (creating it at 0 when missing) until the commit, so
                 // a concurrent insert of this user, from any instance, waits and then sees this
                 // one's rows counted: two writers cannot both pass the check.
-                let rows = try await session.rows("""
+                let rows = try await session.rows(
+                    """
                     INSERT INTO orgasm_totals (user_id, total) VALUES (\(userID), 0)
                     ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total
                     RETURNING total
@@ -118,7 +123,8 @@ extension PostgresStore {
             guard let completion else { return created }
             let stored = completion.render(created)
             let claimedAt = completion.claimedAt?.millisecondsSinceEpoch
-            let completed = try await session.rows("""
+            let completed = try await session.rows(
+                """
                 UPDATE idempotency_keys SET status = \(stored.status), body = \(stored.body), location = \(stored.location)
                 WHERE user_id = \(userID) AND key = \(completion.key) AND status IS NULL
                   AND (\(claimedAt)::bigint IS NULL OR created_ms = \(claimedAt))
@@ -140,7 +146,8 @@ extension PostgresStore {
             )
             guard let current = try rows.first.map(Self.orgasm(from:)) else { return nil }
             let updated = changes.applied(to: current)
-            try await session.run("""
+            try await session.run(
+                """
                 UPDATE orgasms
                 SET date = \(updated.date.description)::date, mode = \(updated.mode.rawValue), public = \(updated.isPublic),
                     type = \(updated.type), grantedby = \(updated.grantedBy)

@@ -4,10 +4,12 @@ import PostgresNIO
 extension PostgresStore {
     public func counts() async throws -> StoreCounts {
         try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
-            let row = try await session.rows("""
+            let row = try await session.rows(
+                """
                 SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM tokens), (SELECT count(*) FROM orgasms),
                        (SELECT count(*) FROM idempotency_keys)
-                """).first
+                """
+            ).first
             guard let (users, tokens, orgasms, keys) = try row?.decode((Int64, Int64, Int64, Int64).self) else { throw StoreError.unavailable }
             return StoreCounts(users: Int(users), tokens: Int(tokens), orgasms: Int(orgasms), idempotencyKeys: Int(keys))
         }
@@ -15,22 +17,28 @@ extension PostgresStore {
 
     public func snapshot(of user: User) async throws -> UserSnapshot {
         try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
-            let tokens = try await session.rows("""
+            let tokens = try await session.rows(
+                """
                 SELECT id, user_id, label, permission, created_ms, last_used_ms, revoked_ms, hash FROM tokens
                 WHERE user_id = \(user.id) ORDER BY id
-                """).map { row in
+                """
+            ).map { row in
                 let (id, userID, label, permission, created, lastUsed, revoked, hash) =
                     try row.decode((Int64, Int64, String, String, Int64, Int64?, Int64?, String).self)
                 return StoredToken(info: try Self.token((id, userID, label, permission, created, lastUsed, revoked)), hash: hash)
             }
-            let orgasms = try await session.rows("""
+            let orgasms = try await session.rows(
+                """
                 SELECT id, (date - DATE '1970-01-01')::bigint, mode, public, type, grantedby, inserted_ms FROM orgasms
                 WHERE user_id = \(user.id) ORDER BY id
-                """).map(Self.orgasm(from:))
-            let keys = try await session.rows("""
+                """
+            ).map(Self.orgasm(from:))
+            let keys = try await session.rows(
+                """
                 SELECT key, request_hash, created_ms, status, body, location FROM idempotency_keys
                 WHERE user_id = \(user.id) ORDER BY key COLLATE "C"
-                """).map { row in
+                """
+            ).map { row in
                 let (key, hash, created, status, body, location) = try row.decode((String, String, Int64, Int32?, String?, String?).self)
                 return StoredIdempotencyKey(
                     key: key, requestHash: hash, created: Timestamp(millisecondsSinceEpoch: created),
@@ -44,27 +52,31 @@ extension PostgresStore {
     public func restore(_ snapshot: UserSnapshot) async throws {
         try await transaction { session in
             let user = snapshot.user
-            try await session.run("""
+            try await session.run(
+                """
                 INSERT INTO users (id, name, time_zone, created_ms) OVERRIDING SYSTEM VALUE
                 VALUES (\(user.id), \(user.name), \(user.timeZone), \(user.created.millisecondsSinceEpoch))
                 """)
             for token in snapshot.tokens {
                 let info = token.info
-                try await session.run("""
+                try await session.run(
+                    """
                     INSERT INTO tokens (id, user_id, label, permission, hash, created_ms, last_used_ms, revoked_ms) OVERRIDING SYSTEM VALUE
                     VALUES (\(info.id), \(user.id), \(info.label), \(info.permission.rawValue), \(token.hash),
                             \(info.created.millisecondsSinceEpoch), \(info.lastUsed?.millisecondsSinceEpoch), \(info.revoked?.millisecondsSinceEpoch))
                     """)
             }
             for item in snapshot.orgasms {
-                try await session.run("""
+                try await session.run(
+                    """
                     INSERT INTO orgasms (id, user_id, date, mode, public, type, grantedby, inserted_ms) OVERRIDING SYSTEM VALUE
                     VALUES (\(item.id), \(user.id), \(item.date.description)::date, \(item.mode.rawValue), \(item.isPublic),
                             \(item.type), \(item.grantedBy), \(item.inserted.millisecondsSinceEpoch))
                     """)
             }
             for key in snapshot.idempotencyKeys {
-                try await session.run("""
+                try await session.run(
+                    """
                     INSERT INTO idempotency_keys (user_id, key, request_hash, created_ms, status, body, location)
                     VALUES (\(user.id), \(key.key), \(key.requestHash), \(key.created.millisecondsSinceEpoch),
                             \(key.response.map { Int32($0.status) }), \(key.response?.body), \(key.response?.location))
@@ -72,9 +84,11 @@ extension PostgresStore {
             }
             // Identity columns do not follow explicit ids: move each past the largest one.
             for table in ["users", "tokens", "orgasms"] {
-                try await session.run(PostgresQuery(unsafeSQL: """
-                    SELECT setval(pg_get_serial_sequence('\(table)', 'id'), GREATEST((SELECT max(id) FROM \(table)), 1))
-                    """))
+                try await session.run(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            SELECT setval(pg_get_serial_sequence('\(table)', 'id'), GREATEST((SELECT max(id) FROM \(table)), 1))
+                            """))
             }
         }
     }

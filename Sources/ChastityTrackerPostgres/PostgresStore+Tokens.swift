@@ -19,7 +19,8 @@ extension PostgresStore {
         userID: Int64, label: String, permission: Permission, hash: String, at created: Timestamp
     ) async throws -> TokenInfo {
         try await session { session in
-            let rows = try await session.rows("""
+            let rows = try await session.rows(
+                """
                 INSERT INTO tokens (user_id, label, permission, hash, created_ms)
                 VALUES (\(userID), \(label), \(permission.rawValue), \(hash), \(created.millisecondsSinceEpoch))
                 RETURNING id
@@ -47,9 +48,11 @@ extension PostgresStore {
 
     public func revokeToken(id: Int64, at revoked: Timestamp) async throws -> Bool {
         try await session { session in
-            !(try await session.rows("""
+            !(try await session.rows(
+                """
                 UPDATE tokens SET revoked_ms = coalesce(revoked_ms, \(revoked.millisecondsSinceEpoch)) WHERE id = \(id) RETURNING id
-                """).isEmpty)
+                """
+            ).isEmpty)
         }
     }
 
@@ -61,7 +64,8 @@ extension PostgresStore {
 
     public func principal(forTokenHash hash: String) async throws -> Principal? {
         try await session { session in
-            let rows = try await session.rows("""
+            let rows = try await session.rows(
+                """
                 SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms
                 FROM tokens JOIN users ON users.id = tokens.user_id
                 WHERE tokens.hash = \(hash) AND tokens.revoked_ms IS NULL

@@ -4,7 +4,8 @@ import PostgresNIO
 extension PostgresStore {
     public func createUser(name: String, timeZone: String, at created: Timestamp) async throws -> User {
         try await session { session in
-            let rows = try await session.rows("""
+            let rows = try await session.rows(
+                """
                 INSERT INTO users (name, time_zone, created_ms) VALUES (\(name), \(timeZone), \(created.millisecondsSinceEpoch))
                 RETURNING id
                 """)

@@ -83,7 +83,8 @@ public final class PostgresStore: ChastityStore {
         try await transaction { connection in
             // The lock serializes instances that start at once; it is released with the transaction.
             try await connection.run("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))")
-            try await connection.run("""
+            try await connection.run(
+                """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER PRIMARY KEY,
                     applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
@@ -217,11 +218,13 @@ public final class PostgresStore: ChastityStore {
                     attempt += 1
                     continue
                 default:
-                    logger.error("PostgreSQL query failed", metadata: [
-                        "sqlstate": "\(state ?? "")",
-                        "message": "\(error.serverInfo?[.message] ?? "")",
-                        "detail": "\(error.serverInfo?[.detail] ?? "")",
-                    ])
+                    logger.error(
+                        "PostgreSQL query failed",
+                        metadata: [
+                            "sqlstate": "\(state ?? "")",
+                            "message": "\(error.serverInfo?[.message] ?? "")",
+                            "detail": "\(error.serverInfo?[.detail] ?? "")",
+                        ])
                     throw StoreError.unavailable
                 }
             } catch is ConnectionWaitExpired {
@@ -279,4 +282,3 @@ struct PostgresSession: Sendable {
         _ = try await rows(query)
     }
 }
-

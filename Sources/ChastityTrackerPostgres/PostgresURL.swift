@@ -27,7 +27,7 @@ struct PostgresURL {
     /// Parses the URL; throws ``PostgresStore/InvalidURL`` naming what is wrong (never the password).
     init(_ text: String) throws(PostgresStore.InvalidURL) {
         guard let components = URLComponents(string: text),
-              let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased())
+            let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased())
         else { throw PostgresStore.InvalidURL(reason: Self.expectedForm) }
         // With an `@` in the text but no user parsed, a raw `/`, `?` or `#` in the password
         // ended the user information early: the password became the port, path or query.
@@ -62,12 +62,13 @@ struct PostgresURL {
     var configuration: PostgresClient.Configuration {
         var unverified = TLSConfiguration.makeClientConfiguration()
         unverified.certificateVerification = .none
-        let tls: PostgresClient.Configuration.TLS = switch sslMode {
-        case .disable: .disable
-        case .prefer: .prefer(unverified)
-        case .require: .require(unverified)
-        case .verifyFull: .require(.makeClientConfiguration())
-        }
+        let tls: PostgresClient.Configuration.TLS =
+            switch sslMode {
+            case .disable: .disable
+            case .prefer: .prefer(unverified)
+            case .require: .require(unverified)
+            case .verifyFull: .require(.makeClientConfiguration())
+            }
         return PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls
         )

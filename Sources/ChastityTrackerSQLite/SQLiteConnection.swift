@@ -33,7 +33,8 @@ final class SQLiteConnection {
     /// Opens (creating when `create`) the database file at `path`.
     init(path: String, readOnly: Bool) throws {
         var handle: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let result = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard result == SQLITE_OK, let handle else {

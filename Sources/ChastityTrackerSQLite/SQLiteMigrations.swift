@@ -1,101 +1,119 @@
 /// The schema, as numbered steps applied in order and never edited once shipped.
 enum SQLiteMigrations {
     static let all: [(version: Int, sql: String)] = [
-        (1, """
-        CREATE TABLE users (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            time_zone TEXT NOT NULL,
-            created_ms INTEGER NOT NULL
-        );
-        CREATE TABLE tokens (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            label TEXT NOT NULL,
-            permission TEXT NOT NULL CHECK (permission IN ('read', 'write')),
-            hash TEXT NOT NULL UNIQUE,
-            created_ms INTEGER NOT NULL,
-            last_used_ms INTEGER,
-            revoked_ms INTEGER
-        );
-        CREATE INDEX tokens_user ON tokens (user_id);
-        CREATE TABLE orgasms (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            date TEXT NOT NULL,
-            mode TEXT NOT NULL CHECK (mode IN ('full', 'ruined', 'milking', 'dom', 'ted')),
-            public INTEGER NOT NULL CHECK (public IN (0, 1)),
-            type TEXT,
-            grantedby TEXT,
-            inserted_ms INTEGER NOT NULL,
-            CHECK (mode <> 'dom' OR (public = 0 AND grantedby IS NULL))
-        );
-        CREATE INDEX orgasms_owner_date_id ON orgasms (user_id, date DESC, id DESC);
-        """),
-        (2, """
-        CREATE TABLE idempotency_keys (
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            key TEXT NOT NULL,
-            request_hash TEXT NOT NULL,
-            created_ms INTEGER NOT NULL,
-            status INTEGER,
-            body TEXT,
-            location TEXT,
-            PRIMARY KEY (user_id, key)
-        );
-        CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms);
-        """),
+        (
+            1,
+            """
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                time_zone TEXT NOT NULL,
+                created_ms INTEGER NOT NULL
+            );
+            CREATE TABLE tokens (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                label TEXT NOT NULL,
+                permission TEXT NOT NULL CHECK (permission IN ('read', 'write')),
+                hash TEXT NOT NULL UNIQUE,
+                created_ms INTEGER NOT NULL,
+                last_used_ms INTEGER,
+                revoked_ms INTEGER
+            );
+            CREATE INDEX tokens_user ON tokens (user_id);
+            CREATE TABLE orgasms (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                date TEXT NOT NULL,
+                mode TEXT NOT NULL CHECK (mode IN ('full', 'ruined', 'milking', 'dom', 'ted')),
+                public INTEGER NOT NULL CHECK (public IN (0, 1)),
+                type TEXT,
+                grantedby TEXT,
+                inserted_ms INTEGER NOT NULL,
+                CHECK (mode <> 'dom' OR (public = 0 AND grantedby IS NULL))
+            );
+            CREATE INDEX orgasms_owner_date_id ON orgasms (user_id, date DESC, id DESC);
+            """
+        ),
+        (
+            2,
+            """
+            CREATE TABLE idempotency_keys (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                created_ms INTEGER NOT NULL,
+                status INTEGER,
+                body TEXT,
+                location TEXT,
+                PRIMARY KEY (user_id, key)
+            );
+            CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms);
+            """
+        ),
         // A list page reads every column of its rows from the index alone (no lookup into the
         // table per row), and the filtered counts are answered from it too.
-        (3, """
-        CREATE INDEX orgasms_owner_page ON orgasms (user_id, date DESC, id DESC, mode, public, type, grantedby, inserted_ms);
-        DROP INDEX orgasms_owner_date_id;
-        """),
+        (
+            3,
+            """
+            CREATE INDEX orgasms_owner_page ON orgasms (user_id, date DESC, id DESC, mode, public, type, grantedby, inserted_ms);
+            DROP INDEX orgasms_owner_date_id;
+            """
+        ),
         // Each user's number of records, kept by triggers in the writing transaction, so an
         // unfiltered list's total is one row read instead of a count over all of the user's
         // records (20,000 index entries for the heaviest user of the benchmark).
-        (4, """
-        CREATE TABLE orgasm_totals (
-            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-            total INTEGER NOT NULL CHECK (total >= 0)
-        );
-        INSERT INTO orgasm_totals (user_id, total) SELECT user_id, count(*) FROM orgasms GROUP BY user_id;
-        CREATE TRIGGER orgasm_totals_insert AFTER INSERT ON orgasms BEGIN
-            INSERT INTO orgasm_totals (user_id, total) VALUES (NEW.user_id, 1)
-            ON CONFLICT (user_id) DO UPDATE SET total = total + 1;
-        END;
-        CREATE TRIGGER orgasm_totals_delete AFTER DELETE ON orgasms BEGIN
-            UPDATE orgasm_totals SET total = total - 1 WHERE user_id = OLD.user_id;
-        END;
-        CREATE TRIGGER orgasm_totals_move AFTER UPDATE OF user_id ON orgasms WHEN NEW.user_id <> OLD.user_id BEGIN
-            UPDATE orgasm_totals SET total = total - 1 WHERE user_id = OLD.user_id;
-            INSERT INTO orgasm_totals (user_id, total) VALUES (NEW.user_id, 1)
-            ON CONFLICT (user_id) DO UPDATE SET total = total + 1;
-        END;
-        """),
+        (
+            4,
+            """
+            CREATE TABLE orgasm_totals (
+                user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                total INTEGER NOT NULL CHECK (total >= 0)
+            );
+            INSERT INTO orgasm_totals (user_id, total) SELECT user_id, count(*) FROM orgasms GROUP BY user_id;
+            CREATE TRIGGER orgasm_totals_insert AFTER INSERT ON orgasms BEGIN
+                INSERT INTO orgasm_totals (user_id, total) VALUES (NEW.user_id, 1)
+                ON CONFLICT (user_id) DO UPDATE SET total = total + 1;
+            END;
+            CREATE TRIGGER orgasm_totals_delete AFTER DELETE ON orgasms BEGIN
+                UPDATE orgasm_totals SET total = total - 1 WHERE user_id = OLD.user_id;
+            END;
+            CREATE TRIGGER orgasm_totals_move AFTER UPDATE OF user_id ON orgasms WHEN NEW.user_id <> OLD.user_id BEGIN
+                UPDATE orgasm_totals SET total = total - 1 WHERE user_id = OLD.user_id;
+                INSERT INTO orgasm_totals (user_id, total) VALUES (NEW.user_id, 1)
+                ON CONFLICT (user_id) DO UPDATE SET total = total + 1;
+            END;
+            """
+        ),
         // Export pages through a user's records by id. An index on user_id holds the rowid
         // after it, so it is the (user_id, id) order: each page is a range search, where the
         // list index (ordered by date) needed a sort of all the user's records per page.
-        (5, """
-        CREATE INDEX orgasms_owner_id ON orgasms (user_id);
-        """),
+        (
+            5,
+            """
+            CREATE INDEX orgasms_owner_id ON orgasms (user_id);
+            """
+        ),
         // The account pages: a password hash per user, sessions kept by the hash of their id
         // (several instances share them; deleting a user ends theirs), and failed sign-ins per
         // account name, known or not, so that every instance throttles the same.
-        (6, """
-        ALTER TABLE users ADD COLUMN password_hash TEXT;
-        CREATE TABLE sessions (
-            hash TEXT PRIMARY KEY,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            created_ms INTEGER NOT NULL,
-            last_seen_ms INTEGER NOT NULL
-        );
-        CREATE INDEX sessions_user ON sessions (user_id);
-        CREATE TABLE sign_in_failures (
-            account TEXT PRIMARY KEY,
-            failures INTEGER NOT NULL CHECK (failures > 0),
-            last_failure_ms INTEGER NOT NULL
-        );
-        """),
+        (
+            6,
+            """
+            ALTER TABLE users ADD COLUMN password_hash TEXT;
+            CREATE TABLE sessions (
+                hash TEXT PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                created_ms INTEGER NOT NULL,
+                last_seen_ms INTEGER NOT NULL
+            );
+            CREATE INDEX sessions_user ON sessions (user_id);
+            CREATE TABLE sign_in_failures (
+                account TEXT PRIMARY KEY,
+                failures INTEGER NOT NULL CHECK (failures > 0),
+                last_failure_ms INTEGER NOT NULL
+            );
+            """
+        ),
     ]
 }

@@ -31,10 +31,22 @@ extension SQLiteStore {
     static func listStatements(userID: Int64, matching query: OrgasmQuery) -> (count: String, page: String, bindings: [SQLiteValue]) {
         var filters = 0
         var bindings: [SQLiteValue] = [.integer(userID)]
-        if let from = query.from { filters |= 1; bindings.append(.text(from.description)) }
-        if let to = query.to { filters |= 2; bindings.append(.text(to.description)) }
-        if let isPublic = query.isPublic { filters |= 4; bindings.append(.integer(isPublic ? 1 : 0)) }
-        if let mode = query.mode { filters |= 8; bindings.append(.text(mode.rawValue)) }
+        if let from = query.from {
+            filters |= 1
+            bindings.append(.text(from.description))
+        }
+        if let to = query.to {
+            filters |= 2
+            bindings.append(.text(to.description))
+        }
+        if let isPublic = query.isPublic {
+            filters |= 4
+            bindings.append(.integer(isPublic ? 1 : 0))
+        }
+        if let mode = query.mode {
+            filters |= 8
+            bindings.append(.text(mode.rawValue))
+        }
         let statements = listSQL[filters]
         return (statements.count, statements.page, bindings)
     }
@@ -42,7 +54,8 @@ extension SQLiteStore {
     /// The list's SQL for each set of filters present (bit 1 from, 2 to, 4 public, 8 mode, in
     /// the order their values are bound), written once rather than on every request.
     private static let listSQL: [(count: String, page: String)] = (0..<16).map { filters in
-        let conditions = ["user_id = +?"]
+        let conditions =
+            ["user_id = +?"]
             + [(1, "date >= ?"), (2, "date <= ?"), (4, "public = ?"), (8, "mode = ?")].filter { filters & $0.0 != 0 }.map(\.1)
         let filter = conditions.joined(separator: " AND ")
         return (

@@ -30,10 +30,13 @@ extension SQLiteStore {
                 "SELECT key, request_hash, created_ms, status, body, location FROM idempotency_keys WHERE user_id = ? ORDER BY key",
                 [.integer(user.id)]
             ) { row in
-                let response = row.optionalInteger(3).map { StoredResponse(status: Int($0), body: row.optionalText(4) ?? "", location: row.optionalText(5)) }
-                keys.append(StoredIdempotencyKey(
-                    key: row.text(0), requestHash: row.text(1), created: Timestamp(millisecondsSinceEpoch: row.integer(2)), response: response
-                ))
+                let response = row.optionalInteger(3).map {
+                    StoredResponse(status: Int($0), body: row.optionalText(4) ?? "", location: row.optionalText(5))
+                }
+                keys.append(
+                    StoredIdempotencyKey(
+                        key: row.text(0), requestHash: row.text(1), created: Timestamp(millisecondsSinceEpoch: row.integer(2)), response: response
+                    ))
             }
             return UserSnapshot(user: user, tokens: tokens, orgasms: orgasms, idempotencyKeys: keys)
         }

@@ -1,13 +1,14 @@
 public import ChastityTrackerDomain
 public import Logging
 import Metrics
-import NIOCore
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The embedded backend: one SQLite file in WAL mode, one writer connection whose commits are
@@ -102,11 +103,13 @@ public final class SQLiteStore: ChastityStore {
                 guard readers != nil else { throw SQLiteFailure(code: 21 /* MISUSE */, message: "the store is closed") }
                 return readers?.popLast()
             }
-            let connection = try idle ?? {
-                let connection = try SQLiteConnection(path: path, readOnly: true)
-                try SQLiteStore.configure(connection)
-                return connection
-            }()
+            let connection =
+                try idle
+                ?? {
+                    let connection = try SQLiteConnection(path: path, readOnly: true)
+                    try SQLiteStore.configure(connection)
+                    return connection
+                }()
             defer { readers.withLockedValue { $0?.append(connection) } }
             return try connection.transaction(immediate: false) { try body(connection) }
         }

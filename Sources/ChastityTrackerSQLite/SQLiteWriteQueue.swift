@@ -132,7 +132,10 @@ final class SQLiteWriteQueue: Sendable {
 
     private func failAll(_ error: any Error) {
         let jobs = state.withLockedValue { state in
-            defer { state.pending.removeAll(); state.draining = false }
+            defer {
+                state.pending.removeAll()
+                state.draining = false
+            }
             return state.pending
         }
         for job in jobs { job.finish(error) }

@@ -1,11 +1,11 @@
 public import ChastityTrackerDomain
+public import HTTPTypes
 public import Hummingbird
-public import HummingbirdHTTP2
 import HummingbirdCore
+public import HummingbirdHTTP2
+public import Logging
 import NIOCore
 import NIOSSL
-public import HTTPTypes
-public import Logging
 public import Prometheus
 
 /// The composition root: the one place that wires a store, a clock and a configuration into

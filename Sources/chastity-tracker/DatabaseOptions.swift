@@ -1,17 +1,18 @@
 import ArgumentParser
 import ChastityTrackerDomain
-import ChastityTrackerServer
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
+import ChastityTrackerServer
 import Foundation
 import Logging
 
 /// `--database`, shared by every subcommand: a SQLite file path or a `postgres://` URL.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "SQLite file path or postgres://user:pass@host:port/db URL (env CT_DATABASE; default ./chastity-tracker.sqlite).",
-        valueName: "path-or-url"
-    ))
+    @Option(
+        help: ArgumentHelp(
+            "SQLite file path or postgres://user:pass@host:port/db URL (env CT_DATABASE; default ./chastity-tracker.sqlite).",
+            valueName: "path-or-url"
+        ))
     var database: String?
 
     /// The one configuration of this run, from the command's flags (`--database` and whatever
@@ -87,7 +88,7 @@ struct DatabaseLocation {
     /// its first `:` is hidden. Hiding too much (an `@` in the query) is harmless; too little is not.
     var redacted: String {
         guard isPostgres, let schemeEnd = value.range(of: "://"), let at = value.range(of: "@", options: .backwards),
-              at.lowerBound >= schemeEnd.upperBound
+            at.lowerBound >= schemeEnd.upperBound
         else { return value }
         let userInformation = value[schemeEnd.upperBound..<at.lowerBound]
         guard let colon = userInformation.firstIndex(of: ":") else { return value }

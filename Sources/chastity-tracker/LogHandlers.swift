@@ -23,10 +23,11 @@ struct LineLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let pairs = metadata.merging(event.metadata ?? [:]) { _, new in new }.sorted { $0.key < $1.key }
-        let line = switch format {
-        case .text: text(event, pairs)
-        case .json: json(event, pairs)
-        }
+        let line =
+            switch format {
+            case .text: text(event, pairs)
+            case .json: json(event, pairs)
+            }
         FileHandle.standardError.write(Data(line.utf8))
     }
 

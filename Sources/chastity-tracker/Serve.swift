@@ -23,7 +23,10 @@ struct Serve: AsyncParsableCommand {
     var tlsCert: String?
     @Option(help: "PEM private key for --tls-cert (env CT_TLS_KEY).")
     var tlsKey: String?
-    @Flag(help: "A TLS-terminating proxy is in front: allow a plain-HTTP bind beyond loopback and refuse requests it marks X-Forwarded-Proto: http (env CT_BEHIND_PROXY=1).")
+    @Flag(
+        help:
+            "A TLS-terminating proxy is in front: allow a plain-HTTP bind beyond loopback and refuse requests it marks X-Forwarded-Proto: http (env CT_BEHIND_PROXY=1)."
+    )
     var behindProxy = false
     @Option(help: "Requests per minute per token; 0 turns the limit off (env CT_RATE_LIMIT; default 600).")
     var rateLimit: String?
@@ -31,13 +34,23 @@ struct Serve: AsyncParsableCommand {
     var metrics = false
     @Option(help: "Most PostgreSQL connections this instance keeps open; ignored for SQLite (env CT_POOL_SIZE; default 10).")
     var poolSize: String?
-    @Option(help: "The most records one user may keep; an insert past it answers 403 quota_exceeded; 0 turns the quota off (env CT_RECORD_QUOTA; default 100000).")
+    @Option(
+        help:
+            "The most records one user may keep; an insert past it answers 403 quota_exceeded; 0 turns the quota off (env CT_RECORD_QUOTA; default 100000)."
+    )
     var recordQuota: String?
-    @Option(help: "The most writes that may wait for the database; one more answers 503 overloaded with Retry-After (env CT_WRITE_QUEUE; default 1000).")
+    @Option(
+        help: "The most writes that may wait for the database; one more answers 503 overloaded with Retry-After (env CT_WRITE_QUEUE; default 1000).")
     var writeQueue: String?
-    @Option(help: "An origin allowed to call the API from a browser, e.g. https://app.example; repeat for more (env CT_CORS_ORIGINS, comma-separated; default none: CORS off).")
+    @Option(
+        help:
+            "An origin allowed to call the API from a browser, e.g. https://app.example; repeat for more (env CT_CORS_ORIGINS, comma-separated; default none: CORS off)."
+    )
     var corsOrigin: [String] = []
-    @Option(help: "Seconds a connection may stay idle, or take to send a request head or the next piece of a body, before it is closed (env CT_IDLE_TIMEOUT; default 30).")
+    @Option(
+        help:
+            "Seconds a connection may stay idle, or take to send a request head or the next piece of a body, before it is closed (env CT_IDLE_TIMEOUT; default 30)."
+    )
     var idleTimeout: String?
     @Option(help: "Seconds a TLS client has to complete its handshake before the connection is closed (env CT_TLS_HANDSHAKE_TIMEOUT; default 10).")
     var tlsHandshakeTimeout: String?
@@ -102,13 +115,19 @@ struct Serve: AsyncParsableCommand {
             let isPostgres = options.database.map { DatabaseLocation($0).isPostgres } ?? false
             let database = isPostgres ? #" --database "$CT_DATABASE""# : options.database.map { " --database '\($0)'" } ?? ""
             let note = isPostgres ? "\nwith CT_DATABASE set to the URL given to serve (\(configuration.redactedDatabase))." : ""
-            Output.standardError("""
-            The database has no users yet. Create one and a token for your app:
-              chastity-tracker users add alice --timezone Europe/Berlin\(database)
-              chastity-tracker tokens create alice --write --label my-app\(database)\(note)
-            """)
+            Output.standardError(
+                """
+                The database has no users yet. Create one and a token for your app:
+                  chastity-tracker users add alice --timezone Europe/Berlin\(database)
+                  chastity-tracker tokens create alice --write --label my-app\(database)\(note)
+                """)
         }
-        logger.info("serving", metadata: ["host": .string(configuration.host), "port": .stringConvertible(configuration.port), "database": .string(configuration.redactedDatabase)])
+        logger.info(
+            "serving",
+            metadata: [
+                "host": .string(configuration.host), "port": .stringConvertible(configuration.port),
+                "database": .string(configuration.redactedDatabase),
+            ])
         try await app.runService()
     }
 }

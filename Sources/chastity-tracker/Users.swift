@@ -59,8 +59,9 @@ struct Users: AsyncParsableCommand {
                 guard let password = readLine(strippingNewline: true) else {
                     throw AdminError("no password on standard input: give it as the first line")
                 }
-                try await options.withStore(logger: commandLogger()) { store in
-                    try await Administration(store: store).setPassword(userName: name, password: password)
+                let configuration = try options.configuration()
+                try await configuration.withStore(logger: commandLogger()) { store in
+                    try await Administration(store: store, configuration: configuration).setPassword(userName: name, password: password)
                     Output.standardError("set the password of \(name); their sessions have ended")
                 }
             }

@@ -78,7 +78,9 @@ final class AccountBrowser: @unchecked Sendable {
 
     /// The secret shown in `id="new-token"` on the last page.
     var newToken: String? {
-        guard let start = lastPage.range(of: #"<code id="new-token">"#), let end = lastPage[start.upperBound...].range(of: "</code>") else { return nil }
+        guard let start = lastPage.range(of: #"<code id="new-token">"#), let end = lastPage[start.upperBound...].range(of: "</code>") else {
+            return nil
+        }
         return String(lastPage[start.upperBound..<end.lowerBound])
     }
 

@@ -42,14 +42,19 @@ struct AccountSignInTests {
             #expect(response.headers[.location] == "/account/")
             let session = try #require(browser.cookies["ct_session"])
             #expect(session.count == 43)
-            #expect(response.headers[values: .setCookie] == [
-                "ct_session=\(session); " + String(format: Self.cookieAttributes, 43200),
-                "ct_signin=; " + String(format: Self.cookieAttributes, 0),
-            ])
+            #expect(
+                response.headers[values: .setCookie] == [
+                    "ct_session=\(session); " + String(format: Self.cookieAttributes, 43200),
+                    "ct_signin=; " + String(format: Self.cookieAttributes, 0),
+                ])
             #expect(browser.cookies["ct_signin"] == nil)
-            let stored = try await app.store.session(hash: TokenSecret.hash(of: session), lastSeenSince: Timestamp(millisecondsSinceEpoch: 0), createdSince: Timestamp(millisecondsSinceEpoch: 0))
+            let stored = try await app.store.session(
+                hash: TokenSecret.hash(of: session), lastSeenSince: Timestamp(millisecondsSinceEpoch: 0),
+                createdSince: Timestamp(millisecondsSinceEpoch: 0))
             #expect(stored?.user == app.owner)
-            #expect(try await app.store.session(hash: session, lastSeenSince: Timestamp(millisecondsSinceEpoch: 0), createdSince: Timestamp(millisecondsSinceEpoch: 0)) == nil)
+            #expect(
+                try await app.store.session(
+                    hash: session, lastSeenSince: Timestamp(millisecondsSinceEpoch: 0), createdSince: Timestamp(millisecondsSinceEpoch: 0)) == nil)
 
             let overview = try await browser.get("/account/")
             #expect(overview.status == .ok)
@@ -65,7 +70,10 @@ struct AccountSignInTests {
             try await app.setPassword()
             let nopassword = try await app.makeOtherUser()
             var pages: [String] = []
-            for (name, password) in [(app.owner.name, "wrong password!"), (TestApp.uniqueName("nobody"), TestApp.password), (nopassword.user.name, TestApp.password), ("", "")] {
+            for (name, password) in [
+                (app.owner.name, "wrong password!"), (TestApp.uniqueName("nobody"), TestApp.password), (nopassword.user.name, TestApp.password),
+                ("", ""),
+            ] {
                 let browser = AccountBrowser(client)
                 let response = try await browser.signIn(name, password)
                 #expect(response.status == .unauthorized)
@@ -73,9 +81,10 @@ struct AccountSignInTests {
                 #expect(browser.cookies["ct_session"] == nil)
                 #expect(!response.text.contains(password) || password.isEmpty)
                 // The pages differ only in the name put back into the field and the form's token.
-                pages.append(response.text
-                    .replacingOccurrences(of: #"value="\#(name)""#, with: #"value="""#)
-                    .replacingOccurrences(of: browser.csrfToken ?? "-", with: "TOKEN"))
+                pages.append(
+                    response.text
+                        .replacingOccurrences(of: #"value="\#(name)""#, with: #"value="""#)
+                        .replacingOccurrences(of: browser.csrfToken ?? "-", with: "TOKEN"))
             }
             #expect(Set(pages).count == 1)
         }
@@ -123,7 +132,8 @@ struct AccountSignInTests {
                 address += 1
                 let browser = AccountBrowser(client)
                 try await browser.get("/account/sign-in")
-                return try await browser.post("/account/sign-in", [("name", app.owner.name), ("password", password)], headers: [.xForwardedFor: "10.0.0.\(address)"])
+                return try await browser.post(
+                    "/account/sign-in", [("name", app.owner.name), ("password", password)], headers: [.xForwardedFor: "10.0.0.\(address)"])
             }
             for _ in 0..<3 { #expect(try await attempt("wrong password!").status == .unauthorized) }
             // After three failures even the right password waits 1 s.
@@ -155,10 +165,12 @@ struct AccountSignInTests {
             func attempt(_ name: String, from address: String) async throws -> TestResponse {
                 let browser = AccountBrowser(client)
                 try await browser.get("/account/sign-in")
-                return try await browser.post("/account/sign-in", [("name", name), ("password", "wrong password!")], headers: [
-                    // The client's own claim comes first; the proxy's view of it last.
-                    .xForwardedFor: "203.0.113.9, \(address)",
-                ])
+                return try await browser.post(
+                    "/account/sign-in", [("name", name), ("password", "wrong password!")],
+                    headers: [
+                        // The client's own claim comes first; the proxy's view of it last.
+                        .xForwardedFor: "203.0.113.9, \(address)"
+                    ])
             }
             let guess = TestApp.uniqueName("guess")
             for index in 0..<10 { #expect(try await attempt("\(guess)-\(index)", from: "198.51.100.7").status == .unauthorized) }
@@ -298,11 +310,13 @@ struct AccountSignInTests {
         }
     }
 
-    @Test("every account answer carries the security headers, whatever its status", arguments: [
-        ("GET", "/account/sign-in", 200), ("GET", "/account/", 303), ("GET", "/account/style.css", 200),
-        ("GET", "/account/nowhere", 404), ("DELETE", "/account/tokens", 405), ("POST", "/account/sign-in", 403),
-        ("POST", "/account/tokens", 403),
-    ])
+    @Test(
+        "every account answer carries the security headers, whatever its status",
+        arguments: [
+            ("GET", "/account/sign-in", 200), ("GET", "/account/", 303), ("GET", "/account/style.css", 200),
+            ("GET", "/account/nowhere", 404), ("DELETE", "/account/tokens", 405), ("POST", "/account/sign-in", 403),
+            ("POST", "/account/tokens", 403),
+        ])
     func securityHeaders(method: String, path: String, status: Int) async throws {
         try await TestApp.run { _, client in
             let response = try await client.execute(uri: path, method: HTTPRequest.Method(method)!, headers: [:], body: nil)
@@ -359,8 +373,9 @@ struct AccountSignInTests {
     }
 
     static func expectSecurityHeaders(_ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(response.headers[.contentSecurityPolicy]
-            == "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'", sourceLocation: sourceLocation)
+        #expect(
+            response.headers[.contentSecurityPolicy]
+                == "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'", sourceLocation: sourceLocation)
         #expect(response.headers[.xContentTypeOptions] == "nosniff", sourceLocation: sourceLocation)
         #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", sourceLocation: sourceLocation)
         #expect(response.headers[.cacheControl] == "no-store", sourceLocation: sourceLocation)

@@ -61,7 +61,8 @@ struct AccountSnapshotTests {
             Self.expectSnapshot(try await browser.post("/account/tokens/revoke", [("id", "\(app.writeTokenID)")]), named: "revoked")
             Self.expectSnapshot(try await browser.get("/account/tokens"), named: "after-revoke")
             Self.expectSnapshot(try await browser.post("/account/tokens/revoke", [("id", "\(app.writeTokenID + 10_000)")]), named: "missing")
-            Self.expectSnapshot(try await browser.post("/account/tokens", [("label", "x"), ("permission", "read")], csrf: .none), named: "csrf-refused")
+            Self.expectSnapshot(
+                try await browser.post("/account/tokens", [("label", "x"), ("permission", "read")], csrf: .none), named: "csrf-refused")
         }
     }
 

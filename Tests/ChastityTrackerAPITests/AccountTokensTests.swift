@@ -20,7 +20,9 @@ struct AccountTokensTests {
         return browser
     }
 
-    static func api(_ client: any TestClientProtocol, _ token: String, method: HTTPRequest.Method = .get, body: String? = nil) async throws -> TestResponse {
+    static func api(_ client: any TestClientProtocol, _ token: String, method: HTTPRequest.Method = .get, body: String? = nil) async throws
+        -> TestResponse
+    {
         try await client.execute(
             uri: orgasmsPath, method: method, headers: .bearer(token, contentType: body == nil ? nil : "application/json"),
             body: body.map { ByteBuffer(string: $0) }
@@ -72,11 +74,13 @@ struct AccountTokensTests {
         }
     }
 
-    @Test("the create form refuses a bad permission or label with 400 and the error next to the field, creating nothing", arguments: [
-        ("phone", "admin", nil, "choose read or write"),
-        ("phone", "", nil, "choose read or write"),
-        (String(repeating: "x", count: 101), "read", "a label is at most 100 characters without control characters", nil),
-    ] as [(String, String, String?, String?)])
+    @Test(
+        "the create form refuses a bad permission or label with 400 and the error next to the field, creating nothing",
+        arguments: [
+            ("phone", "admin", nil, "choose read or write"),
+            ("phone", "", nil, "choose read or write"),
+            (String(repeating: "x", count: 101), "read", "a label is at most 100 characters without control characters", nil),
+        ] as [(String, String, String?, String?)])
     func createRefusesBadFields(label: String, permission: String, labelError: String?, permissionError: String?) async throws {
         try await TestApp.run { app, client in
             let browser = try await Self.signedIn(app, client)

@@ -1,6 +1,6 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerTestSupport
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore

@@ -10,7 +10,9 @@ import Testing
 /// and 304 without a body when `If-None-Match` matches.
 @Suite
 struct ConditionalGETTests {
-    static func get(_ uri: String, token: String, ifNoneMatch: String? = nil, method: HTTPRequest.Method = .get, client: any TestClientProtocol) async throws -> TestResponse {
+    static func get(_ uri: String, token: String, ifNoneMatch: String? = nil, method: HTTPRequest.Method = .get, client: any TestClientProtocol)
+        async throws -> TestResponse
+    {
         var headers: HTTPFields = .bearer(token)
         if let ifNoneMatch { headers[.ifNoneMatch] = ifNoneMatch }
         return try await client.execute(uri: uri, method: method, headers: headers)

@@ -15,10 +15,11 @@ import Testing
             let response = try await client.get("\(orgasmsPath)?id=\(item.id)", token: app.readToken)
             let data = try expectSuccess(response)
             expectItemShape(data)
-            #expect(data == [
-                "id": .int(item.id), "date": "2026-01-15", "mode": "full", "public": 1, "type": "Stroke", "grantedby": "Anna",
-                "inserted": "2026-03-10 12:00:00.000",
-            ])
+            #expect(
+                data == [
+                    "id": .int(item.id), "date": "2026-01-15", "mode": "full", "public": 1, "type": "Stroke", "grantedby": "Anna",
+                    "inserted": "2026-03-10 12:00:00.000",
+                ])
         }
     }
 

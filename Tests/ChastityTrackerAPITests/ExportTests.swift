@@ -19,7 +19,9 @@ struct ExportTests {
         return text
     }
 
-    @Test("CSV export writes a ' before a text cell that starts with = + - @ a tab or a carriage return; JSON keeps the text", arguments: TestBackend.all)
+    @Test(
+        "CSV export writes a ' before a text cell that starts with = + - @ a tab or a carriage return; JSON keeps the text",
+        arguments: TestBackend.all)
     func csvNeutralisesFormulas(backend: TestBackend) async throws {
         try await backend.withStore { store in
             let alice = try await store.createUser(name: "alice", timeZone: "UTC", at: Self.inserted)
@@ -36,16 +38,17 @@ struct ExportTests {
             _ = try await store.insert(items, userID: alice.id)
             let inserted = Self.inserted.description
             let csv = try await Self.export(store, "alice", .csv)
-            #expect(csv == """
-                id,date,mode,public,type,grantedby,inserted
-                1,2026-01-01,full,0,'=1+2,'+1,\(inserted)
-                2,2026-01-02,full,0,'-1,'@SUM(A1),\(inserted)
-                3,2026-01-03,full,0,'\tTab,"'\rReturn",\(inserted)
-                4,2026-01-04,full,0,"'=HYPERLINK(""http://x"",""y"")","'\r\nLine",\(inserted)
-                5,2026-01-05,full,0,a=1,K - the keyholder,\(inserted)
-                6,2026-01-06,full,0,'quoted, =spaced,\(inserted)
+            #expect(
+                csv == """
+                    id,date,mode,public,type,grantedby,inserted
+                    1,2026-01-01,full,0,'=1+2,'+1,\(inserted)
+                    2,2026-01-02,full,0,'-1,'@SUM(A1),\(inserted)
+                    3,2026-01-03,full,0,'\tTab,"'\rReturn",\(inserted)
+                    4,2026-01-04,full,0,"'=HYPERLINK(""http://x"",""y"")","'\r\nLine",\(inserted)
+                    5,2026-01-05,full,0,a=1,K - the keyholder,\(inserted)
+                    6,2026-01-06,full,0,'quoted, =spaced,\(inserted)
 
-                """, "\(csv.debugDescription)")
+                    """, "\(csv.debugDescription)")
             let json = try await Self.export(store, "alice", .json)
             #expect(json.contains(#""type":"=1+2","grantedby":"+1""#))
             #expect(json.contains(#""type":"\tTab","grantedby":"\rReturn""#))

@@ -1,6 +1,6 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerTestSupport
 import HTTPTypes
 import HummingbirdTesting
 import Testing
@@ -16,7 +16,9 @@ import Testing
         (.delete, "\(orgasmsPath)?id=1", nil),
     ]
 
-    static func send(_ request: (method: HTTPRequest.Method, uri: String, body: String?), token: String, client: any TestClientProtocol) async throws -> TestResponse {
+    static func send(_ request: (method: HTTPRequest.Method, uri: String, body: String?), token: String, client: any TestClientProtocol) async throws
+        -> TestResponse
+    {
         if let body = request.body {
             return try await client.send(request.method, request.uri, token: token, json: body)
         }

@@ -1,6 +1,6 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -289,7 +289,8 @@ struct HardeningRequestTests {
                 try await client.send(.patch, "\(orgasmsPath)?id=\(item.id)&\(query)", token: app.writeToken, json: #"{"type":"x"}"#), field: field
             )
             try expectValidationError(
-                try await client.execute(uri: "\(orgasmsPath)?id=\(item.id)&\(query)", method: .delete, headers: .bearer(app.writeToken)), field: field
+                try await client.execute(uri: "\(orgasmsPath)?id=\(item.id)&\(query)", method: .delete, headers: .bearer(app.writeToken)),
+                field: field
             )
             #expect(try await app.storedItems() == [item])
         }
@@ -408,4 +409,3 @@ extension Configuration {
         return copy
     }
 }
-

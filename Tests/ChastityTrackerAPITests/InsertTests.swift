@@ -30,10 +30,11 @@ import Testing
             let stored = try await app.storedItems()
             #expect(stored.count == 1)
             #expect(data["items"] == .array(stored.map(itemJSON)))
-            #expect(item == [
-                "id": .int(stored[0].id), "date": "2026-03-01", "mode": "full", "public": 0, "type": .null, "grantedby": .null,
-                "inserted": "2026-03-10 12:00:00.000",
-            ])
+            #expect(
+                item == [
+                    "id": .int(stored[0].id), "date": "2026-03-01", "mode": "full", "public": 0, "type": .null, "grantedby": .null,
+                    "inserted": "2026-03-10 12:00:00.000",
+                ])
             #expect(response.headers[.location] == "/api/v2/orgasms.php?id=\(stored[0].id)")
         }
     }
@@ -158,15 +159,18 @@ import Testing
     func textFieldAcceptsItsMaximumLengthAndRefusesOneMore(field: String, maximum: Int) async throws {
         try await TestApp.run { app, client in
             for text in [String(repeating: "x", count: maximum), String(repeating: "ä", count: maximum), String(repeating: "🍆", count: maximum)] {
-                let data = try expectSuccess(try await client.post(Self.body(#""\#(field)":\#(Self.literal(text))"#), token: app.writeToken), .created)
+                let data = try expectSuccess(
+                    try await client.post(Self.body(#""\#(field)":\#(Self.literal(text))"#), token: app.writeToken), .created)
                 #expect(data["items"]?[0]?[field] == .string(text))
             }
             let padded = "  " + String(repeating: "y", count: maximum) + "  "
-            let trimmed = try expectSuccess(try await client.post(Self.body(#""\#(field)":\#(Self.literal(padded))"#), token: app.writeToken), .created)
+            let trimmed = try expectSuccess(
+                try await client.post(Self.body(#""\#(field)":\#(Self.literal(padded))"#), token: app.writeToken), .created)
             #expect(trimmed["items"]?[0]?[field] == .string(String(repeating: "y", count: maximum)))
             let stored = try await app.storedItems().count
             for text in [String(repeating: "x", count: maximum + 1), String(repeating: "ä", count: maximum + 1)] {
-                try expectValidationError(try await client.post(Self.body(#""\#(field)":\#(Self.literal(text))"#), token: app.writeToken), field: field)
+                try expectValidationError(
+                    try await client.post(Self.body(#""\#(field)":\#(Self.literal(text))"#), token: app.writeToken), field: field)
             }
             #expect(try await app.storedItems().count == stored)
         }
@@ -185,7 +189,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["type", "grantedby"], [#""a\u0000b""#, #""bell\u0007""#, #""line\nbreak""#, #""tab\there""#, #""\u001b[31mred""#, #""del\u007f""#, #""end\n""#])
+    @Test(
+        arguments: ["type", "grantedby"],
+        [#""a\u0000b""#, #""bell\u0007""#, #""line\nbreak""#, #""tab\there""#, #""\u001b[31mred""#, #""del\u007f""#, #""end\n""#])
     func controlCharactersAreRejected(field: String, value: String) async throws {
         try await TestApp.run { app, client in
             try expectValidationError(try await client.post(Self.body(#""\#(field)":\#(value)"#), token: app.writeToken), field: field)

@@ -22,10 +22,12 @@ struct JSONWriterTests {
 
     @Test("An item is written with the contract's keys in order, strings and nulls as given")
     func itemHasExactBytes() {
-        #expect(written { $0.orgasm(item(type: "Stroke", grantedBy: nil)) } ==
-            #"{"id":7,"date":"2026-01-15","mode":"milking","public":1,"type":"Stroke","grantedby":null,"inserted":"2026-01-15 10:12:30.123"}"#)
-        #expect(written { $0.orgasm(item(id: 1, mode: .dom, isPublic: false, type: nil, grantedBy: nil)) } ==
-            #"{"id":1,"date":"2026-01-15","mode":"dom","public":0,"type":null,"grantedby":null,"inserted":"2026-01-15 10:12:30.123"}"#)
+        #expect(
+            written { $0.orgasm(item(type: "Stroke", grantedBy: nil)) }
+                == #"{"id":7,"date":"2026-01-15","mode":"milking","public":1,"type":"Stroke","grantedby":null,"inserted":"2026-01-15 10:12:30.123"}"#)
+        #expect(
+            written { $0.orgasm(item(id: 1, mode: .dom, isPublic: false, type: nil, grantedBy: nil)) }
+                == #"{"id":1,"date":"2026-01-15","mode":"dom","public":0,"type":null,"grantedby":null,"inserted":"2026-01-15 10:12:30.123"}"#)
     }
 
     @Test("Ids at the ends of the 64-bit range are written in full", arguments: [Int64.max, Int64.min, 0, 9, 10, 1_000_000])
@@ -103,12 +105,14 @@ struct JSONWriterIdentityTests {
         #expect(writer.text == (try typed(OrgasmItem(item))))
     }
 
-    @Test("The list page's bytes from JSONWriter equal OrgasmListPage's encoding", arguments: [
-        OrgasmListPage(items: [], total: 0, limit: 50, offset: 0),
-        OrgasmListPage(items: [], total: 7, limit: 200, offset: 1_000),
-        OrgasmListPage(items: Array(items.prefix(1)), total: 1, limit: 1, offset: 0),
-        OrgasmListPage(items: items, total: Int.max, limit: 200, offset: Int.max - 1),
-    ])
+    @Test(
+        "The list page's bytes from JSONWriter equal OrgasmListPage's encoding",
+        arguments: [
+            OrgasmListPage(items: [], total: 0, limit: 50, offset: 0),
+            OrgasmListPage(items: [], total: 7, limit: 200, offset: 1_000),
+            OrgasmListPage(items: Array(items.prefix(1)), total: 1, limit: 1, offset: 0),
+            OrgasmListPage(items: items, total: Int.max, limit: 200, offset: Int.max - 1),
+        ])
     func listPage(_ page: OrgasmListPage) throws {
         var writer = JSONWriter(capacity: 1)
         writer.orgasmListPage(page)

@@ -31,7 +31,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["limit=1", "limit=200", "offset=0", "offset=1000", "public=0", "public=1", "mode=dom&public=0", "from=2026-03-01&to=2026-03-01"])
+    @Test(arguments: [
+        "limit=1", "limit=200", "offset=0", "offset=1000", "public=0", "public=1", "mode=dom&public=0", "from=2026-03-01&to=2026-03-01",
+    ])
     func boundaryValuesAreAccepted(query: String) async throws {
         try await TestApp.run { app, client in
             let response = try await client.get("\(orgasmsPath)?\(query)", token: app.readToken)
@@ -52,7 +54,9 @@ import Testing
     @Test func defaultsAreLimit50AndOffset0() async throws {
         try await TestApp.run { app, client in
             let records = (1...60).map { day in
-                NewOrgasm(date: LocalDate(daysSinceEpoch: 20_000 + day)!, mode: .full, isPublic: false, type: nil, grantedBy: nil, inserted: Timestamp(app.clock.now()))
+                NewOrgasm(
+                    date: LocalDate(daysSinceEpoch: 20_000 + day)!, mode: .full, isPublic: false, type: nil, grantedBy: nil,
+                    inserted: Timestamp(app.clock.now()))
             }
             try await app.seed(records)
             let data = try expectSuccess(try await client.get(orgasmsPath, token: app.readToken))

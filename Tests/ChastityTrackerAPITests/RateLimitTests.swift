@@ -26,7 +26,8 @@ struct RateLimitTests {
         _ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> (limit: Int, remaining: Int, reset: Int64) {
         let limit = try #require(response.headers[limitHeader].flatMap { Int($0) }, "headers: \(response.headers)", sourceLocation: sourceLocation)
-        let remaining = try #require(response.headers[remainingHeader].flatMap { Int($0) }, "headers: \(response.headers)", sourceLocation: sourceLocation)
+        let remaining = try #require(
+            response.headers[remainingHeader].flatMap { Int($0) }, "headers: \(response.headers)", sourceLocation: sourceLocation)
         let reset = try #require(response.headers[resetHeader].flatMap { Int64($0) }, "headers: \(response.headers)", sourceLocation: sourceLocation)
         return (limit, remaining, reset)
     }
@@ -41,7 +42,10 @@ struct RateLimitTests {
                 (try await client.get("\(orgasmsPath)?limit=0", token: app.readToken), .badRequest),
                 (try await client.get("\(orgasmsPath)?id=999999", token: app.readToken), .notFound),
                 (try await client.post(#"{"date":"2026-03-01","mode":"full"}"#, token: app.readToken), .forbidden),
-                (try await client.execute(uri: orgasmsPath, method: .post, headers: .bearer(app.readToken), body: ByteBuffer(string: "{}")), .forbidden),
+                (
+                    try await client.execute(uri: orgasmsPath, method: .post, headers: .bearer(app.readToken), body: ByteBuffer(string: "{}")),
+                    .forbidden
+                ),
             ]
             for (index, (response, status)) in responses.enumerated() {
                 #expect(response.status == status)

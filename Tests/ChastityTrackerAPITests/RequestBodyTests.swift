@@ -43,7 +43,8 @@ import Testing
         try await TestApp.run { app, client in
             let body = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
             try expectError(try await client.post(body, token: app.writeToken), .badRequest, "invalid_json")
-            let inObject = #"{"date":"2026-03-01","mode":"full","type":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+            let inObject =
+                #"{"date":"2026-03-01","mode":"full","type":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
             try expectError(try await client.post(inObject, token: app.writeToken), .badRequest, "invalid_json")
             #expect(try await app.storedItems().isEmpty)
         }
@@ -64,8 +65,12 @@ import Testing
         }
     }
 
-    @Test(arguments: [HTTPRequest.Method.post, .patch], [nil, "text/plain", "application/json; charset=latin1", "application/json; charset=iso-8859-1",
-        "application/x-www-form-urlencoded", "application/jsonx", "application/problem+json", "multipart/form-data", ""])
+    @Test(
+        arguments: [HTTPRequest.Method.post, .patch],
+        [
+            nil, "text/plain", "application/json; charset=latin1", "application/json; charset=iso-8859-1",
+            "application/x-www-form-urlencoded", "application/jsonx", "application/problem+json", "multipart/form-data", "",
+        ])
     func bodyWithoutJSONContentTypeIs415(method: HTTPRequest.Method, contentType: String?) async throws {
         try await TestApp.run { app, client in
             let item = try await app.seed(date: "2026-02-01")
@@ -78,7 +83,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["application/json", "application/json; charset=UTF-8", "application/json; charset=utf-8", "Application/JSON", "application/json;charset=\"utf-8\""])
+    @Test(arguments: [
+        "application/json", "application/json; charset=UTF-8", "application/json; charset=utf-8", "Application/JSON",
+        "application/json;charset=\"utf-8\"",
+    ])
     func jsonContentTypeWithUTF8IsAccepted(contentType: String) async throws {
         try await TestApp.run { app, client in
             let response = try await client.execute(
@@ -100,14 +108,16 @@ import Testing
 
     @Test func bodyOfExactly65536BytesIsAccepted() async throws {
         try await TestApp.run { app, client in
-            let response = try await client.execute(uri: orgasmsPath, method: .post, headers: .json(app.writeToken), body: Self.paddedBody(size: 65_536))
+            let response = try await client.execute(
+                uri: orgasmsPath, method: .post, headers: .json(app.writeToken), body: Self.paddedBody(size: 65_536))
             #expect(try expectSuccess(response, .created)["items"]?[0]?["type"] == "big")
         }
     }
 
     @Test func bodyOf65537BytesIs413AndWritesNothing() async throws {
         try await TestApp.run { app, client in
-            let response = try await client.execute(uri: orgasmsPath, method: .post, headers: .json(app.writeToken), body: Self.paddedBody(size: 65_537))
+            let response = try await client.execute(
+                uri: orgasmsPath, method: .post, headers: .json(app.writeToken), body: Self.paddedBody(size: 65_537))
             try expectError(response, .contentTooLarge, "payload_too_large")
             #expect(try await app.storedItems().isEmpty)
         }

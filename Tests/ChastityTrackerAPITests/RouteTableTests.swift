@@ -1,10 +1,10 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerTestSupport
 import HTTPTypes
 import Hummingbird
-import Logging
 import HummingbirdTesting
+import Logging
 import Prometheus
 import Testing
 

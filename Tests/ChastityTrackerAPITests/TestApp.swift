@@ -1,7 +1,7 @@
 import ChastityTrackerDomain
-import ChastityTrackerServer
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
+import ChastityTrackerServer
 import ChastityTrackerTestSupport
 import Foundation
 import HTTPTypes

@@ -71,8 +71,10 @@ struct TransportTests {
         }
     }
 
-    @Test(arguments: ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "127.0.0.1.nip.io", "127.example.com", "localhost.example.com",
-                        "127.1", "127.0.0.256", "127.0.0.1.", "::2", "1::1", "[::]", "::ffff:127.0.0.1", "1:2:3:4:5:6:7::1"])
+    @Test(arguments: [
+        "0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "127.0.0.1.nip.io", "127.example.com", "localhost.example.com",
+        "127.1", "127.0.0.256", "127.0.0.1.", "::2", "1::1", "[::]", "::ffff:127.0.0.1", "1:2:3:4:5:6:7::1",
+    ])
     func plainHTTPBeyondLoopbackIsRefusedUnlessTLSOrAProxy(host: String) throws {
         #expect(!Configuration.isLoopback(host))
         #expect(throws: ChastityTrackerDomain.ValidationError.self) { try Configuration(host: host).validateTransport() }
@@ -88,7 +90,9 @@ struct TransportTests {
         try Configuration(host: host, tls: .init(certificateChainPath: "c.pem", privateKeyPath: "k.pem")).validateTransport()
     }
 
-    @Test(arguments: ["127.0.0.1", "127.0.0.2", "127.255.255.254", "localhost", "LocalHost", "::1", "[::1]", "0:0:0:0:0:0:0:1", "0::1", "[0000::0001]"])
+    @Test(arguments: [
+        "127.0.0.1", "127.0.0.2", "127.255.255.254", "localhost", "LocalHost", "::1", "[::1]", "0:0:0:0:0:0:0:1", "0::1", "[0000::0001]",
+    ])
     func loopbackAcceptsPlainHTTP(host: String) throws {
         #expect(Configuration.isLoopback(host))
         try Configuration(host: host).validateTransport()
@@ -110,7 +114,8 @@ struct TransportTests {
 
     @Test func corsIsOffByDefault() async throws {
         try await TestApp.run { app, client in
-            let get = try await client.execute(uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(app.readToken)", .origin: Self.origin])
+            let get = try await client.execute(
+                uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(app.readToken)", .origin: Self.origin])
             #expect(get.status == .ok)
             let unauthorized = try await client.execute(uri: orgasmsPath, method: .get, headers: [.origin: Self.origin])
             #expect(unauthorized.status == .unauthorized)
@@ -128,7 +133,8 @@ struct TransportTests {
 
     @Test func anAllowedOriginGetsAllowOriginOnSuccessesAndErrors() async throws {
         try await TestApp.run(configuration: Self.cors) { app, client in
-            let get = try await client.execute(uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(app.readToken)", .origin: Self.origin])
+            let get = try await client.execute(
+                uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(app.readToken)", .origin: Self.origin])
             #expect(get.status == .ok)
             let unauthorized = try await client.execute(uri: orgasmsPath, method: .get, headers: [.origin: Self.origin])
             try expectError(unauthorized, .unauthorized, "unauthorized")
@@ -138,7 +144,10 @@ struct TransportTests {
                 #expect(response.headers[.accessControlAllowOrigin] == Self.origin)
                 #expect(response.headers[values: .vary].contains("Origin"))
                 let exposed = response.headers[.accessControlExposeHeaders] ?? ""
-                for name in ["ETag", "Location", "Retry-After", "X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Idempotent-Replayed"] {
+                for name in [
+                    "ETag", "Location", "Retry-After", "X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+                    "Idempotent-Replayed",
+                ] {
                     #expect(exposed.contains(name), "\(name) not in \(exposed)")
                 }
                 // Tokens travel in a header, never in cookies: credentials stay off.
@@ -155,7 +164,10 @@ struct TransportTests {
             for path in [orgasmsPath, "/api/v2/orgasms"] {
                 let preflight = try await client.execute(
                     uri: path, method: .options,
-                    headers: [.origin: Self.origin, .accessControlRequestMethod: "PATCH", .accessControlRequestHeaders: "authorization, content-type, idempotency-key"]
+                    headers: [
+                        .origin: Self.origin, .accessControlRequestMethod: "PATCH",
+                        .accessControlRequestHeaders: "authorization, content-type, idempotency-key",
+                    ]
                 )
                 #expect(preflight.status == .noContent)
                 #expect(preflight.body.readableBytes == 0)
@@ -179,7 +191,8 @@ struct TransportTests {
                 )
                 #expect(preflight.headers[.accessControlAllowOrigin] == nil, "\(origin)")
                 #expect(preflight.headers[.accessControlAllowMethods] == nil)
-                let get = try await client.execute(uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(app.readToken)", .origin: origin])
+                let get = try await client.execute(
+                    uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(app.readToken)", .origin: origin])
                 #expect(get.status == .ok)
                 #expect(Self.corsHeaderNames(get) == [], "\(origin)")
                 #expect(get.headers[values: .vary].contains("Origin"))
@@ -192,7 +205,8 @@ struct TransportTests {
     @Test(arguments: ["abc", "A-b_c.d:e", String(repeating: "x", count: 128), "0"])
     func aSaneRequestIDIsEchoed(id: String) async throws {
         try await TestApp.run { app, client in
-            let ok = try await client.execute(uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(app.readToken)", Self.requestID: id])
+            let ok = try await client.execute(
+                uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(app.readToken)", Self.requestID: id])
             #expect(ok.status == .ok)
             #expect(ok.headers[values: Self.requestID] == [id])
             let error = try await client.execute(uri: "/api/v2/nothing", method: .get, headers: [Self.requestID: id])
@@ -206,7 +220,8 @@ struct TransportTests {
     @Test(arguments: [String(repeating: "x", count: 129), "has space", "slash/", "quote\"", "caf\u{e9}", "semi;colon", "a,b", "<script>"])
     func anInsaneRequestIDIsReplacedByAGeneratedOne(id: String) async throws {
         try await TestApp.run { app, client in
-            let response = try await client.execute(uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(app.readToken)", Self.requestID: id])
+            let response = try await client.execute(
+                uri: orgasmsPath, method: .get, headers: [.authorization: "Bearer \(app.readToken)", Self.requestID: id])
             #expect(response.status == .ok)
             let sent = try #require(response.headers[values: Self.requestID].first)
             #expect(response.headers[values: Self.requestID].count == 1)
@@ -232,7 +247,8 @@ struct TransportTests {
 
     @Test func theHTTPSRequiredRefusalCarriesTheRequestID() async throws {
         try await TestApp.run(configuration: Self.behindProxy) { _, client in
-            let response = try await client.execute(uri: orgasmsPath, method: .get, headers: [Self.forwardedProto: "http", Self.requestID: "trace-1"])
+            let response = try await client.execute(
+                uri: orgasmsPath, method: .get, headers: [Self.forwardedProto: "http", Self.requestID: "trace-1"])
             try expectError(response, .forbidden, "https_required")
             #expect(response.headers[Self.requestID] == "trace-1")
         }

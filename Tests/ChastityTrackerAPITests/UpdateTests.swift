@@ -24,9 +24,16 @@ import Testing
         (#"{"grantedby":null}"#, { $0.grantedBy = nil }),
         (#"{"type":""}"#, { $0.type = nil }),
         (#"{"grantedby":"   "}"#, { $0.grantedBy = nil }),
-        (#"{"date":"2026-03-10","mode":"milking","public":0,"type":"T","grantedby":"G"}"#, {
-            $0.date = LocalDate("2026-03-10")!; $0.mode = .milking; $0.isPublic = false; $0.type = "T"; $0.grantedBy = "G"
-        }),
+        (
+            #"{"date":"2026-03-10","mode":"milking","public":0,"type":"T","grantedby":"G"}"#,
+            {
+                $0.date = LocalDate("2026-03-10")!
+                $0.mode = .milking
+                $0.isPublic = false
+                $0.type = "T"
+                $0.grantedBy = "G"
+            }
+        ),
     ]
 
     @Test(arguments: singleFieldChanges.indices)
@@ -73,7 +80,8 @@ import Testing
     @Test func leavingDomAllowsPublicAndGrantedByAgain() async throws {
         try await TestApp.run { app, client in
             let item = try await app.seed(date: "2026-02-01", mode: .dom)
-            let data = try expectSuccess(try await client.patch(id: item.id, #"{"mode":"full","public":1,"grantedby":"Anna"}"#, token: app.writeToken))
+            let data = try expectSuccess(
+                try await client.patch(id: item.id, #"{"mode":"full","public":1,"grantedby":"Anna"}"#, token: app.writeToken))
             #expect(data["mode"] == "full" && data["public"] == 1 && data["grantedby"] == "Anna")
         }
     }
@@ -131,7 +139,8 @@ import Testing
     @Test(arguments: DetailsTests.invalidIDs)
     func idThatIsNotAPositiveIntegerIs400(id: String) async throws {
         try await TestApp.run { app, client in
-            try expectValidationError(try await client.send(.patch, "\(orgasmsPath)?id=\(id)", token: app.writeToken, json: #"{"type":"x"}"#), field: "id")
+            try expectValidationError(
+                try await client.send(.patch, "\(orgasmsPath)?id=\(id)", token: app.writeToken, json: #"{"type":"x"}"#), field: "id")
         }
     }
 

@@ -1,6 +1,6 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting

@@ -1,12 +1,13 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 import ChastityTrackerServer
-@testable import ChastityTrackerSQLite
+import ChastityTrackerTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import ChastityTrackerSQLite
 
 /// The record quota (403 `quota_exceeded`) and the bounded write queue (503 `overloaded`),
 /// docs/CONTRACT.md section 2.

@@ -26,7 +26,8 @@ struct DatabaseOptionTests {
         let other = sandbox.directory.appendingPathComponent("other.sqlite").path
         let environment = ["CT_DATABASE": other]
 
-        let add = try await CLISandbox.run(["users", "add", "alice", "--database", sandbox.databasePath], environment: environment, in: sandbox.directory)
+        let add = try await CLISandbox.run(
+            ["users", "add", "alice", "--database", sandbox.databasePath], environment: environment, in: sandbox.directory)
         #expect(add.status == 0)
         #expect(try await sandbox.run(["users", "list"]).stdout.hasPrefix("alice\tUTC\t"))
         let viaEnvironment = try await CLISandbox.run(["users", "list"], environment: environment, in: sandbox.directory)

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a hostile or broken client meets at the socket of a real `serve` process: connections
@@ -54,9 +55,15 @@ struct HardeningLiveTests {
         let start = ContinuousClock.now
         var trickleClosed = false
         for byte in head {
-            guard trickled.send([byte]) else { trickleClosed = true; break }
+            guard trickled.send([byte]) else {
+                trickleClosed = true
+                break
+            }
             trickled.drain()
-            if trickled.closedByServer { trickleClosed = true; break }
+            if trickled.closedByServer {
+                trickleClosed = true
+                break
+            }
             guard ContinuousClock.now - start < Self.closeBound else { break }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -142,7 +149,9 @@ struct HardeningLiveTests {
         _ = try await server.stop()
     }
 
-    @Test("--idle-timeout closes a TLS connection that negotiated HTTP/1.1 or HTTP/2 and then sends nothing, not even the PING answer HTTP/2 asks for", arguments: ["http/1.1", "h2"])
+    @Test(
+        "--idle-timeout closes a TLS connection that negotiated HTTP/1.1 or HTTP/2 and then sends nothing, not even the PING answer HTTP/2 asks for",
+        arguments: ["http/1.1", "h2"])
     func silentTLSConnectionsAreClosed(protocolName: String) async throws {
         let (sandbox, _, _) = try await ServeTests.sandboxWithTokens()
         defer { sandbox.removeAll() }
@@ -168,13 +177,15 @@ struct HardeningLiveTests {
         _ = try await server.stop()
     }
 
-    @Test("serve refuses a bad timeout with a one-line error", arguments: [
-        (["--idle-timeout", "0"], [String: String](), "--idle-timeout must be a number of seconds from 0.001 to 3600, not '0'"),
-        (["--idle-timeout", "abc"], [:], "--idle-timeout must be a number of seconds from 0.001 to 3600, not 'abc'"),
-        ([], ["CT_IDLE_TIMEOUT": "-1"], "--idle-timeout must be a number of seconds from 0.001 to 3600, not '-1'"),
-        ([], ["CT_TLS_HANDSHAKE_TIMEOUT": "3601"], "--tls-handshake-timeout must be a number of seconds from 0.001 to 3600, not '3601'"),
-        (["--tls-handshake-timeout", "nan"], [:], "--tls-handshake-timeout must be a number of seconds from 0.001 to 3600, not 'nan'"),
-    ])
+    @Test(
+        "serve refuses a bad timeout with a one-line error",
+        arguments: [
+            (["--idle-timeout", "0"], [String: String](), "--idle-timeout must be a number of seconds from 0.001 to 3600, not '0'"),
+            (["--idle-timeout", "abc"], [:], "--idle-timeout must be a number of seconds from 0.001 to 3600, not 'abc'"),
+            ([], ["CT_IDLE_TIMEOUT": "-1"], "--idle-timeout must be a number of seconds from 0.001 to 3600, not '-1'"),
+            ([], ["CT_TLS_HANDSHAKE_TIMEOUT": "3601"], "--tls-handshake-timeout must be a number of seconds from 0.001 to 3600, not '3601'"),
+            (["--tls-handshake-timeout", "nan"], [:], "--tls-handshake-timeout must be a number of seconds from 0.001 to 3600, not 'nan'"),
+        ])
     func badTimeoutsAreRefused(arguments: [String], environment: [String: String], message: String) async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.removeAll() }
@@ -221,8 +232,9 @@ struct HardeningLiveTests {
             // The server ends the connection, with nothing after the answer (no second, bare
             // answer to the same request).
             #expect(try await connection.waitForClose(within: .seconds(2)), "\(broken.name): connection kept open")
-            #expect(connection.received.count == RawResponse(parsing: connection.received).map { connection.received.count - $0.rest.count },
-                    "\(broken.name): more than one answer: \(String(decoding: connection.received, as: UTF8.self))")
+            #expect(
+                connection.received.count == RawResponse(parsing: connection.received).map { connection.received.count - $0.rest.count },
+                "\(broken.name): more than one answer: \(String(decoding: connection.received, as: UTF8.self))")
         }
         let stderr = server.stderr
         #expect(Self.errorLines(stderr).isEmpty, "\(Self.errorLines(stderr))")
@@ -230,9 +242,11 @@ struct HardeningLiveTests {
         _ = try await server.stop()
     }
 
-    @Test("a malformed Content-Length is refused by the HTTP parser with a bare 400, never a 5xx", arguments: [
-        "Content-Length: abc", "Content-Length: -1", "Content-Length: 2\r\nContent-Length: 3", "Content-Length: 99999999999999999999999",
-    ])
+    @Test(
+        "a malformed Content-Length is refused by the HTTP parser with a bare 400, never a 5xx",
+        arguments: [
+            "Content-Length: abc", "Content-Length: -1", "Content-Length: 2\r\nContent-Length: 3", "Content-Length: 99999999999999999999999",
+        ])
     func malformedContentLengthIsABare400(header: String) async throws {
         let (sandbox, server, write) = try await Self.startServer([])
         defer { sandbox.removeAll() }
@@ -321,7 +335,10 @@ enum TLSProbe {
         while true {
             guard server.process.isRunning else { throw ServerFailure("serve exited early: \(server.stderr)") }
             let probe = try await TransportLiveTests.curl(
-                ["-sS", "--max-time", "10", "--cacert", certificate, "-o", "/dev/null", "-w", "%{http_code}", "https://localhost:\(server.port)/healthz"],
+                [
+                    "-sS", "--max-time", "10", "--cacert", certificate, "-o", "/dev/null", "-w", "%{http_code}",
+                    "https://localhost:\(server.port)/healthz",
+                ],
                 in: directory
             )
             if probe.status == 0, probe.stdout == "200" { return }

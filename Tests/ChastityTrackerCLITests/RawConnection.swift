@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A plain TCP connection to a loopback port, for sending what no HTTP client would: broken
@@ -16,9 +17,9 @@ final class RawConnection: @unchecked Sendable {
 
     init(port: Int) throws {
         #if os(Linux)
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        fd = socket(AF_INET, SOCK_STREAM, 0)
+            fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw ServerFailure("socket() failed") }
         var address = sockaddr_in()
@@ -43,9 +44,9 @@ final class RawConnection: @unchecked Sendable {
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { buffer in
                 #if os(Linux)
-                Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+                    Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
                 #else
-                Darwin.send(fd, buffer.baseAddress, buffer.count, 0)
+                    Darwin.send(fd, buffer.baseAddress, buffer.count, 0)
                 #endif
             }
             guard sent > 0 else { return false }
@@ -142,7 +143,8 @@ struct RawResponse {
         let statusLine = head.prefix { $0 != "\r" }.split(separator: " ")
         guard statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
         self.status = status
-        let length = head.lowercased().split(separator: "\r\n")
+        let length =
+            head.lowercased().split(separator: "\r\n")
             .first { $0.hasPrefix("content-length:") }
             .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
         let bodyStart = end + 4
@@ -154,7 +156,7 @@ struct RawResponse {
     /// The envelope's `error.code`, when the body is an error envelope.
     var errorCode: String? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-              let error = object["error"] as? [String: Any]
+            let error = object["error"] as? [String: Any]
         else { return nil }
         return error["code"] as? String
     }

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The PostgreSQL server the live tests use (`CT_TEST_POSTGRES_URL`, set by scripts/with-postgres),
@@ -89,7 +90,9 @@ enum LivePostgres {
         private static func run(_ arguments: [String], in directory: URL) async throws -> String {
             let script = LivePostgres.repositoryRoot.appendingPathComponent("scripts/pg-cluster")
             let result = try await CLISandbox.run(arguments, executable: script, in: directory)
-            guard result.status == 0 else { throw ServerFailure("pg-cluster \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)") }
+            guard result.status == 0 else {
+                throw ServerFailure("pg-cluster \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
+            }
             return result.stdout
         }
     }
@@ -111,13 +114,15 @@ extension CLISandbox {
 
 @Suite("serve and --pool-size options")
 struct PoolSizeOptionTests {
-    @Test("a --pool-size or CT_POOL_SIZE below 1 or not a number is a one-line error", arguments: [
-        (["--pool-size", "0"], [String: String](), "0"),
-        (["--pool-size=-2"], [:], "-2"),
-        (["--pool-size", "ten"], [:], "ten"),
-        ([], ["CT_POOL_SIZE": "0"], "0"),
-        (["--pool-size", "0"], ["CT_POOL_SIZE": "5"], "0"),
-    ])
+    @Test(
+        "a --pool-size or CT_POOL_SIZE below 1 or not a number is a one-line error",
+        arguments: [
+            (["--pool-size", "0"], [String: String](), "0"),
+            (["--pool-size=-2"], [:], "-2"),
+            (["--pool-size", "ten"], [:], "ten"),
+            ([], ["CT_POOL_SIZE": "0"], "0"),
+            (["--pool-size", "0"], ["CT_POOL_SIZE": "5"], "0"),
+        ])
     func invalidPoolSize(arguments: [String], environment: [String: String], shown: String) async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.removeAll() }
@@ -144,7 +149,9 @@ struct LivePostgresConfigurationTests {
     @Test("CI runs the live multi-instance tests against PostgreSQL")
     func continuousIntegrationHasPostgres() {
         if LivePostgres.isCI && LivePostgres.url == nil {
-            Issue.record("CI=true but CT_TEST_POSTGRES_URL is not set, so the multi-instance tests would be skipped; run the tests through scripts/with-postgres")
+            Issue.record(
+                "CI=true but CT_TEST_POSTGRES_URL is not set, so the multi-instance tests would be skipped; run the tests through scripts/with-postgres"
+            )
         }
     }
 }
@@ -169,7 +176,8 @@ struct ScaleOutTests {
             let urlA = "\(a.baseURL)/api/v2/orgasms"
             let urlB = "\(b.baseURL)/api/v2/orgasms"
 
-            let post = try await HTTP.request("POST", urlA, token: write, json: #"{"date":"2025-11-28","mode":"ruined","type":"Stroke"}"#, in: sandbox.directory)
+            let post = try await HTTP.request(
+                "POST", urlA, token: write, json: #"{"date":"2025-11-28","mode":"ruined","type":"Stroke"}"#, in: sandbox.directory)
             #expect(post.status == 201)
             let created = try #require(((try post.json()["data"] as? [String: Any])?["items"] as? [[String: Any]])?.first)
             let id = try #require(created["id"] as? Int)
@@ -207,7 +215,9 @@ struct ScaleOutTests {
             for url in [urlA, urlB] {
                 #expect(try await HTTP.request("GET", url, token: write, in: sandbox.directory).status == 401)
                 #expect(try await HTTP.request("GET", url, token: newWrite, in: sandbox.directory).status == 200)
-                #expect(try await HTTP.request("POST", url, token: newWrite, json: #"{"date":"2025-11-29","mode":"full"}"#, in: sandbox.directory).status == 201)
+                #expect(
+                    try await HTTP.request("POST", url, token: newWrite, json: #"{"date":"2025-11-29","mode":"full"}"#, in: sandbox.directory).status
+                        == 201)
             }
             let list = try await HTTP.request("GET", urlA, token: newWrite, in: sandbox.directory)
             #expect((try list.json()["data"] as? [String: Any])?["total"] as? Int == 3)
@@ -228,7 +238,8 @@ struct ScaleOutTests {
             let write = try await sandbox.createToken("alice", write: true, label: "app", database: database)
             let poolSize = 5
             let servers = try (0..<2).map { _ in
-                try ServerProcess(databasePath: database, in: sandbox.directory, extraArguments: ["--pool-size", String(poolSize), "--rate-limit", "0"])
+                try ServerProcess(
+                    databasePath: database, in: sandbox.directory, extraArguments: ["--pool-size", String(poolSize), "--rate-limit", "0"])
             }
             for server in servers { try await server.waitUntilHealthy() }
 
@@ -240,16 +251,16 @@ struct ScaleOutTests {
             let config = (0..<count).map { index in
                 let server = servers[index % servers.count]
                 return """
-                url = "\(server.baseURL)/api/v2/orgasms"
-                request = "POST"
-                header = "Authorization: Bearer \(write)"
-                header = "Content-Type: application/json"
-                data-binary = "{\\"date\\":\\"2025-11-28\\",\\"mode\\":\\"full\\",\\"type\\":\\"n\(index)\\"}"
-                output = "\(outputs.appendingPathComponent("\(index).json").path)"
-                write-out = "%{http_code}\\n"
-                max-time = 60
+                    url = "\(server.baseURL)/api/v2/orgasms"
+                    request = "POST"
+                    header = "Authorization: Bearer \(write)"
+                    header = "Content-Type: application/json"
+                    data-binary = "{\\"date\\":\\"2025-11-28\\",\\"mode\\":\\"full\\",\\"type\\":\\"n\(index)\\"}"
+                    output = "\(outputs.appendingPathComponent("\(index).json").path)"
+                    write-out = "%{http_code}\\n"
+                    max-time = 60
 
-                """
+                    """
             }.joined(separator: "next\n")
             let configPath = sandbox.directory.appendingPathComponent("curl.config")
             try config.write(to: configPath, atomically: true, encoding: .utf8)
@@ -316,12 +327,14 @@ struct ScaleOutTests {
             server = running
             try await running.waitUntilHealthy()
             let url = "\(running.baseURL)/api/v2/orgasms"
-            #expect(try await HTTP.request("POST", url, token: write, json: #"{"date":"2025-11-28","mode":"full"}"#, in: sandbox.directory).status == 201)
+            #expect(
+                try await HTTP.request("POST", url, token: write, json: #"{"date":"2025-11-28","mode":"full"}"#, in: sandbox.directory).status == 201)
 
             try await cluster.stop(in: sandbox.directory)
 
             var latencies: [Duration] = []
-            for (method, json) in [("GET", nil), ("POST", #"{"date":"2025-11-28","mode":"full"}"#), ("GET", nil), ("GET", nil)] as [(String, String?)] {
+            for (method, json) in [("GET", nil), ("POST", #"{"date":"2025-11-28","mode":"full"}"#), ("GET", nil), ("GET", nil)] as [(String, String?)]
+            {
                 let started = ContinuousClock.now
                 let response = try await HTTP.request(method, url, token: write, json: json, in: sandbox.directory)
                 let elapsed = ContinuousClock.now - started
@@ -354,7 +367,8 @@ struct ScaleOutTests {
             print("served again \(ContinuousClock.now - back) after PostgreSQL started")
             #expect(status == 200)
             #expect(try await HTTP.request("GET", "\(running.baseURL)/healthz", in: sandbox.directory).status == 200)
-            #expect(try await HTTP.request("POST", url, token: write, json: #"{"date":"2025-11-29","mode":"full"}"#, in: sandbox.directory).status == 201)
+            #expect(
+                try await HTTP.request("POST", url, token: write, json: #"{"date":"2025-11-29","mode":"full"}"#, in: sandbox.directory).status == 201)
             let list = try await HTTP.request("GET", url, token: write, in: sandbox.directory)
             #expect((try list.json()["data"] as? [String: Any])?["total"] as? Int == 2)
 
@@ -395,9 +409,15 @@ struct ScaleOutTests {
         for body in bodies {
             #expect(try await HTTP.request("POST", sourceURL, token: aliceWrite, json: body, in: sandbox.directory).status == 201)
         }
-        #expect(try await HTTP.request("POST", sourceURL, token: bobWrite, json: #"{"date":"2025-01-01","mode":"full"}"#,
-                                       headers: ["Idempotency-Key: bob-1"], in: sandbox.directory).status == 201)
-        #expect(try await HTTP.request("POST", sourceURL, token: bobWrite, json: #"{"date":"2025-01-02","mode":"full","type":"x"}"#, in: sandbox.directory).status == 201)
+        #expect(
+            try await HTTP.request(
+                "POST", sourceURL, token: bobWrite, json: #"{"date":"2025-01-01","mode":"full"}"#,
+                headers: ["Idempotency-Key: bob-1"], in: sandbox.directory
+            ).status == 201)
+        #expect(
+            try await HTTP.request(
+                "POST", sourceURL, token: bobWrite, json: #"{"date":"2025-01-02","mode":"full","type":"x"}"#, in: sandbox.directory
+            ).status == 201)
         #expect(try await HTTP.request("DELETE", "\(sourceURL)?id=2", token: aliceWrite, in: sandbox.directory).status == 200)
         #expect(try await HTTP.request("GET", sourceURL, token: aliceRead, in: sandbox.directory).status == 200)
         _ = try await sourceServer.stop()
@@ -417,7 +437,9 @@ struct ScaleOutTests {
             func snapshot(_ database: String) async throws -> [String] {
                 var outputs = [try await sandbox.run(["users", "list"], database: database).stdout]
                 for user in ["alice", "bob", "carol"] {
-                    for arguments in [["export", user], ["export", user, "--format", "csv"], ["tokens", "list", user], ["tokens", "list", user, "--json"]] {
+                    for arguments in [
+                        ["export", user], ["export", user, "--format", "csv"], ["tokens", "list", user], ["tokens", "list", user, "--json"],
+                    ] {
                         let result = try await sandbox.run(arguments, database: database)
                         #expect(result.status == 0, "\(arguments): \(result.stderr)")
                         outputs.append(result.stdout)
@@ -442,8 +464,9 @@ struct ScaleOutTests {
             #expect(try await HTTP.request("GET", url, token: aliceRead, in: sandbox.directory).status == 401)
             #expect(try await HTTP.request("GET", url, token: bobWrite, in: sandbox.directory).status == 200)
             // The idempotency key came along: the same request replays instead of inserting again.
-            let replay = try await HTTP.request("POST", url, token: bobWrite, json: #"{"date":"2025-01-01","mode":"full"}"#,
-                                                headers: ["Idempotency-Key: bob-1"], in: sandbox.directory)
+            let replay = try await HTTP.request(
+                "POST", url, token: bobWrite, json: #"{"date":"2025-01-01","mode":"full"}"#,
+                headers: ["Idempotency-Key: bob-1"], in: sandbox.directory)
             #expect(replay.status == 201)
             #expect(replay.headers.lowercased().contains("idempotent-replayed: true"))
             // New ids continue after the copied ones.

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// No message shows a database password, however the URL is written.
@@ -19,7 +20,8 @@ struct DatabaseURLRedactionTests {
         var testDescription: String { password }
     }
 
-    static let invalid = "invalid PostgreSQL URL: expected postgres://user:password@host:port/database, with / # ? @ : % in the password percent-encoded"
+    static let invalid =
+        "invalid PostgreSQL URL: expected postgres://user:password@host:port/database, with / # ? @ : % in the password percent-encoded"
 
     static let urls = [
         BadURL(password: "Qq/XyZ", parses: false),
@@ -90,7 +92,8 @@ struct ServePasswordTests {
         // the test's database, and is dropped after it.
         let role = "ct_owner_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let password = "Qq/#?@:%' XyZ"
-        try await LivePostgres.psql(server, "CREATE ROLE \(role) LOGIN PASSWORD '\(password.replacingOccurrences(of: "'", with: "''"))'", in: sandbox.directory)
+        try await LivePostgres.psql(
+            server, "CREATE ROLE \(role) LOGIN PASSWORD '\(password.replacingOccurrences(of: "'", with: "''"))'", in: sandbox.directory)
         do {
             try await serveAsRole(role, password: password, server: server, in: sandbox)
         } catch {
@@ -118,12 +121,12 @@ struct ServePasswordTests {
             #expect(!output.contains("Qq") && !output.contains("XyZ"), "\(output)")
             let redacted = "postgres://\(role):***@127.0.0.1:\(port)/\(name)"
             let hint = """
-            The database has no users yet. Create one and a token for your app:
-              chastity-tracker users add alice --timezone Europe/Berlin --database "$CT_DATABASE"
-              chastity-tracker tokens create alice --write --label my-app --database "$CT_DATABASE"
-            with CT_DATABASE set to the URL given to serve (\(redacted)).
+                The database has no users yet. Create one and a token for your app:
+                  chastity-tracker users add alice --timezone Europe/Berlin --database "$CT_DATABASE"
+                  chastity-tracker tokens create alice --write --label my-app --database "$CT_DATABASE"
+                with CT_DATABASE set to the URL given to serve (\(redacted)).
 
-            """
+                """
             // After the migration log lines.
             #expect(output.contains(hint), "\(output)")
             #expect(output.contains(" database=\(redacted) "), "\(output)")

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("serve, end to end")
@@ -26,7 +27,9 @@ struct ServeTests {
         try await server.waitUntilHealthy()
         let url = "\(server.baseURL)/api/v2/orgasms.php"
 
-        let post = try await HTTP.request("POST", url, token: write, json: #"{"date":"2025-11-28","mode":"ruined","public":1,"type":" Stroke ","grantedby":"K"}"#, in: sandbox.directory)
+        let post = try await HTTP.request(
+            "POST", url, token: write, json: #"{"date":"2025-11-28","mode":"ruined","public":1,"type":" Stroke ","grantedby":"K"}"#,
+            in: sandbox.directory)
         #expect(post.status == 201)
         let postData = try #require(try post.json()["data"] as? [String: Any])
         #expect(postData["count"] as? Int == 1)
@@ -42,7 +45,9 @@ struct ServeTests {
 
         let get = try await HTTP.request("GET", "\(url)?id=1", token: read, in: sandbox.directory)
         #expect(get.status == 200)
-        #expect(get.body.contains(#""data":{"id":1,"date":"2025-11-28","mode":"ruined","public":1,"type":"Stroke","grantedby":"K","inserted":"\#(inserted)"}"#))
+        #expect(
+            get.body.contains(
+                #""data":{"id":1,"date":"2025-11-28","mode":"ruined","public":1,"type":"Stroke","grantedby":"K","inserted":"\#(inserted)"}"#))
 
         let list = try await HTTP.request("GET", url, token: read, in: sandbox.directory)
         #expect(list.status == 200)
@@ -56,9 +61,13 @@ struct ServeTests {
 
         // What the server stored is what the CLI exports.
         let export = try await sandbox.run(["export", "alice"])
-        #expect(export.stdout == "[\n{\"id\":1,\"date\":\"2025-11-28\",\"mode\":\"ruined\",\"public\":1,\"type\":\"Stroke\",\"grantedby\":\"K\",\"inserted\":\"\(inserted)\"}\n]\n")
-        #expect(try await sandbox.run(["export", "alice", "--format", "csv"]).stdout
-            == "id,date,mode,public,type,grantedby,inserted\n1,2025-11-28,ruined,1,Stroke,K,\(inserted)\n")
+        #expect(
+            export.stdout
+                == "[\n{\"id\":1,\"date\":\"2025-11-28\",\"mode\":\"ruined\",\"public\":1,\"type\":\"Stroke\",\"grantedby\":\"K\",\"inserted\":\"\(inserted)\"}\n]\n"
+        )
+        #expect(
+            try await sandbox.run(["export", "alice", "--format", "csv"]).stdout
+                == "id,date,mode,public,type,grantedby,inserted\n1,2025-11-28,ruined,1,Stroke,K,\(inserted)\n")
 
         // Using a token shows in the list as "last used".
         let tokens = try await sandbox.run(["tokens", "list", "alice"]).stdout.split(separator: "\n")
@@ -69,7 +78,11 @@ struct ServeTests {
         #expect(!server.stderr.contains("no users yet"))
         // The text log format is swift-log's StreamLogHandler line, metadata sorted by key.
         let serving = server.stderr.split(separator: "\n").first { $0.hasSuffix("] serving") } ?? "none"
-        #expect(matches(serving, #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info chastity-tracker: database=\S+ host=127\.0\.0\.1 port=\#(server.port) \[chastity_tracker\] serving"#), "\(serving)")
+        #expect(
+            matches(
+                serving,
+                #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info chastity-tracker: database=\S+ host=127\.0\.0\.1 port=\#(server.port) \[chastity_tracker\] serving"#
+            ), "\(serving)")
         let stopped = try await server.stop(signal: SIGTERM)
         #expect(stopped.reason == .exit)
         #expect(stopped.status == 0)
@@ -115,7 +128,8 @@ struct ServeTests {
         let newToken = regenerated.stdout.trimmingCharacters(in: .newlines)
         #expect(try await HTTP.request("GET", url, token: write, in: sandbox.directory).status == 401)
         #expect(try await HTTP.request("GET", url, token: newToken, in: sandbox.directory).status == 200)
-        #expect(try await HTTP.request("POST", url, token: newToken, json: #"{"date":"2025-11-28","mode":"full"}"#, in: sandbox.directory).status == 201)
+        #expect(
+            try await HTTP.request("POST", url, token: newToken, json: #"{"date":"2025-11-28","mode":"full"}"#, in: sandbox.directory).status == 201)
 
         try #require(try await sandbox.run(["tokens", "revoke", "2"]).status == 0)
         #expect(try await HTTP.request("GET", url, token: read, in: sandbox.directory).status == 401)
@@ -134,11 +148,11 @@ struct ServeTests {
         #expect(stopped.status == 0)
 
         let hint = """
-        The database has no users yet. Create one and a token for your app:
-          chastity-tracker users add alice --timezone Europe/Berlin --database '\(sandbox.databasePath)'
-          chastity-tracker tokens create alice --write --label my-app --database '\(sandbox.databasePath)'
+            The database has no users yet. Create one and a token for your app:
+              chastity-tracker users add alice --timezone Europe/Berlin --database '\(sandbox.databasePath)'
+              chastity-tracker tokens create alice --write --label my-app --database '\(sandbox.databasePath)'
 
-        """
+            """
         #expect(server.stderr.hasPrefix(hint))
 
         // Run the two printed commands as an operator would (words split on spaces, quotes removed).
@@ -162,9 +176,10 @@ struct ServeTests {
         let server = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory)
         try await server.waitUntilHealthy()
 
-        let post = try await HTTP.request("POST", "\(server.baseURL)/api/v2/orgasms.php", token: write,
-                                          json: #"[{"date":"2025-11-27","mode":"milking","type":"durable"},{"date":"2025-11-28","mode":"dom","public":1}]"#,
-                                          in: sandbox.directory)
+        let post = try await HTTP.request(
+            "POST", "\(server.baseURL)/api/v2/orgasms.php", token: write,
+            json: #"[{"date":"2025-11-27","mode":"milking","type":"durable"},{"date":"2025-11-28","mode":"dom","public":1}]"#,
+            in: sandbox.directory)
         let killed = try await server.stop(signal: SIGKILL)
         try #require(post.status == 201)
         #expect(killed.reason == .uncaughtSignal)
@@ -176,10 +191,14 @@ struct ServeTests {
         try await restarted.waitUntilHealthy()
         let first = try await HTTP.request("GET", "\(restarted.baseURL)/api/v2/orgasms.php?id=1", token: write, in: sandbox.directory)
         #expect(first.status == 200)
-        #expect(first.body.contains(#""data":{"id":1,"date":"2025-11-27","mode":"milking","public":0,"type":"durable","grantedby":null,"inserted":"\#(inserted)"}"#))
+        #expect(
+            first.body.contains(
+                #""data":{"id":1,"date":"2025-11-27","mode":"milking","public":0,"type":"durable","grantedby":null,"inserted":"\#(inserted)"}"#))
         let second = try await HTTP.request("GET", "\(restarted.baseURL)/api/v2/orgasms.php?id=2", token: write, in: sandbox.directory)
         #expect(second.status == 200)
-        #expect(second.body.contains(#""data":{"id":2,"date":"2025-11-28","mode":"dom","public":0,"type":null,"grantedby":null,"inserted":"\#(inserted)"}"#))
+        #expect(
+            second.body.contains(
+                #""data":{"id":2,"date":"2025-11-28","mode":"dom","public":0,"type":null,"grantedby":null,"inserted":"\#(inserted)"}"#))
         _ = try await restarted.stop(signal: SIGTERM)
     }
 }

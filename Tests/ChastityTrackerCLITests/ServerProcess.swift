@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `chastity-tracker serve` running as a child process on a free loopback port.
@@ -37,7 +38,8 @@ final class ServerProcess: @unchecked Sendable {
         while Date() < deadline {
             guard process.isRunning else { throw ServerFailure("serve exited early: \(stderr)") }
             if let response = try? await HTTP.request("GET", "\(baseURL)/healthz", in: stderrURL.deletingLastPathComponent()),
-               response.status == 200 {
+                response.status == 200
+            {
                 return
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -62,9 +64,9 @@ final class ServerProcess: @unchecked Sendable {
     /// A port nobody listens on right now, from the kernel's ephemeral range.
     static func freePort() throws -> Int {
         #if os(Linux)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw ServerFailure("socket() failed") }
         defer { close(fd) }
@@ -118,7 +120,7 @@ enum HTTP {
         arguments.append(url)
         let result = try await CLISandbox.run(arguments, executable: URL(fileURLWithPath: "/usr/bin/curl"), in: directory)
         guard result.status == 0, let newline = result.stdout.lastIndex(of: "\n"),
-              let status = Int(result.stdout[result.stdout.index(after: newline)...])
+            let status = Int(result.stdout[result.stdout.index(after: newline)...])
         else { throw ServerFailure("curl failed (\(result.status)): \(result.stderr)") }
         let headers = (try? String(contentsOfFile: headersPath, encoding: .utf8)) ?? ""
         return Response(status: status, headers: headers, body: String(result.stdout[..<newline]))

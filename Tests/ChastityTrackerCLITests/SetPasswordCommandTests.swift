@@ -15,9 +15,11 @@ struct SetPasswordCommandTests {
         #expect(result.stderr == "set the password of alice; their sessions have ended\n")
     }
 
-    @Test("users set-password refuses a password outside 10 to 256 characters with a one-line error", arguments: [
-        "short pw!", String(repeating: "x", count: 257), "",
-    ])
+    @Test(
+        "users set-password refuses a password outside 10 to 256 characters with a one-line error",
+        arguments: [
+            "short pw!", String(repeating: "x", count: 257), "",
+        ])
     func refusesBadLength(_ password: String) async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.removeAll() }
@@ -63,11 +65,12 @@ struct SetPasswordCommandTests {
 
         let form = try await Self.curl(["\(server.baseURL)/account/sign-in"], in: sandbox.directory)
         let preSession = try #require(Self.cookie("ct_signin", in: form.headers))
-        let signIn = try await Self.curl([
-            "-H", "Cookie: ct_signin=\(preSession)", "-H", "Origin: \(server.baseURL)",
-            "--data-urlencode", "csrf=\(preSession)", "--data-urlencode", "name=alice", "--data-urlencode", "password=correct horse battery",
-            "\(server.baseURL)/account/sign-in",
-        ], in: sandbox.directory)
+        let signIn = try await Self.curl(
+            [
+                "-H", "Cookie: ct_signin=\(preSession)", "-H", "Origin: \(server.baseURL)",
+                "--data-urlencode", "csrf=\(preSession)", "--data-urlencode", "name=alice", "--data-urlencode", "password=correct horse battery",
+                "\(server.baseURL)/account/sign-in",
+            ], in: sandbox.directory)
         #expect(signIn.status == 303)
         let session = try #require(Self.cookie("ct_session", in: signIn.headers))
         let overview = try await Self.curl(["-H", "Cookie: ct_session=\(session)", "\(server.baseURL)/account/"], in: sandbox.directory)
@@ -92,7 +95,7 @@ struct SetPasswordCommandTests {
             executable: URL(fileURLWithPath: "/usr/bin/curl"), in: directory
         )
         guard result.status == 0, let newline = result.stdout.lastIndex(of: "\n"),
-              let status = Int(result.stdout[result.stdout.index(after: newline)...])
+            let status = Int(result.stdout[result.stdout.index(after: newline)...])
         else { throw ServerFailure("curl failed (\(result.status)): \(result.stderr)") }
         return (status, (try? String(contentsOfFile: headersPath, encoding: .utf8)) ?? "", String(result.stdout[..<newline]))
     }

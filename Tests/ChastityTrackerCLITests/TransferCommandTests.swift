@@ -6,32 +6,32 @@ struct TransferCommandTests {
     /// Four records covering every column: escaping, non-ASCII text, null, booleans, a dom item
     /// that asks to be public with a grantor, and a pre-1970 insertion time.
     static let importFile = """
-    [
-    {"id":10,"date":"2025-11-28","mode":"full","public":1,"type":"Stroke","grantedby":"Mistress","inserted":"2025-11-28 10:12:30.123"},
-    {"id":11,"date":"2025-02-28","mode":"dom","public":1,"type":"He said \\"hi\\", twice","grantedby":"Ignored","inserted":"2026-01-01 00:00:00.000"},
-    {"id":12,"date":"2024-02-29","mode":"ruined","public":0,"type":null,"grantedby":"K, the keyholder","inserted":"1999-12-31 23:59:59.999"},
-    {"date":"2000-01-01","mode":"ted","public":true,"type":"  Ströke 🍆  ","inserted":"1969-07-20 20:17:40.000"}
-    ]
-    """
+        [
+        {"id":10,"date":"2025-11-28","mode":"full","public":1,"type":"Stroke","grantedby":"Mistress","inserted":"2025-11-28 10:12:30.123"},
+        {"id":11,"date":"2025-02-28","mode":"dom","public":1,"type":"He said \\"hi\\", twice","grantedby":"Ignored","inserted":"2026-01-01 00:00:00.000"},
+        {"id":12,"date":"2024-02-29","mode":"ruined","public":0,"type":null,"grantedby":"K, the keyholder","inserted":"1999-12-31 23:59:59.999"},
+        {"date":"2000-01-01","mode":"ted","public":true,"type":"  Ströke 🍆  ","inserted":"1969-07-20 20:17:40.000"}
+        ]
+        """
 
     static let expectedJSON = """
-    [
-    {"id":1,"date":"2025-11-28","mode":"full","public":1,"type":"Stroke","grantedby":"Mistress","inserted":"2025-11-28 10:12:30.123"},
-    {"id":2,"date":"2025-02-28","mode":"dom","public":0,"type":"He said \\"hi\\", twice","grantedby":null,"inserted":"2026-01-01 00:00:00.000"},
-    {"id":3,"date":"2024-02-29","mode":"ruined","public":0,"type":null,"grantedby":"K, the keyholder","inserted":"1999-12-31 23:59:59.999"},
-    {"id":4,"date":"2000-01-01","mode":"ted","public":1,"type":"Ströke 🍆","grantedby":null,"inserted":"1969-07-20 20:17:40.000"}
-    ]
+        [
+        {"id":1,"date":"2025-11-28","mode":"full","public":1,"type":"Stroke","grantedby":"Mistress","inserted":"2025-11-28 10:12:30.123"},
+        {"id":2,"date":"2025-02-28","mode":"dom","public":0,"type":"He said \\"hi\\", twice","grantedby":null,"inserted":"2026-01-01 00:00:00.000"},
+        {"id":3,"date":"2024-02-29","mode":"ruined","public":0,"type":null,"grantedby":"K, the keyholder","inserted":"1999-12-31 23:59:59.999"},
+        {"id":4,"date":"2000-01-01","mode":"ted","public":1,"type":"Ströke 🍆","grantedby":null,"inserted":"1969-07-20 20:17:40.000"}
+        ]
 
-    """
+        """
 
     static let expectedCSV = """
-    id,date,mode,public,type,grantedby,inserted
-    1,2025-11-28,full,1,Stroke,Mistress,2025-11-28 10:12:30.123
-    2,2025-02-28,dom,0,"He said ""hi"", twice",,2026-01-01 00:00:00.000
-    3,2024-02-29,ruined,0,,"K, the keyholder",1999-12-31 23:59:59.999
-    4,2000-01-01,ted,1,Ströke 🍆,,1969-07-20 20:17:40.000
+        id,date,mode,public,type,grantedby,inserted
+        1,2025-11-28,full,1,Stroke,Mistress,2025-11-28 10:12:30.123
+        2,2025-02-28,dom,0,"He said ""hi"", twice",,2026-01-01 00:00:00.000
+        3,2024-02-29,ruined,0,,"K, the keyholder",1999-12-31 23:59:59.999
+        4,2000-01-01,ted,1,Ströke 🍆,,1969-07-20 20:17:40.000
 
-    """
+        """
 
     /// A sandbox with alice (and bob) and a file holding `text`.
     static func sandbox(file text: String) async throws -> (CLISandbox, String) {
@@ -105,7 +105,9 @@ struct TransferCommandTests {
         let bobLines = bobExport.split(separator: "\n", omittingEmptySubsequences: false)
         let aliceLines = aliceExport.split(separator: "\n", omittingEmptySubsequences: false)
         try #require(bobLines.count == aliceLines.count + 1)
-        #expect(bobLines[1] == #"{"id":5,"date":"2025-01-01","mode":"milking","public":0,"type":null,"grantedby":null,"inserted":"2025-01-01 08:00:00.000"},"#)
+        #expect(
+            bobLines[1]
+                == #"{"id":5,"date":"2025-01-01","mode":"milking","public":0,"type":null,"grantedby":null,"inserted":"2025-01-01 08:00:00.000"},"#)
         let withoutIDs = { (line: Substring) in line.replacing(/"id":\d+,/, with: "") }
         #expect(Array(bobLines[2...]).map(withoutIDs) == Array(aliceLines[1...]).map(withoutIDs))
         #expect(bobLines[2].hasPrefix(#"{"id":6,"#))
@@ -135,20 +137,31 @@ struct TransferCommandTests {
         var testDescription: String { name }
     }
 
-    @Test("a file with one bad item imports nothing and fails with a one-line error naming the item", arguments: [
-        BadFile(name: "bad mode last", text: #"[{"date":"2025-06-01","mode":"full"},{"date":"2025-06-02","mode":"full"},{"date":"2025-06-03","mode":"bogus"}]"#,
+    @Test(
+        "a file with one bad item imports nothing and fails with a one-line error naming the item",
+        arguments: [
+            BadFile(
+                name: "bad mode last",
+                text: #"[{"date":"2025-06-01","mode":"full"},{"date":"2025-06-02","mode":"full"},{"date":"2025-06-03","mode":"bogus"}]"#,
                 error: "Error: item 2: mode must be one of full, ruined, milking, dom, ted\n"),
-        BadFile(name: "future date first", text: #"[{"date":"2999-01-01","mode":"full"},{"date":"2025-06-02","mode":"full"}]"#,
+            BadFile(
+                name: "future date first", text: #"[{"date":"2999-01-01","mode":"full"},{"date":"2025-06-02","mode":"full"}]"#,
                 error: "Error: item 0: date may not be in the future (today is \(todayUTC()) in the owner's time zone)\n"),
-        BadFile(name: "type too long", text: #"[{"date":"2025-06-01","mode":"full"},{"date":"2025-06-02","mode":"full","type":"\#(String(repeating: "x", count: 101))"}]"#,
+            BadFile(
+                name: "type too long",
+                text: #"[{"date":"2025-06-01","mode":"full"},{"date":"2025-06-02","mode":"full","type":"\#(String(repeating: "x", count: 101))"}]"#,
                 error: "Error: item 1: type may be at most 100 characters\n"),
-        BadFile(name: "unknown field", text: #"[{"date":"2025-06-01","mode":"full","colour":"red"}]"#,
+            BadFile(
+                name: "unknown field", text: #"[{"date":"2025-06-01","mode":"full","colour":"red"}]"#,
                 error: "Error: item 0: unknown field 'colour'; allowed: date, mode, public, type, grantedby, number\n"),
-        BadFile(name: "bad inserted", text: #"[{"date":"2025-06-01","mode":"full"},{"date":"2025-06-01","mode":"full","inserted":"2025-06-01T10:00:00Z"}]"#,
+            BadFile(
+                name: "bad inserted",
+                text: #"[{"date":"2025-06-01","mode":"full"},{"date":"2025-06-01","mode":"full","inserted":"2025-06-01T10:00:00Z"}]"#,
                 error: "Error: item 1: inserted must be written YYYY-MM-DD HH:MM:SS.mmm\n"),
-        BadFile(name: "not an object", text: #"[{"date":"2025-06-01","mode":"full"},42]"#,
+            BadFile(
+                name: "not an object", text: #"[{"date":"2025-06-01","mode":"full"},42]"#,
                 error: "Error: item 1 is not an object\n"),
-    ])
+        ])
     func importIsAllOrNothing(_ bad: BadFile) async throws {
         let (sandbox, path) = try await Self.sandbox(file: bad.text)
         defer { sandbox.removeAll() }
@@ -160,9 +173,11 @@ struct TransferCommandTests {
         #expect(try await sandbox.run(["export", "alice"]).stdout == "[]\n")
     }
 
-    @Test("a file that is not a JSON array of items is refused with a one-line error", arguments: [
-        "{not json", #"{"date":"2025-06-01","mode":"full"}"#, "", "null", "\u{FEFF}[", "[1,2",
-    ])
+    @Test(
+        "a file that is not a JSON array of items is refused with a one-line error",
+        arguments: [
+            "{not json", #"{"date":"2025-06-01","mode":"full"}"#, "", "null", "\u{FEFF}[", "[1,2",
+        ])
     func importRefusesInvalidJSON(_ text: String) async throws {
         let (sandbox, path) = try await Self.sandbox(file: text)
         defer { sandbox.removeAll() }

@@ -8,25 +8,26 @@ struct TransferLimitsTests {
     @Test("export csv writes a ' before text that a spreadsheet would run as a formula; json keeps it as is")
     func csvNeutralisesFormulas() async throws {
         let file = #"""
-        [
-        {"date":"2025-01-01","mode":"full","type":"=cmd|' /C calc'!A0","grantedby":"+1","inserted":"2025-01-01 08:00:00.000"},
-        {"date":"2025-01-02","mode":"full","type":"-2+3","grantedby":"@SUM(A1:A9)","inserted":"2025-01-02 08:00:00.000"},
-        {"date":"2025-01-03","mode":"full","type":"=HYPERLINK(\"http://x\",\"y\")","grantedby":"K - keyholder","inserted":"2025-01-03 08:00:00.000"}
-        ]
-        """#
+            [
+            {"date":"2025-01-01","mode":"full","type":"=cmd|' /C calc'!A0","grantedby":"+1","inserted":"2025-01-01 08:00:00.000"},
+            {"date":"2025-01-02","mode":"full","type":"-2+3","grantedby":"@SUM(A1:A9)","inserted":"2025-01-02 08:00:00.000"},
+            {"date":"2025-01-03","mode":"full","type":"=HYPERLINK(\"http://x\",\"y\")","grantedby":"K - keyholder","inserted":"2025-01-03 08:00:00.000"}
+            ]
+            """#
         let (sandbox, path) = try await TransferCommandTests.sandbox(file: file)
         defer { sandbox.removeAll() }
         try #require(try await sandbox.run(["import", "alice", path]).status == 0)
 
         let csv = try await sandbox.run(["export", "alice", "--format", "csv"])
         #expect(csv.status == 0)
-        #expect(csv.stdout == #"""
-            id,date,mode,public,type,grantedby,inserted
-            1,2025-01-01,full,0,'=cmd|' /C calc'!A0,'+1,2025-01-01 08:00:00.000
-            2,2025-01-02,full,0,'-2+3,'@SUM(A1:A9),2025-01-02 08:00:00.000
-            3,2025-01-03,full,0,"'=HYPERLINK(""http://x"",""y"")",K - keyholder,2025-01-03 08:00:00.000
+        #expect(
+            csv.stdout == #"""
+                id,date,mode,public,type,grantedby,inserted
+                1,2025-01-01,full,0,'=cmd|' /C calc'!A0,'+1,2025-01-01 08:00:00.000
+                2,2025-01-02,full,0,'-2+3,'@SUM(A1:A9),2025-01-02 08:00:00.000
+                3,2025-01-03,full,0,"'=HYPERLINK(""http://x"",""y"")",K - keyholder,2025-01-03 08:00:00.000
 
-            """#)
+                """#)
         let json = try await sandbox.run(["export", "alice"])
         #expect(json.stdout.contains(#""type":"=cmd|' /C calc'!A0","grantedby":"+1""#))
     }
@@ -45,7 +46,8 @@ struct TransferLimitsTests {
         #expect(try await sandbox.run(["export", "alice"]).stdout == "[]\n")
 
         // The flag wins over CT_EARLIEST_DATE; on the boundary the date is accepted.
-        let accepted = try await sandbox.run(["import", "alice", path, "--earliest-date", "2019-12-31"], environment: ["CT_EARLIEST_DATE": "2020-01-01"])
+        let accepted = try await sandbox.run(
+            ["import", "alice", path, "--earliest-date", "2019-12-31"], environment: ["CT_EARLIEST_DATE": "2020-01-01"])
         #expect(accepted.status == 0)
         #expect(accepted.stderr == "imported 2 records for alice\n")
     }
@@ -65,10 +67,12 @@ struct TransferLimitsTests {
         #expect(try await sandbox.run(["import", "alice", old]).stderr == "Error: item 0: date may not be earlier than 1900-01-01\n")
     }
 
-    @Test("an --earliest-date or CT_EARLIEST_DATE that is not a date is a one-line error", arguments: [
-        (["--earliest-date", "2020-02-30"], [String: String](), "2020-02-30"),
-        ([], ["CT_EARLIEST_DATE": "yesterday"], "yesterday"),
-    ])
+    @Test(
+        "an --earliest-date or CT_EARLIEST_DATE that is not a date is a one-line error",
+        arguments: [
+            (["--earliest-date", "2020-02-30"], [String: String](), "2020-02-30"),
+            ([], ["CT_EARLIEST_DATE": "yesterday"], "yesterday"),
+        ])
     func importRefusesABadEarliestDate(arguments: [String], environment: [String: String], shown: String) async throws {
         let (sandbox, path) = try await TransferCommandTests.sandbox(file: Self.early)
         defer { sandbox.removeAll() }

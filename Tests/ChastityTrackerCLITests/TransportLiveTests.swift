@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// docs/CONTRACT.md section 10 against a real `serve` process: TLS with HTTP/2 and HTTP/1.1, the refused
@@ -125,13 +126,15 @@ struct TransportLiveTests {
         #expect(environment.stderr.split(separator: "\n").count == 1, "\(environment.stderr)")
     }
 
-    @Test("serve refuses other bad configuration with a one-line error, not a usage dump", arguments: [
-        (["--port", "0", "--tls-cert", "cert.pem"], [String: String](), "--tls-cert and --tls-key go together"),
-        ([], ["CT_PORT": "70000"], "--port must be 0 to 65535, not '70000'"),
-        (["--port", "0"], ["CT_RATE_LIMIT": "-1"], "--rate-limit must be 0 or more requests per minute, not '-1'"),
-        (["--port", "0", "--log-format", "xml"], [:], "--log-format must be text or json"),
-        (["--port", "0"], ["CT_EARLIEST_DATE": "2026-02-30"], "--earliest-date must be a real date written YYYY-MM-DD, not '2026-02-30'"),
-    ])
+    @Test(
+        "serve refuses other bad configuration with a one-line error, not a usage dump",
+        arguments: [
+            (["--port", "0", "--tls-cert", "cert.pem"], [String: String](), "--tls-cert and --tls-key go together"),
+            ([], ["CT_PORT": "70000"], "--port must be 0 to 65535, not '70000'"),
+            (["--port", "0"], ["CT_RATE_LIMIT": "-1"], "--rate-limit must be 0 or more requests per minute, not '-1'"),
+            (["--port", "0", "--log-format", "xml"], [:], "--log-format must be text or json"),
+            (["--port", "0"], ["CT_EARLIEST_DATE": "2026-02-30"], "--earliest-date must be a real date written YYYY-MM-DD, not '2026-02-30'"),
+        ])
     func refusedConfigurationIsOneLine(arguments: [String], environment: [String: String], message: String) async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.removeAll() }
@@ -154,7 +157,10 @@ struct TransportLiveTests {
         )
         try await server.waitUntilHealthy()
         let refused = try await Self.curl(
-            ["-sS", "--max-time", "10", "-D", "-", "-H", "X-Forwarded-Proto: http", "-H", "Authorization: Bearer \(write)", "\(server.baseURL)/api/v2/orgasms.php"],
+            [
+                "-sS", "--max-time", "10", "-D", "-", "-H", "X-Forwarded-Proto: http", "-H", "Authorization: Bearer \(write)",
+                "\(server.baseURL)/api/v2/orgasms.php",
+            ],
             in: sandbox.directory
         )
         #expect(refused.stdout.hasPrefix("HTTP/1.1 403 Forbidden\r\n"), "\(refused.stdout)")

@@ -43,9 +43,11 @@ struct UsersCommandTests {
         #expect(lines[2] == "")
     }
 
-    @Test("users add refuses a time zone that is not IANA with a one-line error, and adds nobody", arguments: [
-        "Mars/Olympus_Mons", "europe/berlin", "+02:00", "",
-    ])
+    @Test(
+        "users add refuses a time zone that is not IANA with a one-line error, and adds nobody",
+        arguments: [
+            "Mars/Olympus_Mons", "europe/berlin", "+02:00", "",
+        ])
     func addRefusesBadTimeZone(_ zone: String) async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.removeAll() }
@@ -57,7 +59,9 @@ struct UsersCommandTests {
         #expect(try await sandbox.run(["users", "list"]).stdout == "")
     }
 
-    @Test("users add refuses a name outside the allowed characters with a one-line error", arguments: ["al ice", "a/b", "bob\u{7}", String(repeating: "x", count: 65)])
+    @Test(
+        "users add refuses a name outside the allowed characters with a one-line error",
+        arguments: ["al ice", "a/b", "bob\u{7}", String(repeating: "x", count: 65)])
     func addRefusesBadName(_ name: String) async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.removeAll() }

@@ -4,13 +4,15 @@ import Testing
 /// `serve --record-quota` and `--write-queue`, and `/readyz`, on a real server process.
 @Suite("serve write limits")
 struct WriteLimitOptionsTests {
-    @Test("a --record-quota or --write-queue that is not a number in range is a one-line error", arguments: [
-        (["--record-quota=-1"], [String: String](), "Error: --record-quota must be 0 (no quota) or more records, not '-1'\n"),
-        (["--record-quota", "many"], [:], "Error: --record-quota must be 0 (no quota) or more records, not 'many'\n"),
-        ([], ["CT_RECORD_QUOTA": "1e5"], "Error: --record-quota must be 0 (no quota) or more records, not '1e5'\n"),
-        (["--write-queue", "0"], [:], "Error: --write-queue must be a whole number of writes, 1 or more, not '0'\n"),
-        ([], ["CT_WRITE_QUEUE": "lots"], "Error: --write-queue must be a whole number of writes, 1 or more, not 'lots'\n"),
-    ])
+    @Test(
+        "a --record-quota or --write-queue that is not a number in range is a one-line error",
+        arguments: [
+            (["--record-quota=-1"], [String: String](), "Error: --record-quota must be 0 (no quota) or more records, not '-1'\n"),
+            (["--record-quota", "many"], [:], "Error: --record-quota must be 0 (no quota) or more records, not 'many'\n"),
+            ([], ["CT_RECORD_QUOTA": "1e5"], "Error: --record-quota must be 0 (no quota) or more records, not '1e5'\n"),
+            (["--write-queue", "0"], [:], "Error: --write-queue must be a whole number of writes, 1 or more, not '0'\n"),
+            ([], ["CT_WRITE_QUEUE": "lots"], "Error: --write-queue must be a whole number of writes, 1 or more, not 'lots'\n"),
+        ])
     func invalidValues(arguments: [String], environment: [String: String], message: String) async throws {
         let sandbox = try CLISandbox()
         defer { sandbox.removeAll() }

@@ -34,12 +34,14 @@ import Testing
 
     @Test("The environment sets what no flag gives; an empty variable counts as unset")
     func environment() throws {
-        let configuration = try Configuration(flags: .init(), environment: [
-            "CT_DATABASE": "postgres://u@h/db", "CT_HOST": "localhost", "CT_PORT": "9000", "CT_EARLIEST_DATE": "2000-01-01",
-            "CT_LOG_LEVEL": "debug", "CT_LOG_FORMAT": "json", "CT_RATE_LIMIT": "0", "CT_POOL_SIZE": "3", "CT_RECORD_QUOTA": "0",
-            "CT_WRITE_QUEUE": "5", "CT_CORS_ORIGINS": "https://a.example, https://b.example,", "CT_IDLE_TIMEOUT": "0.5",
-            "CT_TLS_HANDSHAKE_TIMEOUT": "2", "CT_BEHIND_PROXY": "yes", "CT_METRICS": "1", "CT_TLS_CERT": "c.pem", "CT_TLS_KEY": "k.pem",
-        ])
+        let configuration = try Configuration(
+            flags: .init(),
+            environment: [
+                "CT_DATABASE": "postgres://u@h/db", "CT_HOST": "localhost", "CT_PORT": "9000", "CT_EARLIEST_DATE": "2000-01-01",
+                "CT_LOG_LEVEL": "debug", "CT_LOG_FORMAT": "json", "CT_RATE_LIMIT": "0", "CT_POOL_SIZE": "3", "CT_RECORD_QUOTA": "0",
+                "CT_WRITE_QUEUE": "5", "CT_CORS_ORIGINS": "https://a.example, https://b.example,", "CT_IDLE_TIMEOUT": "0.5",
+                "CT_TLS_HANDSHAKE_TIMEOUT": "2", "CT_BEHIND_PROXY": "yes", "CT_METRICS": "1", "CT_TLS_CERT": "c.pem", "CT_TLS_KEY": "k.pem",
+            ])
         #expect(configuration.database == "postgres://u@h/db")
         #expect(configuration.host == "localhost")
         #expect(configuration.port == 9000)
@@ -68,9 +70,12 @@ import Testing
             $0.corsOrigins = ["https://flag.example"]
             $0.logFormat = "text"
         }
-        let configuration = try Configuration(flags: flags, environment: [
-            "CT_DATABASE": "env.sqlite", "CT_PORT": "4321", "CT_POOL_SIZE": "2", "CT_CORS_ORIGINS": "https://env.example", "CT_LOG_FORMAT": "json",
-        ])
+        let configuration = try Configuration(
+            flags: flags,
+            environment: [
+                "CT_DATABASE": "env.sqlite", "CT_PORT": "4321", "CT_POOL_SIZE": "2", "CT_CORS_ORIGINS": "https://env.example",
+                "CT_LOG_FORMAT": "json",
+            ])
         #expect(configuration.database == "flag.sqlite")
         #expect(configuration.port == 1234)
         #expect(configuration.poolSize == 7)
@@ -78,24 +83,26 @@ import Testing
         #expect(configuration.logFormat == .text)
     }
 
-    @Test("Every refused value is one line naming the flag", arguments: [
-        ("CT_PORT", "70000", "--port must be 0 to 65535, not '70000'"),
-        ("CT_PORT", "abc", "--port must be 0 to 65535, not 'abc'"),
-        ("CT_PORT", "-1", "--port must be 0 to 65535, not '-1'"),
-        ("CT_EARLIEST_DATE", "2026-02-30", "--earliest-date must be a real date written YYYY-MM-DD, not '2026-02-30'"),
-        ("CT_LOG_LEVEL", "loud", "--log-level must be one of trace, debug, info, notice, warning, error, critical"),
-        ("CT_LOG_FORMAT", "xml", "--log-format must be text or json"),
-        ("CT_RATE_LIMIT", "-1", "--rate-limit must be 0 or more requests per minute, not '-1'"),
-        ("CT_POOL_SIZE", "0", "--pool-size must be a whole number of connections, 1 or more, not '0'"),
-        ("CT_POOL_SIZE", "abc", "--pool-size must be a whole number of connections, 1 or more, not 'abc'"),
-        ("CT_RECORD_QUOTA", "-5", "--record-quota must be 0 (no quota) or more records, not '-5'"),
-        ("CT_WRITE_QUEUE", "0", "--write-queue must be a whole number of writes, 1 or more, not '0'"),
-        ("CT_IDLE_TIMEOUT", "0", "--idle-timeout must be a number of seconds from 0.001 to 3600, not '0'"),
-        ("CT_IDLE_TIMEOUT", "nan", "--idle-timeout must be a number of seconds from 0.001 to 3600, not 'nan'"),
-        ("CT_TLS_HANDSHAKE_TIMEOUT", "3601", "--tls-handshake-timeout must be a number of seconds from 0.001 to 3600, not '3601'"),
-        ("CT_TLS_CERT", "c.pem", "--tls-cert and --tls-key go together"),
-        ("CT_TLS_KEY", "k.pem", "--tls-cert and --tls-key go together"),
-    ])
+    @Test(
+        "Every refused value is one line naming the flag",
+        arguments: [
+            ("CT_PORT", "70000", "--port must be 0 to 65535, not '70000'"),
+            ("CT_PORT", "abc", "--port must be 0 to 65535, not 'abc'"),
+            ("CT_PORT", "-1", "--port must be 0 to 65535, not '-1'"),
+            ("CT_EARLIEST_DATE", "2026-02-30", "--earliest-date must be a real date written YYYY-MM-DD, not '2026-02-30'"),
+            ("CT_LOG_LEVEL", "loud", "--log-level must be one of trace, debug, info, notice, warning, error, critical"),
+            ("CT_LOG_FORMAT", "xml", "--log-format must be text or json"),
+            ("CT_RATE_LIMIT", "-1", "--rate-limit must be 0 or more requests per minute, not '-1'"),
+            ("CT_POOL_SIZE", "0", "--pool-size must be a whole number of connections, 1 or more, not '0'"),
+            ("CT_POOL_SIZE", "abc", "--pool-size must be a whole number of connections, 1 or more, not 'abc'"),
+            ("CT_RECORD_QUOTA", "-5", "--record-quota must be 0 (no quota) or more records, not '-5'"),
+            ("CT_WRITE_QUEUE", "0", "--write-queue must be a whole number of writes, 1 or more, not '0'"),
+            ("CT_IDLE_TIMEOUT", "0", "--idle-timeout must be a number of seconds from 0.001 to 3600, not '0'"),
+            ("CT_IDLE_TIMEOUT", "nan", "--idle-timeout must be a number of seconds from 0.001 to 3600, not 'nan'"),
+            ("CT_TLS_HANDSHAKE_TIMEOUT", "3601", "--tls-handshake-timeout must be a number of seconds from 0.001 to 3600, not '3601'"),
+            ("CT_TLS_CERT", "c.pem", "--tls-cert and --tls-key go together"),
+            ("CT_TLS_KEY", "k.pem", "--tls-cert and --tls-key go together"),
+        ])
     func refused(variable: String, value: String, message: String) {
         #expect(throws: ConfigurationError(message)) { try Configuration(flags: .init(), environment: [variable: value]) }
     }

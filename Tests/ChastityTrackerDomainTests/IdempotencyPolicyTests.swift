@@ -7,20 +7,23 @@ import Testing
     static let answer = StoredResponse(status: 201, body: "{}", location: nil)
 
     static func stored(hash: String = "h", ageMilliseconds: Int64, response: StoredResponse? = nil) -> IdempotencyRecord {
-        IdempotencyRecord(requestHash: hash, created: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - ageMilliseconds), response: response)
+        IdempotencyRecord(
+            requestHash: hash, created: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - ageMilliseconds), response: response)
     }
 
-    @Test("What a claim finds", arguments: [
-        (nil, nil),  // a new key: take it
-        (stored(ageMilliseconds: 1_000, response: answer), IdempotencyClaim.replay(answer)),
-        (stored(hash: "other", ageMilliseconds: 1_000, response: answer), .conflict),
-        (stored(hash: "other", ageMilliseconds: 1_000), .conflict),
-        (stored(ageMilliseconds: 59_999), .inProgress),
-        (stored(ageMilliseconds: 60_000), .inProgress),
-        (stored(ageMilliseconds: 60_001), nil),  // an abandoned claim: take it over
-        (stored(hash: "other", ageMilliseconds: 24 * 3_600_000 + 1, response: answer), nil),  // past retention: a new key
-        (stored(ageMilliseconds: 24 * 3_600_000, response: answer), .replay(answer)),
-    ] as [(IdempotencyRecord?, IdempotencyClaim?)])
+    @Test(
+        "What a claim finds",
+        arguments: [
+            (nil, nil),  // a new key: take it
+            (stored(ageMilliseconds: 1_000, response: answer), IdempotencyClaim.replay(answer)),
+            (stored(hash: "other", ageMilliseconds: 1_000, response: answer), .conflict),
+            (stored(hash: "other", ageMilliseconds: 1_000), .conflict),
+            (stored(ageMilliseconds: 59_999), .inProgress),
+            (stored(ageMilliseconds: 60_000), .inProgress),
+            (stored(ageMilliseconds: 60_001), nil),  // an abandoned claim: take it over
+            (stored(hash: "other", ageMilliseconds: 24 * 3_600_000 + 1, response: answer), nil),  // past retention: a new key
+            (stored(ageMilliseconds: 24 * 3_600_000, response: answer), .replay(answer)),
+        ] as [(IdempotencyRecord?, IdempotencyClaim?)])
     func decide(stored: IdempotencyRecord?, expected: IdempotencyClaim?) {
         #expect(IdempotencyPolicy.decide(stored: stored, requestHash: "h", now: Self.now) == expected)
     }

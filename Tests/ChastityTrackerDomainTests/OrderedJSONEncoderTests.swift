@@ -38,8 +38,10 @@ struct OrderedJSONEncoderTests {
 
     @Test("Keys come out in the order they were encoded; encode writes null, encodeIfPresent leaves the key out")
     func keysInEncodingOrder() throws {
-        #expect(try text(Sample()) ==
-            #"{"zeta":1,"alpha":"a","nested":{"b":2,"a":null},"list":[18446744073709551615,-9223372036854775808,0.5,null],"explicit":null,"mid":true}"#)
+        #expect(
+            try text(Sample())
+                == #"{"zeta":1,"alpha":"a","nested":{"b":2,"a":null},"list":[18446744073709551615,-9223372036854775808,0.5,null],"explicit":null,"mid":true}"#
+        )
     }
 
     private struct Twice: Encodable {
@@ -58,16 +60,18 @@ struct OrderedJSONEncoderTests {
         #expect(try text(Twice()) == #"{"first":"again","second":2}"#)
     }
 
-    @Test("Strings escape quote, backslash and control characters only, in lower-case hex", arguments: [
-        ("plain", #""plain""#),
-        ("say \"hi\"", #""say \"hi\"""#),
-        (#"back\slash"#, #""back\\slash""#),
-        ("a/b", #""a/b""#),
-        ("line\nfeed\rreturn\ttab", #""line\nfeed\rreturn\ttab""#),
-        ("\u{0}\u{1}\u{1B}\u{1F}", #""\u0000\u0001\u001b\u001f""#),
-        ("\u{7F}", "\"\u{7F}\""),
-        ("Zoë 🍆 \u{2028}", "\"Zoë 🍆 \u{2028}\""),
-    ])
+    @Test(
+        "Strings escape quote, backslash and control characters only, in lower-case hex",
+        arguments: [
+            ("plain", #""plain""#),
+            ("say \"hi\"", #""say \"hi\"""#),
+            (#"back\slash"#, #""back\\slash""#),
+            ("a/b", #""a/b""#),
+            ("line\nfeed\rreturn\ttab", #""line\nfeed\rreturn\ttab""#),
+            ("\u{0}\u{1}\u{1B}\u{1F}", #""\u0000\u0001\u001b\u001f""#),
+            ("\u{7F}", "\"\u{7F}\""),
+            ("Zoë 🍆 \u{2028}", "\"Zoë 🍆 \u{2028}\""),
+        ])
     func escaping(_ value: String, _ expected: String) throws {
         #expect(try text(value) == expected)
         #expect(try text([value]) == "[\(expected)]")
@@ -103,14 +107,16 @@ struct OrderedJSONEncoderTests {
         let item = Orgasm(
             id: 123, date: LocalDate("2026-01-15")!, mode: .full, isPublic: true, type: "Stroke", grantedBy: nil, inserted: Self.inserted
         )
-        #expect(try text(OrgasmItem(item)) ==
-            #"{"id":123,"date":"2026-01-15","mode":"full","public":1,"type":"Stroke","grantedby":null,"inserted":"2026-01-15 10:12:30.123"}"#)
+        #expect(
+            try text(OrgasmItem(item))
+                == #"{"id":123,"date":"2026-01-15","mode":"full","public":1,"type":"Stroke","grantedby":null,"inserted":"2026-01-15 10:12:30.123"}"#)
         var dom = item
         dom.mode = .dom
         dom.isPublic = false
         dom.type = nil
-        #expect(try text(OrgasmItem(dom)) ==
-            #"{"id":123,"date":"2026-01-15","mode":"dom","public":0,"type":null,"grantedby":null,"inserted":"2026-01-15 10:12:30.123"}"#)
+        #expect(
+            try text(OrgasmItem(dom))
+                == #"{"id":123,"date":"2026-01-15","mode":"dom","public":0,"type":null,"grantedby":null,"inserted":"2026-01-15 10:12:30.123"}"#)
     }
 
     @Test("The item's keys are written in the order of its CodingKeys, which the CSV header follows")
@@ -128,8 +134,10 @@ struct OrderedJSONEncoderTests {
     func listPage() throws {
         let item = Orgasm(id: 9, date: LocalDate("2026-01-15")!, mode: .ruined, isPublic: false, type: nil, grantedBy: nil, inserted: Self.inserted)
         let page = OrgasmListPage(OrgasmPage(total: 31, items: [item]), query: OrgasmQuery(limit: 1, offset: 30))
-        #expect(try text(page) ==
-            #"{"count":1,"total":31,"limit":1,"offset":30,"items":[{"id":9,"date":"2026-01-15","mode":"ruined","public":0,"type":null,"grantedby":null,"inserted":"2026-01-15 10:12:30.123"}]}"#)
+        #expect(
+            try text(page)
+                == #"{"count":1,"total":31,"limit":1,"offset":30,"items":[{"id":9,"date":"2026-01-15","mode":"ruined","public":0,"type":null,"grantedby":null,"inserted":"2026-01-15 10:12:30.123"}]}"#
+        )
         #expect(try text(OrgasmListPage(items: [], total: 0, limit: 50, offset: 0)) == #"{"count":0,"total":0,"limit":50,"offset":0,"items":[]}"#)
     }
 }

@@ -11,9 +11,11 @@ struct RequestBodiesTests {
 
     static let valid = JSONValue.object(["date": .string("2026-01-15"), "mode": .string("full")])
 
-    @Test("An insert body that is neither an object nor an array is invalid JSON naming what it is", arguments: [
-        (JSONValue.null, "null"), (.bool(true), "a boolean"), (.integer(7), "a number"), (.string("x"), "a string"),
-    ])
+    @Test(
+        "An insert body that is neither an object nor an array is invalid JSON naming what it is",
+        arguments: [
+            (JSONValue.null, "null"), (.bool(true), "a boolean"), (.integer(7), "a number"), (.string("x"), "a string"),
+        ])
     func insertBodyOfWrongKind(_ body: JSONValue, _ kind: String) {
         #expect(throws: InvalidJSON("the body must be a JSON object or an array of objects, not \(kind)")) {
             try InsertBody(decoding: body, rules: rules)
@@ -58,9 +60,11 @@ struct RequestBodiesTests {
         #expect(records == [ted, ted, dom])
     }
 
-    @Test("An update body that is not an object is invalid JSON naming what it is", arguments: [
-        (JSONValue.array([RequestBodiesTests.valid]), "an array"), (.null, "null"), (.number(1.5), "a number"),
-    ])
+    @Test(
+        "An update body that is not an object is invalid JSON naming what it is",
+        arguments: [
+            (JSONValue.array([RequestBodiesTests.valid]), "an array"), (.null, "null"), (.number(1.5), "a number"),
+        ])
     func updateBodyOfWrongKind(_ body: JSONValue, _ kind: String) {
         #expect(throws: InvalidJSON("the body must be a JSON object, not \(kind)")) {
             try UpdateBody(decoding: body, rules: rules)

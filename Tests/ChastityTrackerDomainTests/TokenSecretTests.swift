@@ -9,11 +9,13 @@ struct ConstantGenerator: RandomNumberGenerator {
 
 @Suite("TokenSecret")
 struct TokenSecretTests {
-    @Test("a generated token is ct_ and 43 base64url characters of 256 random bits, without padding", arguments: [
-        (UInt8(0x00), "ct_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
-        (0xFF, "ct___________________________________________8"),
-        (0xFB, "ct_-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_s"),
-    ])
+    @Test(
+        "a generated token is ct_ and 43 base64url characters of 256 random bits, without padding",
+        arguments: [
+            (UInt8(0x00), "ct_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            (0xFF, "ct___________________________________________8"),
+            (0xFB, "ct_-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_s"),
+        ])
     func generatesBase64URL(_ byte: UInt8, _ expected: String) {
         var generator = ConstantGenerator(byte: byte)
         let secret = TokenSecret.generate(using: &generator)
@@ -32,33 +34,37 @@ struct TokenSecretTests {
         }
     }
 
-    @Test("isWellFormed accepts only ct_ followed by exactly 43 base64url characters", arguments: [
-        ("ct_" + String(repeating: "A", count: 43), true),
-        ("ct_" + String(repeating: "z", count: 42) + "9", true),
-        ("ct_" + String(repeating: "-", count: 21) + String(repeating: "_", count: 22), true),
-        ("ct_" + String(repeating: "A", count: 42), false),
-        ("ct_" + String(repeating: "A", count: 44), false),
-        ("CT_" + String(repeating: "A", count: 43), false),
-        ("ct-" + String(repeating: "A", count: 43), false),
-        ("xx_" + String(repeating: "A", count: 43), false),
-        (String(repeating: "A", count: 46), false),
-        ("ct_" + String(repeating: "A", count: 42) + "+", false),
-        ("ct_" + String(repeating: "A", count: 42) + "/", false),
-        ("ct_" + String(repeating: "A", count: 42) + "=", false),
-        ("ct_" + String(repeating: "A", count: 42) + " ", false),
-        ("ct_" + String(repeating: "A", count: 41) + "é", false), // 43 bytes, but not base64url
-        ("ct_" + String(repeating: "A", count: 40) + "Ａ", false), // full-width letter, 43 bytes
-        ("ct_", false),
-        ("", false),
-    ])
+    @Test(
+        "isWellFormed accepts only ct_ followed by exactly 43 base64url characters",
+        arguments: [
+            ("ct_" + String(repeating: "A", count: 43), true),
+            ("ct_" + String(repeating: "z", count: 42) + "9", true),
+            ("ct_" + String(repeating: "-", count: 21) + String(repeating: "_", count: 22), true),
+            ("ct_" + String(repeating: "A", count: 42), false),
+            ("ct_" + String(repeating: "A", count: 44), false),
+            ("CT_" + String(repeating: "A", count: 43), false),
+            ("ct-" + String(repeating: "A", count: 43), false),
+            ("xx_" + String(repeating: "A", count: 43), false),
+            (String(repeating: "A", count: 46), false),
+            ("ct_" + String(repeating: "A", count: 42) + "+", false),
+            ("ct_" + String(repeating: "A", count: 42) + "/", false),
+            ("ct_" + String(repeating: "A", count: 42) + "=", false),
+            ("ct_" + String(repeating: "A", count: 42) + " ", false),
+            ("ct_" + String(repeating: "A", count: 41) + "é", false),  // 43 bytes, but not base64url
+            ("ct_" + String(repeating: "A", count: 40) + "Ａ", false),  // full-width letter, 43 bytes
+            ("ct_", false),
+            ("", false),
+        ])
     func wellFormedness(_ text: String, _ expected: Bool) {
         #expect(TokenSecret.isWellFormed(text) == expected)
     }
 
-    @Test("the stored hash is the lowercase hex SHA-256 of the token text", arguments: [
-        ("ct_" + String(repeating: "A", count: 43), "6e3f6d7d4e6c906459d9abc6d4bad28102209748940785bb454d62bdaa15797d"),
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-    ])
+    @Test(
+        "the stored hash is the lowercase hex SHA-256 of the token text",
+        arguments: [
+            ("ct_" + String(repeating: "A", count: 43), "6e3f6d7d4e6c906459d9abc6d4bad28102209748940785bb454d62bdaa15797d"),
+            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ])
     func hashIsSHA256Hex(_ text: String, _ expected: String) {
         #expect(TokenSecret.hash(of: text) == expected)
         #expect(TokenSecret(plaintext: text).hash == expected)

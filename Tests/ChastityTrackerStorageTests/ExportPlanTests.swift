@@ -1,10 +1,11 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
-@testable import ChastityTrackerPostgres
-@testable import ChastityTrackerSQLite
+import ChastityTrackerTestSupport
 import Foundation
 import PostgresNIO
 import Testing
+
+@testable import ChastityTrackerPostgres
+@testable import ChastityTrackerSQLite
 
 /// The export's page statement on each backend reads a range of an index in id order, so an
 /// export is linear in the user's records (docs/BENCHMARKS.md, "Export"), not a sort of all of

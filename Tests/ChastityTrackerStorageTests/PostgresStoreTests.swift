@@ -1,6 +1,6 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 import ChastityTrackerPostgres
+import ChastityTrackerTestSupport
 import Foundation
 import Logging
 import PostgresNIO
@@ -10,12 +10,14 @@ import Testing
 /// instances migrating one database at once.
 @Suite("PostgreSQL store")
 struct PostgresStoreTests {
-    @Test("Malformed URLs are refused with InvalidURL", arguments: [
-        "mysql://user:pw@127.0.0.1/db",
-        "postgres:///db",
-        "postgres://127.0.0.1:5432/db",
-        "postgres://user:pw@127.0.0.1/db?sslmode=sometimes",
-    ])
+    @Test(
+        "Malformed URLs are refused with InvalidURL",
+        arguments: [
+            "mysql://user:pw@127.0.0.1/db",
+            "postgres:///db",
+            "postgres://127.0.0.1:5432/db",
+            "postgres://user:pw@127.0.0.1/db?sslmode=sometimes",
+        ])
     func malformedURLIsRefused(url: String) async {
         await #expect(throws: PostgresStore.InvalidURL.self) {
             _ = try await PostgresStore.open(url: url, logger: TestBackend.logger)
@@ -84,7 +86,9 @@ struct PostgresStoreTests {
     /// Polls until some session waits for a lock (the blocked update), at most about 10 s.
     private func waitForLockWaiter(on connection: PostgresConnection) async throws {
         for _ in 0..<200 {
-            let rows = try await connection.query("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()", logger: TestBackend.logger)
+            let rows = try await connection.query(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()",
+                logger: TestBackend.logger)
             for try await count in rows.decode(Int64.self) where count > 0 { return }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -1,48 +1,53 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
-@testable import ChastityTrackerPostgres
+import ChastityTrackerTestSupport
 import PostgresNIO
 import Testing
+
+@testable import ChastityTrackerPostgres
 
 /// The per-user totals PostgreSQL keeps for the record quota (migration 3).
 @Suite("PostgreSQL kept totals")
 struct PostgresTotalsTests {
     @Test("The kept total equals the count after inserts, a failed batch, deletes, a restore and a user's deletion", arguments: TestBackend.postgres)
     func keptTotalsFollowEveryWrite(backend: TestBackend) async throws {
-        try await backend.withDatabase { url in try await withOpen(url) { (store: PostgresStore) async throws in
-            let alice = try await store.makeUser("alice")
-            let bob = try await store.makeUser("bob")
-            #expect(try await keptTotals(store) == [:])
+        try await backend.withDatabase { url in
+            try await withOpen(url) { (store: PostgresStore) async throws in
+                let alice = try await store.makeUser("alice")
+                let bob = try await store.makeUser("bob")
+                #expect(try await keptTotals(store) == [:])
 
-            let items = try await store.insert((1...5).map { record("2025-01-0\($0)") }, userID: alice.id)
-            _ = try await store.insert([record("2025-02-01")], userID: bob.id, quota: 10, completing: nil)
-            // A batch that fails after its rows went in (its key was never claimed) rolls back
-            // whole, its count too.
-            let unclaimed = IdempotencyCompletion(key: "never-claimed") { _ in StoredResponse(status: 201, body: "{}", location: nil) }
-            await #expect(throws: StoreError.self) {
-                _ = try await store.insert([record("2025-03-01"), record("2025-03-02")], userID: alice.id, quota: 10, completing: unclaimed)
-            }
-            #expect(try await keptTotals(store) == [alice.id: 5, bob.id: 1])
-            #expect(try await store.delete(id: items[0].id, userID: alice.id))
-            #expect(try await store.delete(id: items[0].id, userID: alice.id) == false)
-            #expect(try await store.delete(id: items[1].id, userID: bob.id) == false)
-            #expect(try await keptTotals(store) == [alice.id: 4, bob.id: 1])
-            #expect(try await keptTotals(store) == countedTotals(store))
-
-            // A restore into another database is counted there.
-            let snapshot = try await store.snapshot(of: alice)
-            try await backend.withDatabase { copyURL in try await withOpen(copyURL) { copy in
-                try await copy.restore(snapshot)
-                #expect(try await keptTotals(copy) == [alice.id: 4])
-                await #expect(throws: StoreError.quotaExceeded(quota: 4)) {
-                    _ = try await copy.insert([record("2025-04-01")], userID: alice.id, quota: 4, completing: nil)
+                let items = try await store.insert((1...5).map { record("2025-01-0\($0)") }, userID: alice.id)
+                _ = try await store.insert([record("2025-02-01")], userID: bob.id, quota: 10, completing: nil)
+                // A batch that fails after its rows went in (its key was never claimed) rolls back
+                // whole, its count too.
+                let unclaimed = IdempotencyCompletion(key: "never-claimed") { _ in StoredResponse(status: 201, body: "{}", location: nil) }
+                await #expect(throws: StoreError.self) {
+                    _ = try await store.insert([record("2025-03-01"), record("2025-03-02")], userID: alice.id, quota: 10, completing: unclaimed)
                 }
-            } }
+                #expect(try await keptTotals(store) == [alice.id: 5, bob.id: 1])
+                #expect(try await store.delete(id: items[0].id, userID: alice.id))
+                #expect(try await store.delete(id: items[0].id, userID: alice.id) == false)
+                #expect(try await store.delete(id: items[1].id, userID: bob.id) == false)
+                #expect(try await keptTotals(store) == [alice.id: 4, bob.id: 1])
+                #expect(try await keptTotals(store) == countedTotals(store))
 
-            #expect(try await store.deleteUser(id: alice.id))
-            #expect(try await keptTotals(store) == [bob.id: 1])
-            #expect(try await keptTotals(store) == countedTotals(store))
-        } }
+                // A restore into another database is counted there.
+                let snapshot = try await store.snapshot(of: alice)
+                try await backend.withDatabase { copyURL in
+                    try await withOpen(copyURL) { copy in
+                        try await copy.restore(snapshot)
+                        #expect(try await keptTotals(copy) == [alice.id: 4])
+                        await #expect(throws: StoreError.quotaExceeded(quota: 4)) {
+                            _ = try await copy.insert([record("2025-04-01")], userID: alice.id, quota: 4, completing: nil)
+                        }
+                    }
+                }
+
+                #expect(try await store.deleteUser(id: alice.id))
+                #expect(try await keptTotals(store) == [bob.id: 1])
+                #expect(try await keptTotals(store) == countedTotals(store))
+            }
+        }
     }
 
     @Test("Migration 3 counts the records an earlier version wrote", arguments: TestBackend.postgres)

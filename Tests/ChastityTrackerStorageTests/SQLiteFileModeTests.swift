@@ -1,12 +1,13 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
 import ChastityTrackerSQLite
+import ChastityTrackerTestSupport
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The SQLite files hold intimate records: a new database, its `-wal` and its `-shm` are readable

@@ -1,8 +1,9 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
-@testable import ChastityTrackerSQLite
+import ChastityTrackerTestSupport
 import Foundation
 import Testing
+
+@testable import ChastityTrackerSQLite
 
 /// What only the SQLite backend has: its statements, its plans and its life cycle. The figures
 /// these protect are in docs/BENCHMARKS.md.
@@ -87,7 +88,8 @@ struct SQLiteStoreTests {
                     try old.execute(migration.sql)
                     try old.query("INSERT INTO schema_migrations (version, applied_ms) VALUES (?, 0)", [.integer(Int64(migration.version))])
                 }
-                try old.execute("""
+                try old.execute(
+                    """
                     INSERT INTO users (id, name, time_zone, created_ms) VALUES (1, 'alice', 'UTC', 0), (2, 'bob', 'UTC', 0), (3, 'carol', 'UTC', 0);
                     INSERT INTO orgasms (user_id, date, mode, public, inserted_ms) VALUES
                         (1, '2025-01-01', 'full', 0, 0), (1, '2025-01-03', 'ruined', 1, 0), (1, '2025-01-02', 'full', 0, 0), (2, '2025-01-01', 'ted', 0, 0);
@@ -133,7 +135,8 @@ struct SQLiteStoreTests {
             // Different users, limits and offsets through the same statements, as requests do.
             for (index, user) in users.enumerated() {
                 for query in Self.queries {
-                    let query = OrgasmQuery(from: query.from, to: query.to, isPublic: query.isPublic, mode: query.mode, limit: 1 + index, offset: index)
+                    let query = OrgasmQuery(
+                        from: query.from, to: query.to, isPublic: query.isPublic, mode: query.mode, limit: 1 + index, offset: index)
                     _ = try await store.orgasms(userID: user.id, matching: query)
                 }
                 _ = try await store.orgasm(id: Int64(index + 1), userID: user.id)

@@ -1,5 +1,5 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
+import ChastityTrackerTestSupport
 import Testing
 
 /// Password hashes, sessions and failed sign-ins of the account pages, on every backend.
@@ -33,8 +33,9 @@ struct StoreAccountTests {
             #expect(try await store.session(hash: "s-alice", lastSeenSince: at(10_001), createdSince: at(0)) == nil)
             // Touching moves the idle cutoff, not the absolute one.
             try await store.touchSession(hash: "s-alice", at: at(50_000))
-            #expect(try await store.session(hash: "s-alice", lastSeenSince: at(40_000), createdSince: at(0))
-                == AccountSession(user: alice, created: at(10_000), lastSeen: at(50_000)))
+            #expect(
+                try await store.session(hash: "s-alice", lastSeenSince: at(40_000), createdSince: at(0))
+                    == AccountSession(user: alice, created: at(10_000), lastSeen: at(50_000)))
             #expect(try await store.session(hash: "s-alice", lastSeenSince: at(40_000), createdSince: at(10_001)) == nil)
         }
     }
@@ -105,17 +106,21 @@ struct StoreAccountTests {
     func signInFailuresAreCounted(backend: TestBackend) async throws {
         try await backend.withStore { store in
             #expect(try await store.signInFailures(account: "alice") == nil)
-            #expect(try await store.recordSignInFailure(account: "alice", at: at(1_000), resetBefore: at(0))
-                == SignInFailures(count: 1, last: at(1_000)))
-            #expect(try await store.recordSignInFailure(account: "alice", at: at(2_000), resetBefore: at(500))
-                == SignInFailures(count: 2, last: at(2_000)))
+            #expect(
+                try await store.recordSignInFailure(account: "alice", at: at(1_000), resetBefore: at(0))
+                    == SignInFailures(count: 1, last: at(1_000)))
+            #expect(
+                try await store.recordSignInFailure(account: "alice", at: at(2_000), resetBefore: at(500))
+                    == SignInFailures(count: 2, last: at(2_000)))
             // Names that belong to no one are counted too, separately.
-            #expect(try await store.recordSignInFailure(account: "nobody", at: at(2_500), resetBefore: at(0))
-                == SignInFailures(count: 1, last: at(2_500)))
+            #expect(
+                try await store.recordSignInFailure(account: "nobody", at: at(2_500), resetBefore: at(0))
+                    == SignInFailures(count: 1, last: at(2_500)))
             #expect(try await store.signInFailures(account: "alice") == SignInFailures(count: 2, last: at(2_000)))
             // The last failure is older than the reset instant: counting starts again.
-            #expect(try await store.recordSignInFailure(account: "alice", at: at(9_000), resetBefore: at(2_001))
-                == SignInFailures(count: 1, last: at(9_000)))
+            #expect(
+                try await store.recordSignInFailure(account: "alice", at: at(9_000), resetBefore: at(2_001))
+                    == SignInFailures(count: 1, last: at(9_000)))
             try await store.clearSignInFailures(account: "alice")
             #expect(try await store.signInFailures(account: "alice") == nil)
             #expect(try await store.signInFailures(account: "nobody") == SignInFailures(count: 1, last: at(2_500)))

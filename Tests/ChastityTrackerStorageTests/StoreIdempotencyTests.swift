@@ -1,5 +1,5 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
+import ChastityTrackerTestSupport
 import Testing
 
 /// Idempotency keys (docs/CONTRACT.md section 7): claim, in-progress, lease takeover, replay, conflict,
@@ -12,7 +12,8 @@ struct StoreIdempotencyTests {
 
     static func completion(_ key: String) -> IdempotencyCompletion {
         IdempotencyCompletion(key: key) { records in
-            StoredResponse(status: 201, body: #"{"ids":[\#(records.map { String($0.id) }.joined(separator: ","))]}"#, location: "/x?id=\(records[0].id)")
+            StoredResponse(
+                status: 201, body: #"{"ids":[\#(records.map { String($0.id) }.joined(separator: ","))]}"#, location: "/x?id=\(records[0].id)")
         }
     }
 
@@ -28,7 +29,8 @@ struct StoreIdempotencyTests {
             let alice = try await store.makeUser("alice")
             #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start)) == .claimed)
             #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start)) == .inProgress)
-            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease - 1)) == .inProgress)
+            #expect(
+                try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease - 1)) == .inProgress)
             // Another body is a conflict even while the first is running.
             #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "other", at: at(Self.start + 1)) == .conflict)
             // After the lease the claim is taken to be abandoned and taken over, with a new lease.
@@ -47,12 +49,16 @@ struct StoreIdempotencyTests {
             let stored = StoredResponse(status: 201, body: #"{"ids":[\#(created[0].id),\#(created[1].id)]}"#, location: "/x?id=\(created[0].id)")
             #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + 1)) == .replay(stored))
             // Completed answers are replayed long after the lease, up to the 24 h retention.
-            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.retention)) == .replay(stored))
+            #expect(
+                try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.retention))
+                    == .replay(stored))
             #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "other", at: at(Self.start + 2)) == .conflict)
             // Replays create nothing.
             #expect(try await store.all(alice.id).total == 2)
             // Past the retention the key is new again.
-            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "other", at: at(Self.start + Self.retention + 1)) == .claimed)
+            #expect(
+                try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "other", at: at(Self.start + Self.retention + 1))
+                    == .claimed)
         }
     }
 
@@ -66,8 +72,9 @@ struct StoreIdempotencyTests {
                 [record("2026-03-01")], userID: alice.id,
                 completing: IdempotencyCompletion(key: "k") { _ in StoredResponse(status: 201, body: text, location: nil) }
             )
-            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + 1))
-                == .replay(StoredResponse(status: 201, body: text, location: nil)))
+            #expect(
+                try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + 1))
+                    == .replay(StoredResponse(status: 201, body: text, location: nil)))
         }
     }
 
@@ -91,8 +98,9 @@ struct StoreIdempotencyTests {
                 completing: IdempotencyCompletion(key: "k", claimedAt: retry) { _ in StoredResponse(status: 201, body: "retry", location: nil) }
             )
             #expect(created.count == 1)
-            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease + 2))
-                == .replay(StoredResponse(status: 201, body: "retry", location: nil)))
+            #expect(
+                try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease + 2))
+                    == .replay(StoredResponse(status: 201, body: "retry", location: nil)))
         }
     }
 
@@ -124,7 +132,9 @@ struct StoreIdempotencyTests {
         }
     }
 
-    @Test("a request that outlived its lease releases only its own claim: the retry that took the key over keeps it, completes, and is replayed", arguments: TestBackend.all)
+    @Test(
+        "a request that outlived its lease releases only its own claim: the retry that took the key over keeps it, completes, and is replayed",
+        arguments: TestBackend.all)
     func releaseLeavesATakenOverClaim(backend: TestBackend) async throws {
         try await backend.withStore { store in
             let alice = try await store.makeUser("alice")
@@ -136,15 +146,19 @@ struct StoreIdempotencyTests {
             try await store.releaseIdempotencyKey(userID: alice.id, key: "k", claimedAt: first)
             // The retry's claim is still there: a third request is told it is in progress, and
             // another body is a conflict, instead of either claiming the key anew.
-            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease + 2)) == .inProgress)
-            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "other", at: at(Self.start + Self.lease + 3)) == .conflict)
+            #expect(
+                try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease + 2)) == .inProgress)
+            #expect(
+                try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "other", at: at(Self.start + Self.lease + 3))
+                    == .conflict)
             let created = try await store.insert(
                 [record("2026-03-02")], userID: alice.id,
                 completing: IdempotencyCompletion(key: "k", claimedAt: retry) { _ in StoredResponse(status: 201, body: "retry", location: nil) }
             )
             #expect(created.count == 1)
-            #expect(try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease + 4))
-                == .replay(StoredResponse(status: 201, body: "retry", location: nil)))
+            #expect(
+                try await store.claimIdempotencyKey(userID: alice.id, key: "k", requestHash: "h", at: at(Self.start + Self.lease + 4))
+                    == .replay(StoredResponse(status: 201, body: "retry", location: nil)))
             #expect(try await store.all(alice.id).total == 1)
         }
     }

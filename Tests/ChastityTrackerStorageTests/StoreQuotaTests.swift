@@ -1,5 +1,5 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
+import ChastityTrackerTestSupport
 import Testing
 
 /// The per-user record quota (docs/CONTRACT.md section 2, `quota_exceeded`), on every backend.

@@ -1,5 +1,5 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
+import ChastityTrackerTestSupport
 import Testing
 
 /// Records: list, details, insert, update, delete and export paging, on every backend.
@@ -21,10 +21,12 @@ struct StoreRecordsTests {
             #expect(inserted.map(\.id) == inserted.map(\.id).sorted())
             #expect(Set(inserted.map(\.id)).count == batch.count)
             for (item, new) in zip(inserted, batch) {
-                #expect(item == Orgasm(
-                    id: item.id, date: new.date, mode: new.mode, isPublic: new.isPublic,
-                    type: new.type, grantedBy: new.grantedBy, inserted: new.inserted
-                ))
+                #expect(
+                    item
+                        == Orgasm(
+                            id: item.id, date: new.date, mode: new.mode, isPublic: new.isPublic,
+                            type: new.type, grantedBy: new.grantedBy, inserted: new.inserted
+                        ))
                 #expect(try await store.orgasm(id: item.id, userID: alice.id) == item)
             }
             #expect(try await store.insert([], userID: alice.id) == [])
@@ -94,13 +96,14 @@ struct StoreRecordsTests {
     func publicAndModeFilters(backend: TestBackend) async throws {
         try await backend.withStore { store in
             let alice = try await store.makeUser("alice")
-            let items = try await store.insert([
-                record("2026-01-01", .full, public: true),
-                record("2026-01-02", .full, public: false),
-                record("2026-01-03", .ruined, public: true),
-                record("2026-01-04", .dom),
-                record("2026-01-05", .full, public: true),
-            ], userID: alice.id)
+            let items = try await store.insert(
+                [
+                    record("2026-01-01", .full, public: true),
+                    record("2026-01-02", .full, public: false),
+                    record("2026-01-03", .ruined, public: true),
+                    record("2026-01-04", .dom),
+                    record("2026-01-05", .full, public: true),
+                ], userID: alice.id)
             let publicOnly = try await store.orgasms(userID: alice.id, matching: OrgasmQuery(isPublic: true))
             #expect(publicOnly.total == 3)
             #expect(publicOnly.items.map(\.id) == [items[4].id, items[2].id, items[0].id])

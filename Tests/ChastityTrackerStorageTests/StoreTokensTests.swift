@@ -1,5 +1,5 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
+import ChastityTrackerTestSupport
 import Testing
 
 /// Tokens, on every backend.
@@ -10,9 +10,11 @@ struct StoreTokensTests {
         try await backend.withStore { store in
             let alice = try await store.makeUser("alice")
             let token = try await store.createToken(userID: alice.id, label: "phone", permission: .write, hash: "hash-1", at: at(1_000))
-            #expect(token == TokenInfo(
-                id: token.id, userID: alice.id, label: "phone", permission: .write, created: at(1_000), lastUsed: nil, revoked: nil
-            ))
+            #expect(
+                token
+                    == TokenInfo(
+                        id: token.id, userID: alice.id, label: "phone", permission: .write, created: at(1_000), lastUsed: nil, revoked: nil
+                    ))
             #expect(try await store.token(id: token.id) == token)
             #expect(try await store.tokens(userID: alice.id) == [token])
             #expect(try await store.token(id: token.id + 1000) == nil)
@@ -65,12 +67,16 @@ struct StoreTokensTests {
             let alice = try await store.makeUser("alice", timeZone: "Pacific/Auckland")
             let read = try await store.createToken(userID: alice.id, label: "r", permission: .read, hash: "hr", at: at(1))
             let write = try await store.createToken(userID: alice.id, label: "w", permission: .write, hash: "hw", at: at(2))
-            #expect(try await store.principal(forTokenHash: "hr") == Principal(
-                tokenID: read.id, userID: alice.id, timeZone: "Pacific/Auckland", permission: .read, lastUsed: nil
-            ))
-            #expect(try await store.principal(forTokenHash: "hw") == Principal(
-                tokenID: write.id, userID: alice.id, timeZone: "Pacific/Auckland", permission: .write, lastUsed: nil
-            ))
+            #expect(
+                try await store.principal(forTokenHash: "hr")
+                    == Principal(
+                        tokenID: read.id, userID: alice.id, timeZone: "Pacific/Auckland", permission: .read, lastUsed: nil
+                    ))
+            #expect(
+                try await store.principal(forTokenHash: "hw")
+                    == Principal(
+                        tokenID: write.id, userID: alice.id, timeZone: "Pacific/Auckland", permission: .write, lastUsed: nil
+                    ))
             #expect(try await store.principal(forTokenHash: "unknown") == nil)
         }
     }

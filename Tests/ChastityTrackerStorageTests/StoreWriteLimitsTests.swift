@@ -1,10 +1,11 @@
-import ChastityTrackerTestSupport
 import ChastityTrackerDomain
-@testable import ChastityTrackerPostgres
-@testable import ChastityTrackerSQLite
+import ChastityTrackerTestSupport
 import Foundation
 import PostgresNIO
 import Testing
+
+@testable import ChastityTrackerPostgres
+@testable import ChastityTrackerSQLite
 
 /// The bounded write queue (`overloaded`) and the writability probe behind `/readyz`.
 @Suite("Store write limits")
@@ -42,7 +43,9 @@ struct StoreWriteLimitsTests {
         }
     }
 
-    @Test("With PostgreSQL writes in flight at the limit, one more is refused at once with overloaded and writes nothing", arguments: TestBackend.postgres)
+    @Test(
+        "With PostgreSQL writes in flight at the limit, one more is refused at once with overloaded and writes nothing",
+        arguments: TestBackend.postgres)
     func postgresWritesInFlightAreBounded(backend: TestBackend) async throws {
         try await backend.withDatabase { url in
             let store = try await PostgresStore.open(

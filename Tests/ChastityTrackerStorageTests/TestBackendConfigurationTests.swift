@@ -6,7 +6,8 @@ struct TestBackendConfigurationTests {
     @Test("CI runs the storage tests against PostgreSQL too")
     func continuousIntegrationHasPostgres() {
         if TestBackend.isCI && TestBackend.postgresURL == nil {
-            Issue.record("""
+            Issue.record(
+                """
                 CI=true but \(TestBackend.postgresURLVariable) is not set, so the PostgreSQL backend would go untested; \
                 run the tests through scripts/with-postgres
                 """)

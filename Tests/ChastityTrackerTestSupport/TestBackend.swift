@@ -159,10 +159,11 @@ public struct TestBackend: Sendable, CustomStringConvertible {
 
     /// Opens the backend's store at `location`, as the server would.
     public func open(_ location: String) async throws -> any ChastityStore {
-        let store: any ChastityStore = switch kind {
-        case .sqlite: try await SQLiteStore.open(path: location, logger: Self.logger)
-        case .postgres: try await PostgresStore.open(url: location, poolSize: 4, connectionWait: .seconds(20), logger: Self.logger)
-        }
+        let store: any ChastityStore =
+            switch kind {
+            case .sqlite: try await SQLiteStore.open(path: location, logger: Self.logger)
+            case .postgres: try await PostgresStore.open(url: location, poolSize: 4, connectionWait: .seconds(20), logger: Self.logger)
+            }
         return wrapper?(store) ?? store
     }
 }
@@ -215,4 +216,3 @@ public struct TestSetupError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
-

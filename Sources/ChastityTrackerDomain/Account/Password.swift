@@ -58,7 +58,7 @@ public enum Password {
     /// cannot read matches nothing.
     public static func verify(_ password: String, against stored: String) -> Bool {
         guard let parsed = StoredHash(stored),
-              let derived = try? derive(password, salt: parsed.salt, parameters: parsed.parameters, length: parsed.hash.count)
+            let derived = try? derive(password, salt: parsed.salt, parameters: parsed.parameters, length: parsed.hash.count)
         else { return false }
         return ConstantTime.equal(derived, parsed.hash)
     }
@@ -92,10 +92,10 @@ public enum Password {
             }
             // Bounds keep a corrupt or hostile row from asking for gigabytes or hours.
             guard let logRounds = values["ln"], (1...20).contains(logRounds),
-                  let blockSize = values["r"], (1...32).contains(blockSize),
-                  let parallelism = values["p"], (1...16).contains(parallelism),
-                  let salt = StoredHash.decode(parts[3]), !salt.isEmpty,
-                  let hash = StoredHash.decode(parts[4]), (16...64).contains(hash.count)
+                let blockSize = values["r"], (1...32).contains(blockSize),
+                let parallelism = values["p"], (1...16).contains(parallelism),
+                let salt = StoredHash.decode(parts[3]), !salt.isEmpty,
+                let hash = StoredHash.decode(parts[4]), (16...64).contains(hash.count)
             else { return nil }
             self.parameters = Parameters(logRounds: logRounds, blockSize: blockSize, parallelism: parallelism)
             self.salt = salt

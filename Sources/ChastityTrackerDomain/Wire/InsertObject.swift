@@ -43,12 +43,14 @@ public struct InsertObject: Sendable, Hashable {
         guard let modeValue = object[Field.mode.rawValue] else { throw ValidationError(field: "mode", message: "mode is required") }
         mode = try OrgasmInput.mode(modeValue)
         isPublic = try object[Field.isPublic.rawValue].map(OrgasmInput.isPublic) ?? false
-        type = try object[Field.type.rawValue].map { value throws(ValidationError) in
-            try OrgasmInput.text(value, field: Field.type.rawValue, maximum: OrgasmInput.maximumTypeLength)
-        } ?? nil
-        grantedBy = try object[Field.grantedBy.rawValue].map { value throws(ValidationError) in
-            try OrgasmInput.text(value, field: Field.grantedBy.rawValue, maximum: OrgasmInput.maximumGrantedByLength)
-        } ?? nil
+        type =
+            try object[Field.type.rawValue].map { value throws(ValidationError) in
+                try OrgasmInput.text(value, field: Field.type.rawValue, maximum: OrgasmInput.maximumTypeLength)
+            } ?? nil
+        grantedBy =
+            try object[Field.grantedBy.rawValue].map { value throws(ValidationError) in
+                try OrgasmInput.text(value, field: Field.grantedBy.rawValue, maximum: OrgasmInput.maximumGrantedByLength)
+            } ?? nil
         number = try object[Field.number.rawValue].map(OrgasmInput.number) ?? 1
     }
 

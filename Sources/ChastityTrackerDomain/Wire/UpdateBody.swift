@@ -46,12 +46,14 @@ public struct UpdateBody: Sendable, Hashable {
         date = try object[Field.date.rawValue].map { value throws(ValidationError) in try rules.date(value) }
         mode = try object[Field.mode.rawValue].map(OrgasmInput.mode)
         isPublic = try object[Field.isPublic.rawValue].map(OrgasmInput.isPublic)
-        type = try object[Field.type.rawValue].map { value throws(ValidationError) in
-            .set(try OrgasmInput.text(value, field: Field.type.rawValue, maximum: OrgasmInput.maximumTypeLength))
-        } ?? .unchanged
-        grantedBy = try object[Field.grantedBy.rawValue].map { value throws(ValidationError) in
-            .set(try OrgasmInput.text(value, field: Field.grantedBy.rawValue, maximum: OrgasmInput.maximumGrantedByLength))
-        } ?? .unchanged
+        type =
+            try object[Field.type.rawValue].map { value throws(ValidationError) in
+                .set(try OrgasmInput.text(value, field: Field.type.rawValue, maximum: OrgasmInput.maximumTypeLength))
+            } ?? .unchanged
+        grantedBy =
+            try object[Field.grantedBy.rawValue].map { value throws(ValidationError) in
+                .set(try OrgasmInput.text(value, field: Field.grantedBy.rawValue, maximum: OrgasmInput.maximumGrantedByLength))
+            } ?? .unchanged
     }
 
     /// The change to apply to the stored record.

@@ -1,7 +1,7 @@
 import ChastityTrackerDomain
-public import Hummingbird
-import HTTPTypes
 import Foundation
+import HTTPTypes
+public import Hummingbird
 import Logging
 import NIOCore
 
@@ -49,7 +49,7 @@ struct AccountCSRFMiddleware: RouterMiddleware {
     static func originIsOurs(_ request: Request) -> Bool {
         guard let origin = request.headers[.origin] else { return true }
         guard let host = request.head.authority ?? request.headers[.host],
-              let separator = origin.range(of: "://")
+            let separator = origin.range(of: "://")
         else { return false }
         return origin[separator.upperBound...].lowercased() == host.lowercased()
     }

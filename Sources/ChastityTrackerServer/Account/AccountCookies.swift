@@ -22,10 +22,10 @@ enum AccountCookies {
     /// this server sets (anything else is ignored, never looked up).
     static func value(_ name: String, in request: Request) -> String? {
         guard let value = request.cookies[name]?.value, value.utf8.count == 43,
-              value.utf8.allSatisfy({ byte in
-                  (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                      || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-              })
+            value.utf8.allSatisfy({ byte in
+                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            })
         else { return nil }
         return value
     }

@@ -1,6 +1,6 @@
 import ChastityTrackerDomain
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Logging
 import NIOCore
 
@@ -46,7 +46,8 @@ struct AccountPagesController<Store: ChastityStore>: Sendable {
     }
 
     private func create(_ request: Request, context: AccountContext) async throws -> Response {
-        let form = try await Self.body(request, context: context).flatMap { try? URLEncodedFormDecoder().decode(CreateForm.self, from: $0) }
+        let form =
+            try await Self.body(request, context: context).flatMap { try? URLEncodedFormDecoder().decode(CreateForm.self, from: $0) }
             ?? CreateForm()
         let label = form.label ?? ""
         var labelError: String?
@@ -93,10 +94,11 @@ struct AccountPagesController<Store: ChastityStore>: Sendable {
     /// The token the form names, when it is the signed-in user's; `nil` when it is missing or
     /// someone else's (the two are not told apart).
     private func ownToken(_ request: Request, context: AccountContext) async throws -> TokenInfo? {
-        let form = try await Self.body(request, context: context).flatMap { try? URLEncodedFormDecoder().decode(TokenForm.self, from: $0) }
+        let form =
+            try await Self.body(request, context: context).flatMap { try? URLEncodedFormDecoder().decode(TokenForm.self, from: $0) }
             ?? TokenForm()
         guard let id = form.id.flatMap(Int64.init), let token = try await store.token(id: id),
-              token.userID == context.account.user.id
+            token.userID == context.account.user.id
         else { return nil }
         return token
     }
@@ -104,7 +106,8 @@ struct AccountPagesController<Store: ChastityStore>: Sendable {
     private func missing(_ context: AccountContext) -> Response {
         renderer.message(
             AccountViews.Message(
-                signedIn: true, csrf: context.account.secret.csrfToken, heading: "No such token", text: "There is no such token among yours, or it is revoked.",
+                signedIn: true, csrf: context.account.secret.csrfToken, heading: "No such token",
+                text: "There is no such token among yours, or it is revoked.",
                 link: AccountRoutes.tokens, linkText: "Your tokens"
             ),
             status: .notFound

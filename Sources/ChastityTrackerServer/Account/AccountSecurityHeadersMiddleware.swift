@@ -1,5 +1,5 @@
-public import Hummingbird
 public import HTTPTypes
+public import Hummingbird
 
 /// The security headers of every answer under `/account` (docs/CONTRACT.md section 12): set here,
 /// once, for every status (refusals, 404 and 405 included), so that no page can leave them out.

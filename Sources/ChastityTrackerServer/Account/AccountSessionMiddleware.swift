@@ -1,6 +1,6 @@
 import ChastityTrackerDomain
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 
 /// Admits a request to the signed-in account pages only with a live session: the cookie's id,
 /// hashed, names a stored session that is neither idle past `idleTimeout` nor older than
@@ -17,11 +17,13 @@ struct AccountSessionMiddleware<Store: ChastityStore>: RouterMiddleware {
         guard let id = AccountCookies.value(AccountCookies.session, in: request) else { return Self.toSignIn(clearing: false) }
         let secret = SessionSecret(plaintext: id)
         // A session ends at its timeout exactly: the cutoffs are the first instants still inside.
-        guard let session = try await store.session(
-            hash: secret.hash,
-            lastSeenSince: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - settings.idleTimeout * 1000 + 1),
-            createdSince: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - settings.absoluteTimeout * 1000 + 1)
-        ) else {
+        guard
+            let session = try await store.session(
+                hash: secret.hash,
+                lastSeenSince: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - settings.idleTimeout * 1000 + 1),
+                createdSince: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - settings.absoluteTimeout * 1000 + 1)
+            )
+        else {
             // Expired or unknown: a leftover row of an expired session goes now.
             _ = try await store.deleteSession(hash: secret.hash)
             return Self.toSignIn(clearing: true)

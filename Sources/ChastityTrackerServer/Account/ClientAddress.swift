@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 
 /// The address a sign-in is throttled by: behind a proxy, the address the proxy saw (the last

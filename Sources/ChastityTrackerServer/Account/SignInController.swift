@@ -1,6 +1,6 @@
 import ChastityTrackerDomain
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Logging
 import NIOCore
 
@@ -49,9 +49,11 @@ struct SignInController<Store: ChastityStore>: Sendable {
     func addSignOut(to router: some RouterMethods<AccountContext>) {
         router.post(RouterPath(AccountRoutes.signOut)) { _, context in
             _ = try await store.deleteSession(hash: context.account.secret.hash)
-            return Response(status: .seeOther, headers: [
-                .location: AccountRoutes.signIn, .setCookie: AccountCookies.clear(AccountCookies.session),
-            ])
+            return Response(
+                status: .seeOther,
+                headers: [
+                    .location: AccountRoutes.signIn, .setCookie: AccountCookies.clear(AccountCookies.session),
+                ])
         }
     }
 
@@ -108,7 +110,8 @@ struct SignInController<Store: ChastityStore>: Sendable {
         try await store.createSession(hash: secret.hash, userID: user.id, at: now)
         context.logger.info("signed in", metadata: ["name": "\(name)", "address": "\(address)"])
         var headers: HTTPFields = [.location: AccountRoutes.overviewLocation]
-        headers.append(HTTPField(name: .setCookie, value: AccountCookies.set(AccountCookies.session, secret.plaintext, maxAge: settings.absoluteTimeout)))
+        headers.append(
+            HTTPField(name: .setCookie, value: AccountCookies.set(AccountCookies.session, secret.plaintext, maxAge: settings.absoluteTimeout)))
         headers.append(HTTPField(name: .setCookie, value: AccountCookies.clear(AccountCookies.signIn)))
         return Response(status: .seeOther, headers: headers)
     }

@@ -1,4 +1,5 @@
 public import ChastityTrackerDomain
+
 extension Administration {
     /// Copies everything in `source` (users, token hashes, records with their ids and times,
     /// idempotency state) into the empty store `target`, a user per transaction, then checks

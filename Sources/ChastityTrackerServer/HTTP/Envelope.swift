@@ -44,7 +44,8 @@ extension JSONWriter {
     /// One item, exactly the keys of docs/CONTRACT.md section 4 in a fixed order, in one reservation:
     /// byte for byte ``OrgasmItem``'s encoding (a test holds them equal), written by hand for the hot path.
     public mutating func orgasm(_ item: Orgasm) {
-        let strings = JSONCursor.maximumStringLength(item.type?.utf8.count ?? 2)
+        let strings =
+            JSONCursor.maximumStringLength(item.type?.utf8.count ?? 2)
             + JSONCursor.maximumStringLength(item.grantedBy?.utf8.count ?? 2)
         write(reserving: Self.orgasmFixedLength + strings) { cursor in
             cursor.raw(#"{"id":"#)
@@ -66,7 +67,7 @@ extension JSONWriter {
     /// The bytes of an item other than its two strings, at their longest.
     private static let orgasmFixedLength =
         #"{"id":,"date":"","mode":"","public":0,"type":,"grantedby":,"inserted":""}"#.utf8.count
-            + JSONCursor.maximumIntegerLength + JSONCursor.dateLength + 7 /* milking */ + JSONCursor.timestampLength
+        + JSONCursor.maximumIntegerLength + JSONCursor.dateLength + 7 /* milking */ + JSONCursor.timestampLength
 
     /// A list answer's `data`, byte for byte ``OrgasmListPage``'s encoding (a test holds them equal),
     /// written by hand because the list is the hot path.

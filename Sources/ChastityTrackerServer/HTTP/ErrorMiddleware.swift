@@ -1,8 +1,8 @@
-public import Hummingbird
+import ChastityTrackerDomain
 public import HTTPTypes
+public import Hummingbird
 import Logging
 import NIOCore
-import ChastityTrackerDomain
 import NIOHTTP1
 
 /// Turns every error into the enveloped answer docs/CONTRACT.md section 2 names; anything unexpected

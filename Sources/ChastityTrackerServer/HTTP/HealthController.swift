@@ -1,6 +1,6 @@
 public import ChastityTrackerDomain
-public import Hummingbird
 public import HTTPTypes
+public import Hummingbird
 
 /// `GET /healthz`: 200 when the database answers, 503 `unavailable` when it does not.
 /// `GET /readyz`: 200 when the database can be written, 503 `unavailable` when it cannot, from a

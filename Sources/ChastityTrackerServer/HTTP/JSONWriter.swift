@@ -117,7 +117,10 @@ struct JSONCursor {
         if value < 0 { byte(UInt8(ascii: "-")) }
         var width = 1
         var rest = value.magnitude / 10
-        while rest > 0 { width += 1; rest /= 10 }
+        while rest > 0 {
+            width += 1
+            rest /= 10
+        }
         digits(value.magnitude, width: width)
     }
 

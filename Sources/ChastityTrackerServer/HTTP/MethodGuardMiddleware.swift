@@ -1,6 +1,6 @@
 public import ChastityTrackerDomain
-public import Hummingbird
 public import HTTPTypes
+public import Hummingbird
 
 /// Answers 405 `method_not_allowed` with `Allow` for a known path asked with a method it does
 /// not serve, before any token is checked; unknown paths fall through to the router's 404.

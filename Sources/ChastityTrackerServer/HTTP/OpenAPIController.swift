@@ -1,6 +1,6 @@
 public import ChastityTrackerDomain
-public import Hummingbird
 public import HTTPTypes
+public import Hummingbird
 import NIOCore
 
 /// `GET /api/v2/openapi.json`: the machine-readable description of this API. It is served as the

@@ -1,7 +1,7 @@
 public import ChastityTrackerDomain
 import Foundation
-public import Hummingbird
 public import HTTPTypes
+public import Hummingbird
 import NIOCore
 
 /// The Orgasms endpoint (docs/CONTRACT.md sections 5 to 9): list, details, insert, update and delete of the
@@ -138,10 +138,11 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
     /// The query's parameters, names percent-decoded like values (Hummingbird decodes only the
     /// values), so `limit%5B%5D` is `limit[]` and `%6Cimit` is `limit`.
     static func parameters(of request: Request) throws(ValidationError) -> QueryParameters {
-        try QueryParameters(request.uri.queryParameters.map { parameter in
-            let name = String(parameter.key)
-            return (name: name.removingPercentEncoding ?? name, value: String(parameter.value))
-        })
+        try QueryParameters(
+            request.uri.queryParameters.map { parameter in
+                let name = String(parameter.key)
+                return (name: name.removingPercentEncoding ?? name, value: String(parameter.value))
+            })
     }
 
     func requiredID(_ parameters: QueryParameters) throws -> Int64 {

@@ -1,7 +1,7 @@
 public import ChastityTrackerDomain
+import Foundation
 public import HTTPTypes
 public import Hummingbird
-import Foundation
 import Metrics
 
 /// Enforces the per-token rate limit and puts `X-RateLimit-Limit`, `X-RateLimit-Remaining` and

@@ -1,8 +1,8 @@
 public import ChastityTrackerDomain
-public import Hummingbird
-public import HTTPTypes
-import Logging
 import Foundation
+public import HTTPTypes
+public import Hummingbird
+import Logging
 
 /// Gives every request an id (the client's `X-Request-ID` when it is sane, else a new one),
 /// puts it in every log line of the request and in the response, and logs one line per request
@@ -27,7 +27,8 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
                 "method": .string(request.method.rawValue),
                 "path": .string(request.uri.path),
                 "status": .stringConvertible(response.status.code),
-                "duration_ms": .string(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+                "duration_ms": .string(
+                    String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
             ]
         )
         return response
@@ -35,10 +36,11 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// 1 to 128 characters of letters, digits, `-`, `_`, `.`, `:`.
     static func isSane(_ value: String) -> Bool {
-        (1...128).contains(value.utf8.count) && value.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-_.:".utf8.contains(byte)
-        }
+        (1...128).contains(value.utf8.count)
+            && value.utf8.allSatisfy { byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-_.:".utf8.contains(byte)
+            }
     }
 
     /// 16 hex digits from one 64-bit draw (one system call, not one per digit).

@@ -1,7 +1,7 @@
 public import ChastityTrackerDomain
-public import Hummingbird
-public import HTTPTypes
 import Foundation
+public import HTTPTypes
+public import Hummingbird
 import Logging
 
 /// Reads `Authorization: Bearer <token>`, looks the token up by its hash and puts the caller in
@@ -31,7 +31,7 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
             throw APIError.unauthorized("the Authorization header must be 'Bearer <token>'", tokenSent: false)
         }
         guard TokenSecret.isWellFormed(token),
-              let principal = try await store.principal(forTokenHash: TokenSecret.hash(of: token))
+            let principal = try await store.principal(forTokenHash: TokenSecret.hash(of: token))
         else {
             throw APIError.unauthorized("the token is not valid (unknown, revoked or malformed)", tokenSent: true)
         }

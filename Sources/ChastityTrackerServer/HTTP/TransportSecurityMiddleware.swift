@@ -18,8 +18,9 @@ public struct TransportSecurityMiddleware<Context: RequestContext>: RouterMiddle
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if behindProxy, request.uri.path.hasPrefix("/api/") || AccountRoutes.isAccountPath(request.uri.path),
-           let proto = request.headers[.xForwardedProto]?.split(separator: ",").first?.trimmingWhitespace().lowercased(),
-           proto == "http" {
+            let proto = request.headers[.xForwardedProto]?.split(separator: ",").first?.trimmingWhitespace().lowercased(),
+            proto == "http"
+        {
             var response = try APIError.httpsRequired.response(from: request, context: context)
             response.headers[.strictTransportSecurity] = Self.hsts
             return response

@@ -1,8 +1,8 @@
 import ArgumentParser
 import ChastityTrackerDomain
-import ChastityTrackerServer
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
+import ChastityTrackerServer
 import Foundation
 import Logging
 
@@ -29,7 +29,8 @@ struct Seed: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let store: any ChastityStore = database.hasPrefix("postgres")
+        let store: any ChastityStore =
+            database.hasPrefix("postgres")
             ? try await PostgresStore.open(url: database, logger: logger)
             : try await SQLiteStore.open(path: database, logger: logger)
         let admin = Administration(store: store, configuration: Configuration())
