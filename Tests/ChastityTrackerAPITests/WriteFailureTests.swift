@@ -70,7 +70,7 @@ import Testing
 
     @Test("The readiness probe asks again once its answer is older than its lifetime, and concurrent callers share one probe")
     func readinessProbeExpires() async throws {
-        try await FaultyStore.backend().withStore { store in
+        try await FaultyStore.backend().withSharedStore { store in
             let faulty = try #require(store as? FaultyStore)
             let clock = FixedWallClock(TestApp.defaultNow)
             let probe = ReadinessProbe(store: faulty, lifetime: .milliseconds(200), clock: clock)
@@ -91,7 +91,7 @@ import Testing
 
     @Test("A use recorded while writes fail is written once they work again")
     func lastUseIsRetried() async throws {
-        try await FaultyStore.backend().withStore { store in
+        try await FaultyStore.backend().withSharedStore { store in
             let faulty = try #require(store as? FaultyStore)
             let admin = Administration(store: faulty, configuration: Configuration(), clock: FixedWallClock(TestApp.defaultNow))
             let user = try await admin.addUser(name: TestApp.uniqueName("owner"), timeZone: "UTC")

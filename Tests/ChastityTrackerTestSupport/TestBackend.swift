@@ -116,6 +116,22 @@ public struct TestBackend: Sendable, CustomStringConvertible {
         return logger
     }()
 
+    /// Runs `body` with a store from ``makeStore()`` (on PostgreSQL the suite's shared database,
+    /// so names must be unique), then closes it and cleans up. The API suite uses this: creating a
+    /// database per test while the whole suite runs on the server has failed there.
+    public func withSharedStore<T>(_ body: (any ChastityStore) async throws -> T) async throws -> T {
+        let (store, cleanup) = try await makeStore()
+        defer { cleanup() }
+        do {
+            let value = try await body(store)
+            try await store.close()
+            return value
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
     /// Opens a store on a new, empty database, runs `body` with it, then closes the store and
     /// removes the database, whether `body` throws or not.
     public func withStore<T>(_ body: (any ChastityStore) async throws -> T) async throws -> T {
