@@ -237,6 +237,9 @@ struct AccountSignInTests {
             // Without the cookie, the token alone proves nothing.
             browser.drop("ct_signin")
             #expect(try await browser.post("/account/sign-in", fields, csrf: token).status == .forbidden)
+            // An empty cookie and an empty field are not a match: a token has to have been issued.
+            browser.set("ct_signin", "")
+            #expect(try await browser.post("/account/sign-in", fields, csrf: "").status == .forbidden)
             #expect(try await app.store.signInFailures(account: app.owner.name) == nil)
             // The same form with its cookie, its token and our origin (or none) signs in.
             browser.set("ct_signin", token)

@@ -30,7 +30,10 @@ struct AccountCSRFMiddleware: RouterMiddleware {
         } else {
             expected = AccountCookies.value(AccountCookies.session, in: request).map { SessionSecret(plaintext: $0).csrfToken }
         }
-        guard Self.originIsOurs(request), let expected, ConstantTime.equal(Array(presented.utf8), Array(expected.utf8)) else {
+        // An empty cookie never matches an empty field: a token has to have been issued.
+        guard Self.originIsOurs(request), let expected, !expected.isEmpty,
+            ConstantTime.equal(Array(presented.utf8), Array(expected.utf8))
+        else {
             context.logger.notice("account form refused: missing or wrong CSRF token or foreign Origin", metadata: ["path": "\(request.uri.path)"])
             return renderer.message(
                 AccountViews.Message(
