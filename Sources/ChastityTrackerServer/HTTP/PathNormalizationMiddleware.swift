@@ -24,6 +24,22 @@ public struct PathNormalizationMiddleware<Context: RequestContext>: RouterMiddle
     /// `/` followed by the path's non-empty segments joined by single slashes: the segments the
     /// router matches, split exactly as it splits them (at the `/` character).
     static func normalized(_ path: String) -> String {
-        "/" + path.split(separator: "/").joined(separator: "/")
+        // Nearly every request's path is already in that form: check it without allocating.
+        if isNormalized(path) { return path }
+        return "/" + path.split(separator: "/").joined(separator: "/")
+    }
+
+    /// Starts with `/`, has no empty segment (`//`) and no trailing `/` (unless it is `/`).
+    static func isNormalized(_ path: String) -> Bool {
+        let bytes = path.utf8
+        guard bytes.first == UInt8(ascii: "/") else { return false }
+        guard bytes.count > 1 else { return true }
+        var previousWasSlash = false
+        for byte in bytes {
+            let isSlash = byte == UInt8(ascii: "/")
+            if isSlash && previousWasSlash { return false }
+            previousWasSlash = isSlash
+        }
+        return !previousWasSlash
     }
 }
