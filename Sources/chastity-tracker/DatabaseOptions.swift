@@ -118,8 +118,8 @@ struct CommandError: Error, CustomStringConvertible {
 
 /// Command-line output: results on stdout, notes on stderr.
 enum Output {
-    static func standardError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+    static func standardError(_ line: String, terminator: String = "\n") {
+        FileHandle.standardError.write(Data((line + terminator).utf8))
     }
 }
 

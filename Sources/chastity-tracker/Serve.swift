@@ -111,16 +111,7 @@ struct Serve: AsyncParsableCommand {
             try buildApplication(configuration: configuration, store: store, logger: logger, metrics: metrics)
         }
         if try await store.users().isEmpty {
-            // A postgres:// URL may hold a password: the hint names the variable instead.
-            let isPostgres = options.database.map { DatabaseLocation($0).isPostgres } ?? false
-            let database = isPostgres ? #" --database "$CT_DATABASE""# : options.database.map { " --database '\($0)'" } ?? ""
-            let note = isPostgres ? "\nwith CT_DATABASE set to the URL given to serve (\(configuration.redactedDatabase))." : ""
-            Output.standardError(
-                """
-                The database has no users yet. Create one and a token for your app:
-                  chastity-tracker users add alice --timezone Europe/Berlin\(database)
-                  chastity-tracker tokens create alice --write --label my-app\(database)\(note)
-                """)
+            Output.standardError(firstStartHint(configuration: configuration, command: CommandInvocation.current))
         }
         logger.info(
             "serving",
@@ -129,6 +120,35 @@ struct Serve: AsyncParsableCommand {
                 "database": .string(configuration.redactedDatabase),
             ])
         try await app.runService()
+    }
+}
+
+extension Serve {
+    /// What `serve` prints on a database with no users: the commands that create a first user,
+    /// their password and a token, written so that they run as typed here (`command` is how this
+    /// binary is run again, see ``CommandInvocation``), and where to sign in.
+    func firstStartHint(configuration: Configuration, command: String) -> String {
+        // A postgres:// URL may hold a password: the hint names the variable instead.
+        let isPostgres = options.database.map { DatabaseLocation($0).isPostgres } ?? false
+        let database =
+            isPostgres
+            ? #" --database "$CT_DATABASE""#
+            : options.database.map { " --database " + CommandInvocation.singleQuoted($0) } ?? ""
+        let note = isPostgres ? "\nwith CT_DATABASE set to the URL given to serve (\(configuration.redactedDatabase))." : ""
+        let scheme = configuration.tls == nil ? "http" : "https"
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        let pages =
+            configuration.behindProxy
+            ? "Then sign in on the account pages, /account/ through your proxy."
+            : "Then sign in on the account pages: \(scheme)://\(host):\(configuration.port)/account/"
+        return """
+            The database has no users yet. Create one, give them a password for the account pages \
+            (it is read from standard input) and a token for your app:
+              \(command) users add alice --timezone Europe/Berlin\(database)
+              \(command) users set-password alice\(database)
+              \(command) tokens create alice --write --label my-app\(database)\(note)
+            \(pages)
+            """
     }
 }
 

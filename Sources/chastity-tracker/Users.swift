@@ -56,7 +56,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await runAdmin {
-                guard let password = readLine(strippingNewline: true) else {
+                guard let password = PasswordInput.firstLine(prompt: "New password for \(name): ") else {
                     throw AdminError("no password on standard input: give it as the first line")
                 }
                 let configuration = try options.configuration()

@@ -66,7 +66,7 @@ enum LivePostgres {
             try await psql(server, "DROP DATABASE \(name) WITH (FORCE)", in: directory)
             return value
         } catch {
-            try? await psql(server, "DROP DATABASE \(name) WITH (FORCE)", in: directory)
+            _ = try? await psql(server, "DROP DATABASE \(name) WITH (FORCE)", in: directory)
             throw error
         }
     }

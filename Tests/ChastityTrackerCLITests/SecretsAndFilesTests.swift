@@ -120,11 +120,15 @@ struct ServePasswordTests {
             let output = serve.stderr
             #expect(!output.contains("Qq") && !output.contains("XyZ"), "\(output)")
             let redacted = "postgres://\(role):***@127.0.0.1:\(port)/\(name)"
+            let binary = try CLISandbox.executableURL().path
             let hint = """
-                The database has no users yet. Create one and a token for your app:
-                  chastity-tracker users add alice --timezone Europe/Berlin --database "$CT_DATABASE"
-                  chastity-tracker tokens create alice --write --label my-app --database "$CT_DATABASE"
+                The database has no users yet. Create one, give them a password for the account pages \
+                (it is read from standard input) and a token for your app:
+                  \(binary) users add alice --timezone Europe/Berlin --database "$CT_DATABASE"
+                  \(binary) users set-password alice --database "$CT_DATABASE"
+                  \(binary) tokens create alice --write --label my-app --database "$CT_DATABASE"
                 with CT_DATABASE set to the URL given to serve (\(redacted)).
+                Then sign in on the account pages: http://127.0.0.1:\(serve.port)/account/
 
                 """
             // After the migration log lines.
@@ -132,13 +136,15 @@ struct ServePasswordTests {
             #expect(output.contains(" database=\(redacted) "), "\(output)")
 
             // The printed commands, as a shell with CT_DATABASE set would run them.
-            let commands = hint.split(separator: "\n").dropFirst().prefix(2).map { line in
-                line.trimmingCharacters(in: .whitespaces).split(separator: " ").dropFirst().map { $0 == #""$CT_DATABASE""# ? url : String($0) }
-            }
-            let add = try await CLISandbox.run(commands[0], in: sandbox.directory)
+            let commands = FirstStartHint.commands(in: hint) { $0 == #""$CT_DATABASE""# ? url : $0 }
+            try #require(commands.count == 3)
+            let add = try await CLISandbox.run(commands[0].arguments, executable: commands[0].executable, in: sandbox.directory)
             #expect(add.status == 0, "\(add.stderr)")
             #expect(add.stdout == "alice\tEurope/Berlin\n")
-            let token = try await CLISandbox.run(commands[1], in: sandbox.directory)
+            let password = try await CLISandbox.run(
+                commands[1].arguments, stdin: "a first password\n", executable: commands[1].executable, in: sandbox.directory)
+            #expect(password.status == 0, "\(password.stderr)")
+            let token = try await CLISandbox.run(commands[2].arguments, executable: commands[2].executable, in: sandbox.directory)
             #expect(token.status == 0, "\(token.stderr)")
             #expect(matches(token.stdout, tokenPattern + "\n"))
         }

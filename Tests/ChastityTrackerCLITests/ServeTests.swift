@@ -147,26 +147,82 @@ struct ServeTests {
         #expect(stopped.reason == .exit)
         #expect(stopped.status == 0)
 
+        let binary = try CLISandbox.executableURL().path
         let hint = """
-            The database has no users yet. Create one and a token for your app:
-              chastity-tracker users add alice --timezone Europe/Berlin --database '\(sandbox.databasePath)'
-              chastity-tracker tokens create alice --write --label my-app --database '\(sandbox.databasePath)'
+            The database has no users yet. Create one, give them a password for the account pages \
+            (it is read from standard input) and a token for your app:
+              \(binary) users add alice --timezone Europe/Berlin --database '\(sandbox.databasePath)'
+              \(binary) users set-password alice --database '\(sandbox.databasePath)'
+              \(binary) tokens create alice --write --label my-app --database '\(sandbox.databasePath)'
+            Then sign in on the account pages: http://127.0.0.1:\(server.port)/account/
 
             """
-        #expect(server.stderr.hasPrefix(hint))
+        #expect(server.stderr.hasPrefix(hint), "\(server.stderr)")
 
-        // Run the two printed commands as an operator would (words split on spaces, quotes removed).
-        let commands = hint.split(separator: "\n").dropFirst().map { line in
-            line.trimmingCharacters(in: .whitespaces).split(separator: " ").dropFirst().map { $0.replacingOccurrences(of: "'", with: "") }
-        }
-        try #require(commands.count == 2)
-        let add = try await CLISandbox.run(commands[0], in: sandbox.directory)
+        // Run the three printed commands as an operator would (words split on spaces, quotes removed).
+        let commands = FirstStartHint.commands(in: hint) { $0.replacingOccurrences(of: "'", with: "") }
+        try #require(commands.count == 3)
+        let add = try await CLISandbox.run(commands[0].arguments, executable: commands[0].executable, in: sandbox.directory)
         #expect(add.status == 0)
         #expect(add.stdout == "alice\tEurope/Berlin\n")
-        let token = try await CLISandbox.run(commands[1], in: sandbox.directory)
+        let password = try await CLISandbox.run(
+            commands[1].arguments, stdin: "a first password\n", executable: commands[1].executable, in: sandbox.directory)
+        #expect(password.status == 0, "\(password.stderr)")
+        #expect(password.stderr == "set the password of alice; their sessions have ended\n")
+        let token = try await CLISandbox.run(commands[2].arguments, executable: commands[2].executable, in: sandbox.directory)
         #expect(token.status == 0)
         #expect(matches(token.stdout, tokenPattern + "\n"))
         #expect(matches(try await sandbox.run(["tokens", "list", "alice"]).stdout, "1\tmy-app\twrite\t" + timestampPattern + "\t-\t-\n"))
+    }
+
+    @Test(
+        "the first-start hint names the commands as this shell runs them: swift run inside the package, the bare name from the PATH",
+        arguments: [FirstStartHint.Launch.swiftRun, .path]
+    )
+    func firstStartHintFollowsTheLaunch(_ launch: FirstStartHint.Launch) async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.removeAll() }
+        let binary = try CLISandbox.executableURL()
+        var environment = CLISandbox.baseEnvironment()
+        let executable: String
+        switch launch {
+        case .swiftRun:
+            // What `swift run` does: argv[0] is the product's path relative to the package folder.
+            let folder = sandbox.directory.appendingPathComponent(".build/debug")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("chastity-tracker"), withDestinationURL: binary)
+            executable = ".build/debug/chastity-tracker"
+        case .path:
+            environment["PATH"] = binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+            executable = "chastity-tracker"
+        }
+        let server = try ServerProcess(databasePath: "a.db", in: sandbox.directory, executable: executable, environment: environment)
+        try await server.waitUntilHealthy()
+        _ = try await server.stop(signal: SIGTERM)
+        let command = launch == .swiftRun ? "swift run chastity-tracker" : "chastity-tracker"
+        let lines = server.stderr.split(separator: "\n").filter { $0.hasPrefix("  ") }.map(String.init)
+        #expect(
+            lines == [
+                "  \(command) users add alice --timezone Europe/Berlin --database 'a.db'",
+                "  \(command) users set-password alice --database 'a.db'",
+                "  \(command) tokens create alice --write --label my-app --database 'a.db'",
+            ], "\(server.stderr)")
+    }
+
+    @Test("set-password on a terminal asks for the password and sets it from what is typed")
+    func setPasswordOnATerminal() async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.removeAll() }
+        #expect(try await sandbox.run(["users", "add", "alice"]).status == 0)
+        // script(1) gives the command a pseudo-terminal as standard input and relays ours to it.
+        let binary = try CLISandbox.executableURL().path
+        let command = "\(binary) users set-password alice --database '\(sandbox.databasePath)'"
+        let typed = try await CLISandbox.run(
+            ["-qec", command, "/dev/null"], stdin: "a typed password\n", executable: URL(fileURLWithPath: "/usr/bin/script"),
+            in: sandbox.directory)
+        #expect(typed.status == 0, "\(typed.stdout)")
+        #expect(typed.stdout.contains("New password for alice: "), "\(typed.stdout)")
+        #expect(typed.stdout.hasSuffix("set the password of alice; their sessions have ended\r\n"), "\(typed.stdout)")
     }
 
     @Test("a record acknowledged with 201 survives kill -9 of the server")
@@ -200,5 +256,23 @@ struct ServeTests {
             second.body.contains(
                 #""data":{"id":2,"date":"2025-11-28","mode":"dom","public":0,"type":null,"grantedby":null,"inserted":"\#(inserted)"}"#))
         _ = try await restarted.stop(signal: SIGTERM)
+    }
+}
+
+/// Reads the commands out of the hint `serve` prints on an empty database.
+enum FirstStartHint {
+    /// How the server was started.
+    enum Launch: Sendable, CustomTestStringConvertible {
+        case swiftRun, path
+        var testDescription: String { self == .swiftRun ? "swift run" : "PATH" }
+    }
+
+    /// Each indented line as an executable and its arguments (split on spaces, each word passed
+    /// through `word`).
+    static func commands(in hint: String, word: (String) -> String) -> [(executable: URL, arguments: [String])] {
+        hint.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { line in
+            let words = line.trimmingCharacters(in: .whitespaces).split(separator: " ").map { word(String($0)) }
+            return (URL(fileURLWithPath: words[0]), Array(words.dropFirst()))
+        }
     }
 }

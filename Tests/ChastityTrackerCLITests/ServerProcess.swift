@@ -16,15 +16,20 @@ final class ServerProcess: @unchecked Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `serve --database <path> --port <free port>`; call `waitUntilHealthy()` next.
-    init(databasePath: String, in directory: URL, extraArguments: [String] = []) throws {
+    /// `executable` is the command as a shell would be given it (a bare name is looked up on
+    /// `environment`'s PATH, a relative path from `directory`); the built binary by default.
+    init(
+        databasePath: String, in directory: URL, extraArguments: [String] = [], executable: String? = nil,
+        environment: [String: String] = CLISandbox.baseEnvironment()
+    ) throws {
         port = try ServerProcess.freePort()
         let id = UUID().uuidString
         stdoutURL = directory.appendingPathComponent("serve-\(id).out")
         stderrURL = directory.appendingPathComponent("serve-\(id).err")
         process = try ChildProcess(
-            executable: try CLISandbox.executableURL().path,
+            executable: try executable ?? CLISandbox.executableURL().path,
             arguments: ["serve", "--database", databasePath, "--port", String(port)] + extraArguments,
-            environment: CLISandbox.baseEnvironment(), directory: directory.path,
+            environment: environment, directory: directory.path,
             stdout: stdoutURL.path, stderr: stderrURL.path
         )
     }
