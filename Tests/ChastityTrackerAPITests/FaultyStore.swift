@@ -3,9 +3,9 @@ import ChastityTrackerServer
 import ChastityTrackerTestSupport
 import Foundation
 
-/// A real store whose record methods and `ping` throw `fault` once it is set, so tests can prove
-/// how the API answers a failing database. Users and tokens always work, so requests get past
-/// authentication. Separately, `writeFault` makes every write (`touchToken` and
+/// A real store whose record methods, session lookups and `ping` throw `fault` once it is set, so
+/// tests can prove how the API and the account pages answer a failing database. Users and tokens
+/// always work, so API requests get past authentication. Separately, `writeFault` makes every write (`touchToken` and
 /// `checkWritable` included) throw while reads keep working: a database that can be read but not
 /// written.
 final class FaultyStore: ChastityStore, @unchecked Sendable {
@@ -72,7 +72,8 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try await base.createSession(hash: hash, userID: userID, at: created)
     }
     func session(hash: String, lastSeenSince idleCutoff: Timestamp, createdSince absoluteCutoff: Timestamp) async throws -> AccountSession? {
-        try await base.session(hash: hash, lastSeenSince: idleCutoff, createdSince: absoluteCutoff)
+        try check()
+        return try await base.session(hash: hash, lastSeenSince: idleCutoff, createdSince: absoluteCutoff)
     }
     func touchSession(hash: String, at instant: Timestamp) async throws { try await base.touchSession(hash: hash, at: instant) }
     func deleteSession(hash: String) async throws -> Bool { try await base.deleteSession(hash: hash) }

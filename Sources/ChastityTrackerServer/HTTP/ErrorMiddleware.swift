@@ -6,7 +6,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Turns every error into the enveloped answer docs/CONTRACT.md section 2 names; anything unexpected
-/// becomes a generic 500, logged with the request id and never described to the client.
+/// becomes a generic 500, logged with the request id and never described to the client. Under
+/// `/account/` the same status comes as a short HTML page instead (section 12: not enveloped).
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -15,6 +16,7 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = Self.apiError(for: error, logger: context.logger)
+            if AccountRoutes.isAccountPath(request.uri.path) { return AccountErrorPage.response(for: apiError) }
             return try apiError.response(from: request, context: context)
         }
     }
