@@ -247,6 +247,34 @@ struct AccountSignInTests {
         }
     }
 
+    @Test(
+        "a browser's own form passes with Origin null when Sec-Fetch-Site says same-origin (what no-referrer makes browsers send); any other fetch site is refused"
+    )
+    func fetchMetadata() async throws {
+        try await TestApp.run { app, client in
+            try await app.setPassword()
+            let fields = [("name", app.owner.name), ("password", TestApp.password)]
+            let browser = AccountBrowser(client)
+            try await browser.get("/account/sign-in")
+            let token = try #require(browser.csrfToken)
+            for site in ["cross-site", "same-site", "none"] {
+                let response = try await browser.post(
+                    "/account/sign-in", fields, csrf: token, origin: "http://localhost", headers: [.secFetchSite: site])
+                #expect(response.status == .forbidden, "\(site)")
+                #expect(response.text.contains("<h1>Form expired</h1>"))
+            }
+            // What Chromium sends for the pages' own sign-in form under Referrer-Policy: no-referrer.
+            let signedIn = try await browser.post("/account/sign-in", fields, csrf: token, origin: "null", headers: [.secFetchSite: "same-origin"])
+            #expect(signedIn.status == .seeOther)
+            #expect(signedIn.headers[.location] == "/account/")
+            // And a signed-in form the same way.
+            try await browser.get("/account/tokens")
+            let created = try await browser.post(
+                "/account/tokens", [("label", "phone"), ("permission", "read")], origin: "null", headers: [.secFetchSite: "same-origin"])
+            #expect(created.status == .created)
+        }
+    }
+
     @Test("signed-in forms are refused with 403 without the session's token or with another session's")
     func sessionCSRF() async throws {
         try await TestApp.run { app, client in
@@ -388,4 +416,5 @@ struct AccountSignInTests {
 extension HTTPField.Name {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
 }

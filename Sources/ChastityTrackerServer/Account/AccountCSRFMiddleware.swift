@@ -8,8 +8,8 @@ import NIOCore
 /// Refuses every form POST under `/account` that does not carry its CSRF token, with 403, before
 /// any handler runs (docs/CONTRACT.md section 12). Signed-in forms carry the token derived from
 /// the session cookie (``SessionSecret/csrfToken``); the sign-in form, which has no session yet,
-/// carries the value of the pre-session cookie (double submit). An `Origin` header, when sent
-/// (browsers send it with every form POST), must name this server.
+/// carries the value of the pre-session cookie (double submit). On top, the request must come
+/// from this site's own page: see ``originIsOurs(_:)``.
 struct AccountCSRFMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let renderer: AccountRenderer
@@ -48,8 +48,13 @@ struct AccountCSRFMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// Whether the `Origin` header, if any, names the host the request was sent to.
+    /// Whether the request comes from this site's own page. A browser says so itself in
+    /// `Sec-Fetch-Site`, which no page can set: only `same-origin` passes. This matters because the
+    /// pages' `Referrer-Policy: no-referrer` makes browsers send `Origin: null` with their own form
+    /// posts, so the `Origin` cannot tell. Without fetch metadata (older browsers, other clients)
+    /// the `Origin`, when sent, must name the host the request was sent to.
     static func originIsOurs(_ request: Request) -> Bool {
+        if let site = request.headers[.secFetchSite] { return site == "same-origin" }
         guard let origin = request.headers[.origin] else { return true }
         guard let host = request.head.authority ?? request.headers[.host],
             let separator = origin.range(of: "://")
@@ -60,4 +65,5 @@ struct AccountCSRFMiddleware: RouterMiddleware {
 
 extension HTTPField.Name {
     static let host = HTTPField.Name("Host")!
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
 }
