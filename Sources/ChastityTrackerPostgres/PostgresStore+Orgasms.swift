@@ -181,6 +181,28 @@ extension PostgresStore {
         }
     }
 
+    /// The overview chart's counts: a range of the `orgasms_owner_date_id` index (the user's
+    /// dates between the bounds; no other user's rows), grouped by month and mode.
+    static let monthlyCountsStatement = """
+        SELECT extract(year FROM date)::bigint, extract(month FROM date)::bigint, mode, count(*) FROM orgasms
+        WHERE user_id = $1 AND date >= $2::date AND date <= $3::date GROUP BY 1, 2, 3
+        """
+
+    public func monthlyCounts(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [MonthlyCount] {
+        var bindings = PostgresBindings()
+        bindings.append(userID)
+        bindings.append(from.description)
+        bindings.append(to.description)
+        let statement = PostgresQuery(unsafeSQL: Self.monthlyCountsStatement, binds: bindings)
+        return try await session { session in
+            try await session.rows(statement).map { row in
+                let (year, month, modeText, count) = try row.decode((Int64, Int64, String, Int64).self)
+                guard let mode = Mode(rawValue: modeText) else { throw CorruptRow(table: "orgasms") }
+                return MonthlyCount(year: Int(year), month: Int(month), mode: mode, count: Int(count))
+            }
+        }
+    }
+
     static func orgasm(from row: PostgresRow) throws -> Orgasm {
         let (id, days, modeText, isPublic, type, grantedBy, inserted) =
             try row.decode((Int64, Int64, String, Bool, String?, String?, Int64).self)

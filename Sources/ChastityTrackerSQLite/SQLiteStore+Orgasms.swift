@@ -150,6 +150,25 @@ extension SQLiteStore {
         }
     }
 
+    /// The overview chart's counts: a range of the `orgasms_owner_page` covering index (the
+    /// user's dates between the bounds; no other user's rows), grouped by month and mode. Dates
+    /// are stored `YYYY-MM-DD`, so the first seven characters name the month.
+    static let monthlyCountsStatement = """
+        SELECT CAST(substr(date, 1, 4) AS INTEGER), CAST(substr(date, 6, 2) AS INTEGER), mode, count(*) FROM orgasms
+        WHERE user_id = +? AND date >= ? AND date <= ? GROUP BY substr(date, 1, 7), mode
+        """
+
+    public func monthlyCounts(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [MonthlyCount] {
+        try await read { connection in
+            var counts: [MonthlyCount] = []
+            try connection.query(Self.monthlyCountsStatement, [.integer(userID), .text(from.description), .text(to.description)]) { row in
+                guard let mode = row.mode(2) else { throw CorruptRow(table: "orgasms") }
+                counts.append(MonthlyCount(year: Int(row.integer(0)), month: Int(row.integer(1)), mode: mode, count: Int(row.integer(3))))
+            }
+            return counts
+        }
+    }
+
     /// One record of a user by id.
     static let detailsStatement = "SELECT \(columns) FROM orgasms WHERE id = ? AND user_id = +?"
 

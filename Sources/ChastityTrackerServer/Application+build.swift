@@ -148,4 +148,5 @@ func addAccountRoutes<Store: ChastityStore>(
         .group(context: AccountContext.self)
     signIn.addSignOut(to: signedIn)
     AccountPagesController(store: store, clock: clock, renderer: renderer).addRoutes(to: signedIn)
+    AccountRecordsController(store: store, renderer: renderer).addRoutes(to: signedIn)
 }

@@ -66,6 +66,41 @@ struct AccountSnapshotTests {
         }
     }
 
+    @Test("the overview with records, and the records page filtered, empty and refused")
+    func overviewAndRecords() async throws {
+        // The default clock (2026-03-10 12:00 UTC) is 2026-03-11 in Kiritimati (UTC+14).
+        try await TestApp.run(timeZone: "Pacific/Kiritimati") { app, client in
+            try await app.setPassword()
+            for (date, mode, isPublic, type, grantedBy) in [
+                ("2025-03-31", Mode.full, false, nil, nil),  // before the twelve months
+                ("2025-04-02", .full, true, "Stroke", "Mistress"), ("2025-04-20", .ruined, false, nil, "<K & co>"),
+                ("2025-09-09", .milking, false, "device", nil), ("2025-12-24", .dom, false, nil, nil),
+                ("2026-01-01", .ted, true, nil, "K"), ("2026-01-01", .full, false, "hand", nil), ("2026-03-11", .ruined, true, nil, nil),
+            ] as [(String, Mode, Bool, String?, String?)] {
+                try await app.seed(date: date, mode: mode, isPublic: isPublic, type: type, grantedBy: grantedBy)
+            }
+            let other = try await app.makeOtherUser()
+            try await app.seed(date: "2026-03-01", mode: .ted, type: "not yours", userID: other.user.id)
+            let browser = AccountBrowser(client)
+            try await browser.signIn(app.owner.name)
+            Self.expectSnapshot(try await browser.get("/account/"), named: "overview")
+            Self.expectSnapshot(try await browser.get("/account/records?from=2025-04-01&mode=full&public="), named: "records-filtered")
+            Self.expectSnapshot(try await browser.get("/account/records?mode=milking&public=1"), named: "records-empty")
+            Self.expectSnapshot(try await browser.get("/account/records?from=2026-02-30"), named: "records-refused")
+        }
+    }
+
+    @Test("the overview and the records page without any record")
+    func noRecords() async throws {
+        try await TestApp.run { app, client in
+            try await app.setPassword()
+            let browser = AccountBrowser(client)
+            try await browser.signIn(app.owner.name)
+            Self.expectSnapshot(try await browser.get("/account/"), named: "overview")
+            Self.expectSnapshot(try await browser.get("/account/records"), named: "records")
+        }
+    }
+
     static func expectSnapshot(
         _ response: TestResponse, named name: String? = nil,
         fileID: StaticString = #fileID, file: StaticString = #filePath, testName: String = #function,

@@ -107,6 +107,10 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
     func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm] {
         try await base.orgasms(userID: userID, afterID: afterID, limit: limit)
     }
+    func monthlyCounts(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [MonthlyCount] {
+        try check()
+        return try await base.monthlyCounts(userID: userID, from: from, to: to)
+    }
     func ping() async throws {
         try check()
         try await base.ping()

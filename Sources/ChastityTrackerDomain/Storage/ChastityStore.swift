@@ -88,6 +88,10 @@ public protocol ChastityStore: Sendable {
     /// Up to `limit` of a user's records with ids above `afterID`, by ascending id: the export's
     /// bounded-memory pages.
     func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm]
+    /// How many of a user's records fall in each calendar month and mode, for dates from `from`
+    /// to `to` (both inclusive), in one query over the user's (user_id, date) index; months and
+    /// modes without records are left out, in no particular order.
+    func monthlyCounts(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [MonthlyCount]
 
     // MARK: Idempotency keys
 

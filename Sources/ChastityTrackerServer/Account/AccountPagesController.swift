@@ -1,4 +1,5 @@
 import ChastityTrackerDomain
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -25,16 +26,33 @@ struct AccountPagesController<Store: ChastityStore>: Sendable {
     }
 
     func addRoutes(to router: some RouterMethods<AccountContext>) {
-        router.get(RouterPath(AccountRoutes.overview)) { _, context in overview(context) }
+        router.get(RouterPath(AccountRoutes.overview)) { _, context in try await overview(context) }
         router.get(RouterPath(AccountRoutes.tokens)) { _, context in try await tokensPage(context) }
         router.post(RouterPath(AccountRoutes.tokens)) { request, context in try await create(request, context: context) }
         router.post(RouterPath(AccountRoutes.revokeToken)) { request, context in try await revoke(request, context: context) }
         router.post(RouterPath(AccountRoutes.regenerateToken)) { request, context in try await regenerate(request, context: context) }
     }
 
-    private func overview(_ context: AccountContext) -> Response {
+    /// How many of the latest records the overview lists.
+    static var latestCount: Int { 20 }
+
+    /// The overview: the chart of the twelve months up to "today" in the user's time zone,
+    /// decided exactly as the API decides it (`OrgasmsController.input(for:)`), from one
+    /// aggregate query, and the latest records in the API's order.
+    private func overview(_ context: AccountContext) async throws -> Response {
         let user = context.account.user
-        return renderer.page("overview", AccountViews.Overview(csrf: context.account.secret.csrfToken, name: user.name, timeZone: user.timeZone))
+        let zone = (try? TimeZones.zone(named: user.timeZone)) ?? TimeZone(identifier: "UTC")!
+        let today = TimeZones.today(at: clock.now(), in: zone)
+        let range = RecordChart.range(endingAt: today)
+        let counts = try await store.monthlyCounts(userID: user.id, from: range.from, to: range.to)
+        let latest = try await store.orgasms(userID: user.id, matching: OrgasmQuery(limit: Self.latestCount)).items
+        return renderer.page(
+            "overview",
+            AccountViews.Overview(
+                csrf: context.account.secret.csrfToken, name: user.name, timeZone: user.timeZone,
+                chart: RecordChart(today: today, counts: counts), latest: latest
+            )
+        )
     }
 
     private func tokensPage(

@@ -8,6 +8,9 @@ public enum AccountRoutes {
     public static let revokeToken = "/account/tokens/revoke"
     public static let regenerateToken = "/account/tokens/regenerate"
     public static let stylesheet = "/account/style.css"
+    public static let records = "/account/records"
+    public static let exportJSON = "/account/records/export.json"
+    public static let exportCSV = "/account/records/export.csv"
 
     /// Where a browser is sent to see the overview: with the slash, so the cookie (path
     /// `/account/`) goes with the request.

@@ -4,7 +4,7 @@
 enum AccountTemplates {
     /// Every template by name; pages fill the `layout`'s `title` and `body` blocks.
     static let all: [String: String] = [
-        "layout": layout, "sign-in": signIn, "overview": overview, "tokens": tokens, "message": message,
+        "layout": layout, "sign-in": signIn, "overview": overview, "tokens": tokens, "message": message, "records": records,
     ]
 
     static let layout = """
@@ -22,6 +22,7 @@ enum AccountTemplates {
         {{#signedIn}}
         <nav>
         <a href="/account/">Overview</a>
+        <a href="/account/records">Records</a>
         <a href="/account/tokens">Tokens</a>
         <form method="post" action="/account/sign-out">
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -67,6 +68,63 @@ enum AccountTemplates {
         <dt>Time zone</dt>
         <dd>{{timeZone}}</dd>
         </dl>
+        {{#chart}}
+        <h2>The last twelve months</h2>
+        <figure class="chart">
+        <svg viewBox="{{viewBox}}" role="img" aria-labelledby="chart-title">
+        <title id="chart-title">{{title}}</title>
+        {{#hasRecords}}
+        <line class="chart-grid" x1="{{plotLeft}}" y1="{{plotTop}}" x2="{{plotRight}}" y2="{{plotTop}}"/>
+        <text class="chart-text" x="{{axisLabelX}}" y="{{plotTop}}" text-anchor="end" dominant-baseline="middle" font-size="12">{{maximum}}</text>
+        {{/hasRecords}}
+        <text class="chart-text" x="{{axisLabelX}}" y="{{plotBottom}}" text-anchor="end" dominant-baseline="middle" font-size="12">0</text>
+        {{#bars}}
+        <rect class="mode-{{mode}}" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"/>
+        {{/bars}}
+        <line class="chart-axis" x1="{{plotLeft}}" y1="{{plotBottom}}" x2="{{plotRight}}" y2="{{plotBottom}}"/>
+        {{#monthLabels}}
+        <text class="chart-text" x="{{x}}" y="{{monthLabelY}}" text-anchor="middle" font-size="12">{{text}}</text>
+        {{/monthLabels}}
+        </svg>
+        <figcaption>
+        <ul class="legend">
+        {{#modes}}
+        <li><span class="swatch mode-{{mode}}"></span>{{mode}}</li>
+        {{/modes}}
+        </ul>
+        </figcaption>
+        </figure>
+        {{^hasRecords}}
+        <p>No records in these twelve months.</p>
+        {{/hasRecords}}
+        <div class="visually-hidden">
+        <table class="numbers">
+        <caption>{{title}}</caption>
+        <thead><tr><th scope="col">Month</th>{{#modes}}<th scope="col">{{mode}}</th>{{/modes}}<th scope="col">Total</th></tr></thead>
+        <tbody>
+        {{#rows}}
+        <tr><th scope="row">{{month}}</th>{{#counts}}<td>{{.}}</td>{{/counts}}<td>{{total}}</td></tr>
+        {{/rows}}
+        </tbody>
+        <tfoot><tr><th scope="row">Total</th>{{#totals}}<td>{{.}}</td>{{/totals}}<td>{{total}}</td></tr></tfoot>
+        </table>
+        </div>
+        {{/chart}}
+        <h2>Latest records</h2>
+        {{#hasLatest}}
+        <table>
+        <thead><tr><th scope="col">Date</th><th scope="col">Mode</th><th scope="col">Public</th><th scope="col">Type</th><th scope="col">Granted by</th></tr></thead>
+        <tbody>
+        {{#latest}}
+        <tr><td>{{date}}</td><td>{{mode}}</td><td>{{isPublic}}</td><td>{{type}}</td><td>{{grantedBy}}</td></tr>
+        {{/latest}}
+        </tbody>
+        </table>
+        {{/hasLatest}}
+        {{^hasLatest}}
+        <p>You have no records yet.</p>
+        {{/hasLatest}}
+        <p><a href="/account/records">All your records</a>: filter them, page through them, and download them as JSON or CSV.</p>
         <p><a href="/account/tokens">Your tokens</a>: see which apps can read or write your record, and revoke or regenerate them.</p>
         {{/body}}
         {{/layout}}
@@ -135,6 +193,61 @@ enum AccountTemplates {
         {{/layout}}
         """
 
+    static let records = """
+        {{<layout}}
+        {{$title}}Records{{/title}}
+        {{$body}}
+        <h1>Records</h1>
+        <form method="get" action="/account/records" class="filters">
+        {{#error}}
+        <p class="error" role="alert">{{error}}</p>
+        {{/error}}
+        <label for="from">From</label>
+        <input id="from" name="from" type="date" value="{{from}}">
+        <label for="to">To</label>
+        <input id="to" name="to" type="date" value="{{to}}">
+        <label for="mode">Mode</label>
+        <select id="mode" name="mode">
+        {{#modes}}
+        <option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>
+        {{/modes}}
+        </select>
+        <label for="public">Public</label>
+        <select id="public" name="public">
+        {{#publics}}
+        <option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>
+        {{/publics}}
+        </select>
+        <button type="submit">Show</button>
+        </form>
+        {{#summary}}
+        <p>{{summary}}</p>
+        {{/summary}}
+        {{#hasRows}}
+        <table>
+        <thead><tr><th scope="col">Date</th><th scope="col">Mode</th><th scope="col">Public</th><th scope="col">Type</th><th scope="col">Granted by</th></tr></thead>
+        <tbody>
+        {{#rows}}
+        <tr><td>{{date}}</td><td>{{mode}}</td><td>{{isPublic}}</td><td>{{type}}</td><td>{{grantedBy}}</td></tr>
+        {{/rows}}
+        </tbody>
+        </table>
+        {{/hasRows}}
+        {{#empty}}
+        <p>{{empty}}</p>
+        {{/empty}}
+        {{#hasPages}}
+        <p class="pages">
+        {{#previous}}<a href="{{previous}}" rel="prev">Previous page</a>{{/previous}}
+        {{#next}}<a href="{{next}}" rel="next">Next page</a>{{/next}}
+        </p>
+        {{/hasPages}}
+        <h2>Download</h2>
+        <p>Your whole record, as the <code>export</code> command writes it: <a href="/account/records/export.json">JSON</a> or <a href="/account/records/export.csv">CSV</a>.</p>
+        {{/body}}
+        {{/layout}}
+        """
+
     static let message = """
         {{<layout}}
         {{$title}}{{heading}}{{/title}}
@@ -174,7 +287,27 @@ enum AccountTemplates {
           thead { display: none; }
           tr, td { display: block; border: 0; padding: 0.15rem 0; }
           tr { padding: 0.5rem 0; border-bottom: 1px solid var(--line); }
+          .numbers thead { display: table-header-group; }
+          .numbers tr { display: table-row; }
+          .numbers td { display: table-cell; }
         }
+        :root { --mode-full: #2952cc; --mode-ruined: #c2410c; --mode-milking: #0f766e; --mode-dom: #7e22ce; --mode-ted: #a16207; }
+        @media (prefers-color-scheme: dark) {
+          :root { --mode-full: #8fa8ff; --mode-ruined: #fb923c; --mode-milking: #2dd4bf; --mode-dom: #c084fc; --mode-ted: #facc15; }
+        }
+        .mode-full { fill: var(--mode-full); background: var(--mode-full); }
+        .mode-ruined { fill: var(--mode-ruined); background: var(--mode-ruined); }
+        .mode-milking { fill: var(--mode-milking); background: var(--mode-milking); }
+        .mode-dom { fill: var(--mode-dom); background: var(--mode-dom); }
+        .mode-ted { fill: var(--mode-ted); background: var(--mode-ted); }
+        .chart { margin: 0; }
+        .chart svg { display: block; width: 100%; height: auto; }
+        .chart-text { fill: var(--muted); }
+        .chart-axis, .chart-grid { stroke: var(--line); stroke-width: 1; }
+        .legend { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0.5rem 0; padding: 0; list-style: none; }
+        .swatch { display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.35rem; border-radius: 2px; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+        .pages { display: flex; gap: 1rem; }
 
         """
 }

@@ -11,12 +11,145 @@ enum AccountViews {
         var error: String?
     }
 
-    /// `overview`: who is signed in.
+    /// `overview`: who is signed in, the chart of their last twelve months, their latest records.
     struct Overview {
         let signedIn = true
         var csrf: String
         var name: String
         var timeZone: String
+        var chart: Chart
+        var latest: [Record]
+        var hasLatest: Bool
+
+        init(csrf: String, name: String, timeZone: String, chart: RecordChart, latest: [Orgasm]) {
+            self.csrf = csrf
+            self.name = name
+            self.timeZone = timeZone
+            self.chart = Chart(chart)
+            self.latest = latest.map(Record.init)
+            self.hasLatest = !latest.isEmpty
+        }
+    }
+
+    /// The overview's chart as SVG text (coordinates already written out) and as table rows.
+    struct Chart {
+        var title: String
+        var viewBox: String
+        var hasRecords: Bool
+        var bars: [Bar]
+        var monthLabels: [Label]
+        /// The axis: its top (the tallest month's total) and its bottom line.
+        var top: String
+        var maximum: String
+        var plotLeft: String
+        var plotRight: String
+        var plotTop: String
+        var plotBottom: String
+        var axisLabelX: String
+        var monthLabelY: String
+        var modes: [ModeName]
+        var rows: [Row]
+        var totals: [String]
+        var total: String
+
+        struct Bar {
+            var mode: String
+            var x: String
+            var y: String
+            var width: String
+            var height: String
+        }
+
+        struct Label {
+            var x: String
+            var text: String
+        }
+
+        struct ModeName {
+            var mode: String
+        }
+
+        struct Row {
+            var month: String
+            var counts: [String]
+            var total: String
+        }
+
+        static let monthNames = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        ]
+
+        init(_ chart: RecordChart) {
+            let first = chart.months[0]
+            let last = chart.months[chart.months.count - 1]
+            func name(_ month: RecordChart.Month) -> String { "\(Self.monthNames[month.month - 1]) \(month.year)" }
+            title = "Records per month by mode, \(name(first)) to \(name(last))"
+            viewBox = "0 0 \(RecordChart.text(RecordChart.width)) \(RecordChart.text(RecordChart.height))"
+            hasRecords = chart.maximum > 0
+            bars = chart.bars.map {
+                Bar(
+                    mode: $0.mode.rawValue, x: RecordChart.text($0.x), y: RecordChart.text($0.y), width: RecordChart.text($0.width),
+                    height: RecordChart.text($0.height)
+                )
+            }
+            monthLabels = chart.months.enumerated().map { index, month in
+                Label(x: RecordChart.text(RecordChart.labelX(index)), text: String(Self.monthNames[month.month - 1].prefix(3)))
+            }
+            top = RecordChart.text(RecordChart.plotTop)
+            maximum = String(chart.maximum)
+            plotLeft = RecordChart.text(RecordChart.plotLeft)
+            plotRight = RecordChart.text(RecordChart.plotRight)
+            plotTop = RecordChart.text(RecordChart.plotTop)
+            plotBottom = RecordChart.text(RecordChart.plotBottom)
+            axisLabelX = RecordChart.text(RecordChart.plotLeft - 6)
+            monthLabelY = RecordChart.text(RecordChart.plotBottom + 18)
+            modes = Mode.allCases.map { ModeName(mode: $0.rawValue) }
+            rows = chart.months.map { Row(month: name($0), counts: $0.counts.map(String.init), total: String($0.total)) }
+            totals = Mode.allCases.indices.map { mode in String(chart.months.reduce(0) { $0 + $1.counts[mode] }) }
+            total = String(chart.months.reduce(0) { $0 + $1.total })
+        }
+    }
+
+    /// One record as a table row.
+    struct Record {
+        var date: String
+        var mode: String
+        var isPublic: String
+        var type: String
+        var grantedBy: String
+
+        init(_ orgasm: Orgasm) {
+            date = orgasm.date.description
+            mode = orgasm.mode.rawValue
+            isPublic = orgasm.isPublic ? "yes" : "no"
+            type = orgasm.type ?? "–"
+            grantedBy = orgasm.grantedBy ?? "–"
+        }
+    }
+
+    /// `records`: the filter form, one page of the user's records, links to the other pages and
+    /// the downloads.
+    struct Records {
+        let signedIn = true
+        var csrf: String
+        var from: String
+        var to: String
+        var modes: [Option]
+        var publics: [Option]
+        var error: String?
+        var rows: [Record] = []
+        var hasRows = false
+        var summary: String?
+        var empty: String?
+        var previous: String?
+        var next: String?
+        var hasPages = false
+
+        struct Option {
+            var value: String
+            var label: String
+            var selected: Bool
+        }
     }
 
     /// `tokens`: every token of the user, the create form, and a secret to show once.

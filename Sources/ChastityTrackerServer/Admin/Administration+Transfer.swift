@@ -15,15 +15,21 @@ extension Administration {
     /// CSV has a header of the item's keys and a line per item with its values in the same order.
     public func export(userName: String, format: ExportFormat, write: (String) throws -> Void) async throws {
         let user = try await user(named: userName)
+        try await Self.export(from: store, userID: user.id, format: format, write: write)
+    }
+
+    /// Writes all records of the user with `userID` in `format`, page by page (as ``export(userName:format:write:)``
+    /// describes); the account pages' downloads stream it to the browser.
+    static func export(from store: any ChastityStore, userID: Int64, format: ExportFormat, write: (String) async throws -> Void) async throws {
         let encoder = OrderedJSONEncoder()
         var afterID: Int64 = 0
         var first = true
         switch format {
-        case .json: try write("[")
-        case .csv: try write(OrgasmItem.CodingKeys.allCases.map(\.stringValue).joined(separator: ",") + "\n")
+        case .json: try await write("[")
+        case .csv: try await write(OrgasmItem.CodingKeys.allCases.map(\.stringValue).joined(separator: ",") + "\n")
         }
         while true {
-            let page = try await store.orgasms(userID: user.id, afterID: afterID, limit: Self.exportPageSize)
+            let page = try await store.orgasms(userID: userID, afterID: afterID, limit: Self.exportPageSize)
             var chunk = ""
             for item in page {
                 let encoded = try encoder.tree(OrgasmItem(item))
@@ -35,11 +41,11 @@ extension Administration {
                 }
                 first = false
             }
-            if !chunk.isEmpty { try write(chunk) }
+            if !chunk.isEmpty { try await write(chunk) }
             guard let last = page.last, page.count == Self.exportPageSize else { break }
             afterID = last.id
         }
-        if format == .json { try write(first ? "]\n" : "\n]\n") }
+        if format == .json { try await write(first ? "]\n" : "\n]\n") }
     }
 
     /// The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV

@@ -55,6 +55,9 @@ public struct RouteTable: Sendable {
             Route(path: AccountRoutes.tokens, methods: [.get, .head, .post], access: .session, isDocumented: false),
             Route(path: AccountRoutes.revokeToken, methods: [.post], access: .session, isDocumented: false),
             Route(path: AccountRoutes.regenerateToken, methods: [.post], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.records, methods: [.get, .head], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.exportJSON, methods: [.get, .head], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.exportCSV, methods: [.get, .head], access: .session, isDocumented: false),
         ]
         self.routes = routes
         self.byPath = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
