@@ -116,7 +116,7 @@ enum AccountTemplates {
         <thead><tr><th scope="col">Date</th><th scope="col">Mode</th><th scope="col">Public</th><th scope="col">Type</th><th scope="col">Granted by</th></tr></thead>
         <tbody>
         {{#latest}}
-        <tr><td>{{date}}</td><td>{{mode}}</td><td>{{isPublic}}</td><td>{{type}}</td><td>{{grantedBy}}</td></tr>
+        <tr><td data-label="Date">{{date}}</td><td data-label="Mode">{{mode}}</td><td data-label="Public">{{isPublic}}</td><td data-label="Type">{{type}}</td><td data-label="Granted by">{{grantedBy}}</td></tr>
         {{/latest}}
         </tbody>
         </table>
@@ -148,10 +148,10 @@ enum AccountTemplates {
         <tbody>
         {{#rows}}
         <tr>
-        <td>{{label}}</td>
-        <td>{{permission}}</td>
-        <td>{{created}}</td>
-        <td>{{lastUsed}}</td>
+        <td data-label="Label">{{label}}</td>
+        <td data-label="Permission">{{permission}}</td>
+        <td data-label="Created (UTC)">{{created}}</td>
+        <td data-label="Last used (UTC)">{{lastUsed}}</td>
         <td>
         {{#revoked}}revoked {{revoked}}{{/revoked}}
         {{^revoked}}
@@ -228,7 +228,7 @@ enum AccountTemplates {
         <thead><tr><th scope="col">Date</th><th scope="col">Mode</th><th scope="col">Public</th><th scope="col">Type</th><th scope="col">Granted by</th></tr></thead>
         <tbody>
         {{#rows}}
-        <tr><td>{{date}}</td><td>{{mode}}</td><td>{{isPublic}}</td><td>{{type}}</td><td>{{grantedBy}}</td></tr>
+        <tr><td data-label="Date">{{date}}</td><td data-label="Mode">{{mode}}</td><td data-label="Public">{{isPublic}}</td><td data-label="Type">{{type}}</td><td data-label="Granted by">{{grantedBy}}</td></tr>
         {{/rows}}
         </tbody>
         </table>
@@ -286,6 +286,7 @@ enum AccountTemplates {
         @media (max-width: 40rem) {
           thead { display: none; }
           tr, td { display: block; border: 0; padding: 0.15rem 0; }
+          td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
           tr { padding: 0.5rem 0; border-bottom: 1px solid var(--line); }
           .numbers thead { display: table-header-group; }
           .numbers tr { display: table-row; }
