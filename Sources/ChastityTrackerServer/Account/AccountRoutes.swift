@@ -8,6 +8,10 @@ public enum AccountRoutes {
     public static let revokeToken = "/account/tokens/revoke"
     public static let regenerateToken = "/account/tokens/regenerate"
     public static let stylesheet = "/account/style.css"
+    public static let settings = "/account/settings"
+    public static let changePassword = "/account/settings/password"
+    public static let changeTimeZone = "/account/settings/time-zone"
+    public static let deleteAccount = "/account/settings/delete"
 
     /// Where a browser is sent to see the overview: with the slash, so the cookie (path
     /// `/account/`) goes with the request.
