@@ -101,4 +101,22 @@ extension PostgresStore {
             try await session.run("DELETE FROM sign_in_failures WHERE account = \(account)")
         }
     }
+
+    public func purgeSessions(lastSeenBefore idleCutoff: Timestamp, createdBefore absoluteCutoff: Timestamp) async throws -> Int {
+        try await session { session in
+            try await session.rows(
+                """
+                DELETE FROM sessions
+                WHERE last_seen_ms < \(idleCutoff.millisecondsSinceEpoch) OR created_ms < \(absoluteCutoff.millisecondsSinceEpoch)
+                RETURNING 1
+                """
+            ).count
+        }
+    }
+
+    public func purgeSignInFailures(lastFailureBefore cutoff: Timestamp) async throws -> Int {
+        try await session { session in
+            try await session.rows("DELETE FROM sign_in_failures WHERE last_failure_ms < \(cutoff.millisecondsSinceEpoch) RETURNING 1").count
+        }
+    }
 }

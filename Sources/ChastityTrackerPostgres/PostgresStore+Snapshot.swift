@@ -17,6 +17,9 @@ extension PostgresStore {
 
     public func snapshot(of user: User) async throws -> UserSnapshot {
         try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
+            let passwordHash = try await session.rows("SELECT password_hash FROM users WHERE id = \(user.id)").first.flatMap {
+                try $0.decode(String?.self)
+            }
             let tokens = try await session.rows(
                 """
                 SELECT id, user_id, label, permission, created_ms, last_used_ms, revoked_ms, hash FROM tokens
@@ -45,7 +48,7 @@ extension PostgresStore {
                     response: status.map { StoredResponse(status: Int($0), body: body ?? "", location: location) }
                 )
             }
-            return UserSnapshot(user: user, tokens: tokens, orgasms: orgasms, idempotencyKeys: keys)
+            return UserSnapshot(user: user, passwordHash: passwordHash, tokens: tokens, orgasms: orgasms, idempotencyKeys: keys)
         }
     }
 
@@ -54,8 +57,8 @@ extension PostgresStore {
             let user = snapshot.user
             try await session.run(
                 """
-                INSERT INTO users (id, name, time_zone, created_ms) OVERRIDING SYSTEM VALUE
-                VALUES (\(user.id), \(user.name), \(user.timeZone), \(user.created.millisecondsSinceEpoch))
+                INSERT INTO users (id, name, time_zone, created_ms, password_hash) OVERRIDING SYSTEM VALUE
+                VALUES (\(user.id), \(user.name), \(user.timeZone), \(user.created.millisecondsSinceEpoch), \(snapshot.passwordHash))
                 """)
             for token in snapshot.tokens {
                 let info = token.info

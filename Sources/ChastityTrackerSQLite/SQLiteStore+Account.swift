@@ -101,4 +101,21 @@ extension SQLiteStore {
             try connection.query("DELETE FROM sign_in_failures WHERE account = ?", [.text(account)])
         }
     }
+
+    public func purgeSessions(lastSeenBefore idleCutoff: Timestamp, createdBefore absoluteCutoff: Timestamp) async throws -> Int {
+        try await write { connection in
+            try connection.query(
+                "DELETE FROM sessions WHERE last_seen_ms < ? OR created_ms < ?",
+                [.integer(idleCutoff.millisecondsSinceEpoch), .integer(absoluteCutoff.millisecondsSinceEpoch)]
+            )
+            return connection.changes
+        }
+    }
+
+    public func purgeSignInFailures(lastFailureBefore cutoff: Timestamp) async throws -> Int {
+        try await write { connection in
+            try connection.query("DELETE FROM sign_in_failures WHERE last_failure_ms < ?", [.integer(cutoff.millisecondsSinceEpoch)])
+            return connection.changes
+        }
+    }
 }

@@ -15,6 +15,8 @@ extension SQLiteStore {
 
     public func snapshot(of user: User) async throws -> UserSnapshot {
         try await read { connection in
+            let passwordHash =
+                try connection.first("SELECT password_hash FROM users WHERE id = ?", [.integer(user.id)]) { $0.optionalText(0) } ?? nil
             var tokens: [StoredToken] = []
             try connection.query(
                 "SELECT id, user_id, label, permission, created_ms, last_used_ms, revoked_ms, hash FROM tokens WHERE user_id = ? ORDER BY id",
@@ -38,7 +40,7 @@ extension SQLiteStore {
                         key: row.text(0), requestHash: row.text(1), created: Timestamp(millisecondsSinceEpoch: row.integer(2)), response: response
                     ))
             }
-            return UserSnapshot(user: user, tokens: tokens, orgasms: orgasms, idempotencyKeys: keys)
+            return UserSnapshot(user: user, passwordHash: passwordHash, tokens: tokens, orgasms: orgasms, idempotencyKeys: keys)
         }
     }
 
@@ -46,8 +48,11 @@ extension SQLiteStore {
         try await write { connection in
             let user = snapshot.user
             try connection.query(
-                "INSERT INTO users (id, name, time_zone, created_ms) VALUES (?, ?, ?, ?)",
-                [.integer(user.id), .text(user.name), .text(user.timeZone), .integer(user.created.millisecondsSinceEpoch)]
+                "INSERT INTO users (id, name, time_zone, created_ms, password_hash) VALUES (?, ?, ?, ?, ?)",
+                [
+                    .integer(user.id), .text(user.name), .text(user.timeZone), .integer(user.created.millisecondsSinceEpoch),
+                    .optionalText(snapshot.passwordHash),
+                ]
             )
             for token in snapshot.tokens {
                 let info = token.info

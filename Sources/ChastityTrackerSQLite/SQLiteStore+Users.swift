@@ -27,7 +27,16 @@ extension SQLiteStore {
 
     public func deleteUser(id: Int64) async throws -> Bool {
         try await write { connection in
+            // Counted by name, not by id: no foreign key cascades them.
+            try connection.query("DELETE FROM sign_in_failures WHERE account = (SELECT name FROM users WHERE id = ?)", [.integer(id)])
             try connection.query("DELETE FROM users WHERE id = ?", [.integer(id)])
+            return connection.changes > 0
+        }
+    }
+
+    public func setTimeZone(userID: Int64, timeZone: String) async throws -> Bool {
+        try await write { connection in
+            try connection.query("UPDATE users SET time_zone = ? WHERE id = ?", [.text(timeZone), .integer(userID)])
             return connection.changes > 0
         }
     }

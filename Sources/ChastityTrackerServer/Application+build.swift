@@ -42,7 +42,10 @@ public func buildApplication<Store: ChastityStore>(
         router: router,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chastity-tracker"),
-        services: [IdempotencyPurgeService(store: store, clock: clock, logger: logger), lastUsed],
+        services: [
+            IdempotencyPurgeService(store: store, clock: clock, logger: logger),
+            AccountPurgeService(store: store, clock: clock, logger: logger, settings: account), lastUsed,
+        ],
         logger: logger
     )
 }
@@ -149,4 +152,5 @@ func addAccountRoutes<Store: ChastityStore>(
     signIn.addSignOut(to: signedIn)
     AccountPagesController(store: store, clock: clock, renderer: renderer).addRoutes(to: signedIn)
     AccountRecordsController(store: store, renderer: renderer).addRoutes(to: signedIn)
+    SettingsController(store: store, clock: clock, settings: settings, renderer: renderer).addRoutes(to: signedIn)
 }

@@ -33,7 +33,7 @@ ACCOUNT_PAGES = [
     ("overview", "/account/", False),
     ("tokens", "/account/tokens", False),
     ("records", "/account/records", False),
-    ("settings", "/account/settings", True),
+    ("settings", "/account/settings", False),
 ]
 
 # (name, width, height, mobile): a desktop window and a phone (mobile emulation, so the page's

@@ -8,8 +8,9 @@ import NIOCore
 import Testing
 
 extension AccountSettings {
-    /// The defaults, with a cheap decoy hash so that unknown names do not slow the suite.
-    static let forTests = AccountSettings(decoyParameters: .cheap)
+    /// The defaults, with cheap hashes (the decoy and a changed password's) so that the suite
+    /// stays fast.
+    static let forTests = AccountSettings(decoyParameters: .cheap, passwordParameters: .cheap)
 }
 
 extension Password.Parameters {

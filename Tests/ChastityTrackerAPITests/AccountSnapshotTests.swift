@@ -101,6 +101,32 @@ struct AccountSnapshotTests {
         }
     }
 
+    @Test("the settings page, each refused field, each confirmation, and the deleted account")
+    func settings() async throws {
+        try await TestApp.run(timeZone: "Europe/Berlin") { app, client in
+            try await app.setPassword()
+            let browser = AccountBrowser(client)
+            try await browser.signIn(app.owner.name)
+            Self.expectSnapshot(try await browser.get("/account/settings"), named: "plain")
+            let password = "/account/settings/password"
+            let new = "a brand new passphrase"
+            Self.expectSnapshot(
+                try await browser.post(password, [("current", "wrong password!"), ("new", new), ("confirm", new)]), named: "wrong-current")
+            Self.expectSnapshot(
+                try await browser.post(password, [("current", TestApp.password), ("new", "short"), ("confirm", "short")]), named: "invalid-new")
+            Self.expectSnapshot(
+                try await browser.post(password, [("current", TestApp.password), ("new", new), ("confirm", "something else")]),
+                named: "confirm-differs")
+            Self.expectSnapshot(try await browser.post(password, [("current", TestApp.password), ("new", new), ("confirm", new)]), named: "changed")
+            Self.expectSnapshot(try await browser.get("/account/settings?saved=password"), named: "saved-password")
+            Self.expectSnapshot(try await browser.post("/account/settings/time-zone", [("timeZone", "Mars/<Olympus>")]), named: "invalid-time-zone")
+            Self.expectSnapshot(try await browser.post("/account/settings/time-zone", [("timeZone", "Asia/Tokyo")]), named: "time-zone-changed")
+            Self.expectSnapshot(try await browser.get("/account/settings?saved=time-zone"), named: "saved-time-zone")
+            Self.expectSnapshot(try await browser.post("/account/settings/delete", [("confirm", "someone else")]), named: "delete-unconfirmed")
+            Self.expectSnapshot(try await browser.post("/account/settings/delete", [("confirm", app.owner.name)]), named: "deleted")
+        }
+    }
+
     static func expectSnapshot(
         _ response: TestResponse, named name: String? = nil,
         fileID: StaticString = #fileID, file: StaticString = #filePath, testName: String = #function,

@@ -52,6 +52,7 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
     func users() async throws -> [User] { try await base.users() }
     func user(named name: String) async throws -> User? { try await base.user(named: name) }
     func deleteUser(id: Int64) async throws -> Bool { try await base.deleteUser(id: id) }
+    func setTimeZone(userID: Int64, timeZone: String) async throws -> Bool { try await base.setTimeZone(userID: userID, timeZone: timeZone) }
     func createToken(userID: Int64, label: String, permission: Permission, hash: String, at created: Timestamp) async throws -> TokenInfo {
         try await base.createToken(userID: userID, label: label, permission: permission, hash: hash, at: created)
     }
@@ -83,6 +84,12 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try await base.recordSignInFailure(account: account, at: instant, resetBefore: resetBefore)
     }
     func clearSignInFailures(account: String) async throws { try await base.clearSignInFailures(account: account) }
+    func purgeSessions(lastSeenBefore idleCutoff: Timestamp, createdBefore absoluteCutoff: Timestamp) async throws -> Int {
+        try await base.purgeSessions(lastSeenBefore: idleCutoff, createdBefore: absoluteCutoff)
+    }
+    func purgeSignInFailures(lastFailureBefore cutoff: Timestamp) async throws -> Int {
+        try await base.purgeSignInFailures(lastFailureBefore: cutoff)
+    }
 
     func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
         try check()

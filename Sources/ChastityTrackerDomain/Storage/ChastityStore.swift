@@ -12,8 +12,12 @@ public protocol ChastityStore: Sendable {
     func users() async throws -> [User]
     /// The user with this name, or `nil`.
     func user(named name: String) async throws -> User?
-    /// Deletes a user with their tokens and records. Returns whether the user existed.
+    /// Deletes a user with their tokens, records, idempotency keys and sessions, and the failed
+    /// sign-ins counted for their name, in one transaction. Returns whether the user existed.
     func deleteUser(id: Int64) async throws -> Bool
+    /// Sets a user's time zone (an identifier ``TimeZones/zone(named:)`` accepts; the caller
+    /// checks it). Returns `false` when the user does not exist.
+    func setTimeZone(userID: Int64, timeZone: String) async throws -> Bool
 
     // MARK: Tokens
 
@@ -65,6 +69,13 @@ public protocol ChastityStore: Sendable {
     func recordSignInFailure(account: String, at instant: Timestamp, resetBefore: Timestamp) async throws -> SignInFailures
     /// Forgets the failed sign-ins of `account` (after a successful one).
     func clearSignInFailures(account: String) async throws
+    /// Deletes every expired session: last seen before `idleCutoff`, or created before
+    /// `absoluteCutoff` (the sessions ``session(hash:lastSeenSince:createdSince:)`` no longer
+    /// finds with the same cutoffs). Returns how many.
+    func purgeSessions(lastSeenBefore idleCutoff: Timestamp, createdBefore absoluteCutoff: Timestamp) async throws -> Int
+    /// Deletes the failed sign-in counts whose last failure is before `cutoff` (they no longer
+    /// count towards a throttle). Returns how many.
+    func purgeSignInFailures(lastFailureBefore cutoff: Timestamp) async throws -> Int
 
     // MARK: Records
 

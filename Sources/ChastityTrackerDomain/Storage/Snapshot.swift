@@ -1,13 +1,20 @@
-/// One user's complete data, with ids, token hashes and idempotency state: the unit in which
-/// `copy` moves a database from one backend to another.
+/// One user's complete data, with ids, token hashes, the password hash and idempotency state:
+/// the unit in which `copy` moves a database from one backend to another. Sessions and failed
+/// sign-in counts are transient and not part of it: after a copy, people sign in again.
 public struct UserSnapshot: Sendable, Hashable {
     public var user: User
+    /// The account pages' password hash, so that people keep signing in after a copy; `nil`
+    /// when none is set.
+    public var passwordHash: String?
     public var tokens: [StoredToken]
     public var orgasms: [Orgasm]
     public var idempotencyKeys: [StoredIdempotencyKey]
 
-    public init(user: User, tokens: [StoredToken], orgasms: [Orgasm], idempotencyKeys: [StoredIdempotencyKey]) {
+    public init(
+        user: User, passwordHash: String? = nil, tokens: [StoredToken], orgasms: [Orgasm], idempotencyKeys: [StoredIdempotencyKey]
+    ) {
         self.user = user
+        self.passwordHash = passwordHash
         self.tokens = tokens
         self.orgasms = orgasms
         self.idempotencyKeys = idempotencyKeys

@@ -11,6 +11,10 @@ public enum AccountRoutes {
     public static let records = "/account/records"
     public static let exportJSON = "/account/records/export.json"
     public static let exportCSV = "/account/records/export.csv"
+    public static let settings = "/account/settings"
+    public static let changePassword = "/account/settings/password"
+    public static let changeTimeZone = "/account/settings/time-zone"
+    public static let deleteAccount = "/account/settings/delete"
 
     /// Where a browser is sent to see the overview: with the slash, so the cookie (path
     /// `/account/`) goes with the request.

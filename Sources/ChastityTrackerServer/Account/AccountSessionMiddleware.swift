@@ -16,14 +16,8 @@ struct AccountSessionMiddleware<Store: ChastityStore>: RouterMiddleware {
         let now = Timestamp(clock.now())
         guard let id = AccountCookies.value(AccountCookies.session, in: request) else { return Self.toSignIn(clearing: false) }
         let secret = SessionSecret(plaintext: id)
-        // A session ends at its timeout exactly: the cutoffs are the first instants still inside.
-        guard
-            let session = try await store.session(
-                hash: secret.hash,
-                lastSeenSince: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - settings.idleTimeout * 1000 + 1),
-                createdSince: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - settings.absoluteTimeout * 1000 + 1)
-            )
-        else {
+        let cutoffs = settings.sessionCutoffs(at: now)
+        guard let session = try await store.session(hash: secret.hash, lastSeenSince: cutoffs.idle, createdSince: cutoffs.absolute) else {
             // Expired or unknown: a leftover row of an expired session goes now.
             _ = try await store.deleteSession(hash: secret.hash)
             return Self.toSignIn(clearing: true)

@@ -4,7 +4,7 @@
 enum AccountTemplates {
     /// Every template by name; pages fill the `layout`'s `title` and `body` blocks.
     static let all: [String: String] = [
-        "layout": layout, "sign-in": signIn, "overview": overview, "tokens": tokens, "message": message, "records": records,
+        "layout": layout, "sign-in": signIn, "overview": overview, "tokens": tokens, "message": message, "records": records, "settings": settings,
     ]
 
     static let layout = """
@@ -24,6 +24,7 @@ enum AccountTemplates {
         <a href="/account/">Overview</a>
         <a href="/account/records">Records</a>
         <a href="/account/tokens">Tokens</a>
+        <a href="/account/settings">Settings</a>
         <form method="post" action="/account/sign-out">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <button type="submit">Sign out</button>
@@ -280,6 +281,8 @@ enum AccountTemplates {
         td button, nav button { margin: 0.1rem 0; }
         .error { color: var(--error); }
         .secret { padding: 0.75rem; border: 2px solid var(--accent); border-radius: 6px; }
+        .notice { padding: 0.5rem 0.75rem; border-left: 4px solid var(--accent); }
+        button.danger { border-color: var(--error); color: var(--error); }
         code { overflow-wrap: anywhere; font-size: 0.95rem; }
         table { width: 100%; border-collapse: collapse; }
         th, td { padding: 0.4rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }

@@ -58,6 +58,10 @@ public struct RouteTable: Sendable {
             Route(path: AccountRoutes.records, methods: [.get, .head], access: .session, isDocumented: false),
             Route(path: AccountRoutes.exportJSON, methods: [.get, .head], access: .session, isDocumented: false),
             Route(path: AccountRoutes.exportCSV, methods: [.get, .head], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.settings, methods: [.get, .head], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.changePassword, methods: [.post], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.changeTimeZone, methods: [.post], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.deleteAccount, methods: [.post], access: .session, isDocumented: false),
         ]
         self.routes = routes
         self.byPath = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })

@@ -1,0 +1,189 @@
+import ChastityTrackerDomain
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The settings page (docs/CONTRACT.md section 12): change the password, change the time zone,
+/// delete the account. Every form has passed the session and CSRF middleware and changes only
+/// the signed-in user: the forms carry no id. A refused form answers the page again with 400 and
+/// the field's message; a change answers 303 back to the page, whose confirmation is chosen by a
+/// fixed flag in the query (`?saved=password`), never by text from the request.
+struct SettingsController<Store: ChastityStore>: Sendable {
+    let store: Store
+    let clock: any WallClock
+    let settings: AccountSettings
+    let renderer: AccountRenderer
+    /// A hash of no one's password: checked when the user has none, so every check costs the same.
+    let decoy: DecoyHash
+
+    init(store: Store, clock: any WallClock, settings: AccountSettings, renderer: AccountRenderer) {
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.renderer = renderer
+        self.decoy = DecoyHash(parameters: settings.decoyParameters)
+    }
+
+    /// The password form's fields.
+    struct PasswordForm: Decodable {
+        var current: String?
+        var new: String?
+        var confirm: String?
+    }
+
+    /// The time zone form's field.
+    struct TimeZoneForm: Decodable {
+        var timeZone: String?
+    }
+
+    /// The delete form's field: the account name, typed.
+    struct DeleteForm: Decodable {
+        var confirm: String?
+    }
+
+    /// The confirmations a change redirects to, by their query flag.
+    enum Saved: String {
+        case password
+        case timeZone = "time-zone"
+    }
+
+    func addRoutes(to router: some RouterMethods<AccountContext>) {
+        router.get(RouterPath(AccountRoutes.settings)) { request, context in page(request, context: context) }
+        router.post(RouterPath(AccountRoutes.changePassword)) { request, context in try await changePassword(request, context: context) }
+        router.post(RouterPath(AccountRoutes.changeTimeZone)) { request, context in try await changeTimeZone(request, context: context) }
+        router.post(RouterPath(AccountRoutes.deleteAccount)) { request, context in try await deleteAccount(request, context: context) }
+    }
+
+    private func page(_ request: Request, context: AccountContext) -> Response {
+        let user = context.account.user
+        return render(context) { view in
+            switch request.uri.queryParameters.get("saved").flatMap(Saved.init(rawValue:)) {
+            case .password: view.saved = "Your password is changed. Every other browser signed in to your account is signed out."
+            case .timeZone: view.saved = "Your time zone is now \(user.timeZone). It decides which day is today for your next records."
+            case nil: break
+            }
+        }
+    }
+
+    private func render(
+        _ context: AccountContext, status: HTTPResponse.Status = .ok, change: (inout AccountViews.Settings) -> Void = { _ in }
+    ) -> Response {
+        var view = AccountViews.Settings(csrf: context.account.secret.csrfToken, user: context.account.user)
+        change(&view)
+        return renderer.page("settings", view, status: status)
+    }
+
+    /// Checks the current password the way signing in does (the same scrypt work and the same
+    /// per-account throttle: a wrong one counts as a failed sign-in), then stores the new one,
+    /// which ends every session of the user, and starts a new session for this browser.
+    private func changePassword(_ request: Request, context: AccountContext) async throws -> Response {
+        let form = try await Self.decode(PasswordForm.self, request, context: context) ?? PasswordForm()
+        let user = context.account.user
+        let now = Timestamp(clock.now())
+        if let wait = try await settings.accountThrottle.wait(after: store.signInFailures(account: user.name), at: now), wait > 0 {
+            context.logger.notice("password change throttled", metadata: ["userID": "\(user.id)", "retryAfter": "\(wait)"])
+            return renderer.message(
+                AccountViews.Message(
+                    signedIn: true, csrf: context.account.secret.csrfToken, heading: "Too many wrong passwords",
+                    text: "Changing the password is paused after repeated wrong passwords. Try again in \(wait) second\(wait == 1 ? "" : "s").",
+                    link: AccountRoutes.settings, linkText: "Settings"
+                ),
+                status: .tooManyRequests, headers: [.retryAfter: "\(wait)"]
+            )
+        }
+
+        let stored = try await store.passwordHash(userID: user.id)
+        // The decoy costs the same scrypt work when no password is set.
+        let matches = Password.verify(form.current ?? "", against: stored ?? decoy.hash) && stored != nil
+        var currentError: String?
+        if !matches {
+            let failures = try await store.recordSignInFailure(
+                account: user.name, at: now, resetBefore: settings.accountThrottle.resetBefore(now))
+            context.logger.notice(
+                "password change refused: wrong current password", metadata: ["userID": "\(user.id)", "failures": "\(failures.count)"])
+            currentError = "the current password is wrong"
+        }
+        let new = form.new ?? ""
+        var newError: String?
+        do throws(ValidationError) {
+            try Password.validate(new)
+        } catch {
+            newError = error.message
+        }
+        let confirmError = newError == nil && form.confirm != new ? "the two new passwords differ" : nil
+        guard currentError == nil, newError == nil, confirmError == nil else {
+            return render(context, status: .badRequest) { view in
+                view.currentError = currentError
+                view.newError = newError
+                view.confirmError = confirmError
+            }
+        }
+
+        let hash = try Password.hash(new, parameters: settings.passwordParameters)
+        guard try await store.setPasswordHash(userID: user.id, hash: hash) else { return AccountSessionMiddleware<Store>.toSignIn(clearing: true) }
+        try await store.clearSignInFailures(account: user.name)
+        // Every session ended with the change, this browser's too: it gets a new one.
+        let secret = SessionSecret.generate()
+        try await store.createSession(hash: secret.hash, userID: user.id, at: now)
+        context.logger.info("password changed on the account pages; the user's other sessions ended", metadata: ["userID": "\(user.id)"])
+        return Response(
+            status: .seeOther,
+            headers: [
+                .location: Self.saved(.password),
+                .setCookie: AccountCookies.set(AccountCookies.session, secret.plaintext, maxAge: settings.absoluteTimeout),
+            ])
+    }
+
+    /// Stores a new IANA time zone, checked by the same rule as `users add --timezone`; the API
+    /// takes "today" from it from the next request on.
+    private func changeTimeZone(_ request: Request, context: AccountContext) async throws -> Response {
+        let timeZone = (try await Self.decode(TimeZoneForm.self, request, context: context))?.timeZone ?? ""
+        let user = context.account.user
+        do throws(ValidationError) {
+            _ = try TimeZones.zone(named: timeZone)
+        } catch {
+            return render(context, status: .badRequest) { view in
+                view.timeZoneField = timeZone
+                view.timeZoneError = error.message
+            }
+        }
+        guard try await store.setTimeZone(userID: user.id, timeZone: timeZone) else {
+            return AccountSessionMiddleware<Store>.toSignIn(clearing: true)
+        }
+        context.logger.info("time zone changed on the account pages", metadata: ["userID": "\(user.id)", "timeZone": "\(timeZone)"])
+        return Response(status: .seeOther, headers: [.location: Self.saved(.timeZone)])
+    }
+
+    /// Deletes the user with every record, token, session and failed sign-in count, once the
+    /// account name is typed exactly; the browser's cookie is cleared.
+    private func deleteAccount(_ request: Request, context: AccountContext) async throws -> Response {
+        let typed = (try await Self.decode(DeleteForm.self, request, context: context))?.confirm ?? ""
+        let user = context.account.user
+        guard typed == user.name else {
+            return render(context, status: .badRequest) { view in
+                view.deleteError = "type your account name exactly as shown to delete the account"
+            }
+        }
+        _ = try await store.deleteUser(id: user.id)
+        context.logger.info("account deleted on the account pages", metadata: ["userID": "\(user.id)"])
+        return renderer.message(
+            AccountViews.Message(
+                heading: "Account deleted",
+                text: "Your account is deleted with every record and token. Apps that used your tokens can no longer reach it.",
+                link: AccountRoutes.signIn, linkText: "Sign in"
+            ),
+            status: .ok, headers: [.setCookie: AccountCookies.clear(AccountCookies.session)]
+        )
+    }
+
+    /// Where a change sends the browser: the page with the change's confirmation flag.
+    static func saved(_ flag: Saved) -> String { "\(AccountRoutes.settings)?saved=\(flag.rawValue)" }
+
+    /// The posted form's fields; `nil` when the form does not decode.
+    private static func decode<Form: Decodable>(_ type: Form.Type, _ request: Request, context: AccountContext) async throws -> Form? {
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        return try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))
+    }
+}
