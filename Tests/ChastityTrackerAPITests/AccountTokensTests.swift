@@ -37,11 +37,17 @@ struct AccountTokensTests {
             let browser = try await Self.signedIn(app, client)
             let page = try await browser.get("/account/tokens")
             #expect(page.status == .ok)
-            #expect(page.text.contains("<td>read</td>\n<td>read</td>\n<td>2026-03-10 12:00</td>\n<td>2026-03-10 13:40</td>"))
-            #expect(page.text.contains("<td>write</td>\n<td>write</td>\n<td>2026-03-10 12:00</td>\n<td>never</td>"))
+            #expect(
+                page.text.contains(
+                    "<td data-label=\"Label\">read</td>\n<td data-label=\"Permission\">read</td>\n<td data-label=\"Created (UTC)\">2026-03-10 12:00</td>\n<td data-label=\"Last used (UTC)\">2026-03-10 13:40</td>"
+                ))
+            #expect(
+                page.text.contains(
+                    "<td data-label=\"Label\">write</td>\n<td data-label=\"Permission\">write</td>\n<td data-label=\"Created (UTC)\">2026-03-10 12:00</td>\n<td data-label=\"Last used (UTC)\">never</td>"
+                ))
             #expect(page.text.components(separatedBy: #"action="/account/tokens/revoke""#).count == 3)
             #expect(page.text.contains(#"name="id" value="\#(app.readTokenID)""#))
-            #expect(!page.text.contains("<td>other</td>"))
+            #expect(!page.text.contains(">other</td>"))
             #expect(!page.text.contains(#"id="new-token""#))
             _ = other
         }
@@ -58,7 +64,7 @@ struct AccountTokensTests {
             let secret = try #require(browser.newToken)
             #expect(TokenSecret.isWellFormed(secret))
             // The label is escaped wherever it appears.
-            #expect(created.text.contains("<td>My &lt;phone&gt; &amp; &quot;watch&quot;</td>"))
+            #expect(created.text.contains("<td data-label=\"Label\">My &lt;phone&gt; &amp; &quot;watch&quot;</td>"))
             #expect(!created.text.contains("<phone>"))
             let stored = try await app.store.tokens(userID: app.owner.id).last
             #expect(stored?.label == "My <phone> & \"watch\"")

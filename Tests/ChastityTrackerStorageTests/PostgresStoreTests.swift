@@ -56,6 +56,8 @@ struct PostgresStoreTests {
             let store = try await PostgresStore.open(
                 url: url, poolSize: 1, connectionWait: .seconds(2), logger: TestBackend.logger
             )
+            // Under load, connecting alone can take longer than the 2 s wait: set up once connected.
+            try await waitUntil { (try? await store.ping()) != nil }
             let alice = try await store.makeUser("alice")
             let item = try await store.insert([record("2026-01-01")], userID: alice.id)[0]
 
@@ -78,7 +80,8 @@ struct PostgresStoreTests {
             try await other.query("COMMIT", logger: TestBackend.logger)
             try await other.close()
             #expect(try await update.value?.type == "after the lock")
-            try await store.ping()
+            // It recovers: the connection is free again (polled, since a loaded machine may be slow).
+            try await waitUntil { (try? await store.ping()) != nil }
             try await store.close()
         }
     }
