@@ -21,9 +21,9 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 # The pages screenshotted after signing in, one line each: (file name, path, optional). An optional
@@ -52,6 +52,21 @@ DEMO_RECORDS = [
 ]
 
 ITEM_KEYS = {"id", "date", "mode", "public", "type", "grantedby", "inserted"}
+
+
+def is_stale(element):
+    """Whether `element` has left the document. Chromium says so either as a stale element or, when
+    asked in the middle of the navigation, as "Node with given id does not belong to the
+    document", which selenium's own staleness_of does not catch."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 class CheckFailed(Exception):
@@ -169,7 +184,7 @@ class Browser:
         self.documents()
         old = self.driver.find_element(By.TAG_NAME, "html")
         button.click()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 15).until(lambda _: is_stale(old))
         WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
         return self.documents()
 
