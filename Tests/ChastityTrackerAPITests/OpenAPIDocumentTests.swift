@@ -152,7 +152,7 @@ import Testing
         #expect(known == QueryParameters.known)
     }
 
-    @Test("The body's bounds are the code's: number, batch size, body size, Idempotency-Key length")
+    @Test("The body's and answers' bounds are the code's: number, batch size, page size, body size, Idempotency-Key length")
     func bodyBoundsMatchTheCode() throws {
         let document = try Self.document()
         let number = try Self.schema("NewItem", in: document)["properties"]?["number"]
@@ -161,6 +161,13 @@ import Testing
         let batch = try Self.schema("NewItems", in: document)
         #expect(batch["minItems"] == 1)
         #expect(batch["maxItems"] == .int(Int64(OrgasmInput.maximumBatch)))
+        // An answer holds at most a page, or every copy of every object of one insert.
+        let page = try Self.schema("Page", in: document)["properties"]
+        #expect(page?["limit"]?["maximum"] == .int(Int64(OrgasmQuery.maximumLimit)))
+        #expect(page?["items"]?["maxItems"] == .int(Int64(OrgasmQuery.maximumLimit)))
+        let created = try Self.schema("Created", in: document)["properties"]
+        #expect(created?["count"]?["maximum"] == .int(Int64(OrgasmInput.maximumBatch * OrgasmInput.maximumNumber)))
+        #expect(created?["items"]?["maxItems"] == .int(Int64(OrgasmInput.maximumBatch * OrgasmInput.maximumNumber)))
         let key = try Self.parameter("Idempotency-Key", of: "post", in: document)["schema"]
         #expect(key?["minLength"] == 1)
         #expect(key?["maxLength"] == .int(Int64(IdempotencyPolicy.maximumKeyLength)))
@@ -172,7 +179,8 @@ import Testing
         let responses = try #require(document["components"]?["responses"])
         #expect(responses["PayloadTooLarge"]?["description"]?.stringValue?.contains("larger than \(APILimits.maximumBodySize) bytes") == true)
         #expect(responses["URITooLong"]?["description"]?.stringValue?.contains("longer than \(RequestHeadLimits.maximumTargetSize) bytes") == true)
-        #expect(responses["HeadersTooLarge"]?["description"]?.stringValue?.contains("larger than \(RequestHeadLimits.maximumHeaderSize) bytes") == true)
+        #expect(
+            responses["HeadersTooLarge"]?["description"]?.stringValue?.contains("larger than \(RequestHeadLimits.maximumHeaderSize) bytes") == true)
     }
 
     /// Whether `text` matches `pattern`, an ECMA-262 expression anchored with `^` and `$` as the
