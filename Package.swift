@@ -69,6 +69,10 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
+            // The OpenAPI document, the one description of the API: compiled into the binary (so deployment
+            // stays one file) and served at /api/v2/openapi.json. The SDK target will read the same file
+            // through a symlink in its own folder (swift-openapi-generator reads only from there).
+            resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
         .target(

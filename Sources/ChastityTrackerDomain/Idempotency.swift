@@ -51,10 +51,13 @@ public enum IdempotencyPolicy {
     /// request crashed: as completion is atomic with the insert, it wrote nothing).
     public static let leaseMilliseconds: Int64 = 60_000
 
-    /// 1 to 255 printable ASCII characters.
+    /// The longest `Idempotency-Key` accepted, in characters.
+    public static let maximumKeyLength = 255
+
+    /// 1 to ``maximumKeyLength`` printable ASCII characters.
     public static func validate(key: String) throws(ValidationError) {
-        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
-            throw ValidationError(field: "Idempotency-Key", message: "Idempotency-Key must be 1 to 255 printable ASCII characters")
+        guard (1...maximumKeyLength).contains(key.utf8.count), key.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+            throw ValidationError(field: "Idempotency-Key", message: "Idempotency-Key must be 1 to \(maximumKeyLength) printable ASCII characters")
         }
     }
 }

@@ -2,6 +2,8 @@
 public struct OrgasmQuery: Sendable, Hashable {
     public static let defaultLimit = 50
     public static let maximumLimit = 200
+    /// The largest `offset` accepted.
+    public static let maximumOffset = Int(Int32.max)
 
     /// Inclusive lower bound on `date`.
     public var from: LocalDate?

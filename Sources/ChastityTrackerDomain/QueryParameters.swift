@@ -83,8 +83,8 @@ public struct QueryParameters: Sendable {
             query.limit = Int(limit)
         }
         if let text = try value("offset") {
-            guard let offset = Self.digits(text), offset <= Int64(Int32.max) else {
-                throw ValidationError(field: "offset", message: "offset must be an integer from 0 to \(Int32.max)")
+            guard let offset = Self.digits(text), offset <= Int64(OrgasmQuery.maximumOffset) else {
+                throw ValidationError(field: "offset", message: "offset must be an integer from 0 to \(OrgasmQuery.maximumOffset)")
             }
             query.offset = Int(offset)
         }

@@ -32,20 +32,3 @@ import Testing
         try await store.close()
     }
 }
-
-extension RouteTableTests {
-    @Test("The OpenAPI document describes exactly the table's documented paths and their methods")
-    func documentMatchesTable() async throws {
-        try await TestApp.run { _, client in
-            let document = try await client.execute(uri: RouteTable.openAPIPath, method: .get).json()
-            let paths = try #require(document["paths"])
-            var described: [String: Set<String>] = [:]
-            for path in paths.keys { described[path] = Set(paths[path]!.keys.map { $0.uppercased() }) }
-            var listed: [String: Set<String>] = [:]
-            for route in RouteTable(metrics: true).routes where route.isDocumented {
-                listed[route.path] = Set(route.methods.filter { $0 != .head }.map(\.rawValue))
-            }
-            #expect(described == listed)
-        }
-    }
-}

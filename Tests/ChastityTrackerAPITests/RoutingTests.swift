@@ -113,12 +113,4 @@ import Testing
             #expect(response.status == .ok)
         }
     }
-
-    @Test func openAPIDocumentIsServedWithoutToken() async throws {
-        try await TestApp.run { _, client in
-            let response = try await client.execute(uri: "/api/v2/openapi.json", method: .get)
-            #expect(response.status == .ok)
-            #expect(try response.json()["openapi"] != nil)
-        }
-    }
 }

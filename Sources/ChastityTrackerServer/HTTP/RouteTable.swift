@@ -15,7 +15,8 @@ public struct Route: Sendable, Hashable {
     public let path: String
     public let methods: [HTTPRequest.Method]
     public let access: RouteAccess
-    /// Whether the OpenAPI document describes this path.
+    /// Whether the OpenAPI document (`Resources/openapi.json`) describes this path as operations:
+    /// every method but `HEAD` and `OPTIONS`, which the router answers for every path by itself.
     public let isDocumented: Bool
 
     /// The `Allow` header's value: the methods in the table's order.
@@ -38,13 +39,15 @@ public struct RouteTable: Sendable {
 
     /// The service's routes; `/metrics` only when metrics are on.
     public init(metrics: Bool) {
-        // The alias is described in the document's prose, not as operations of its own.
+        // The alias is described in the document's prose, not as operations of its own, so that a
+        // client generated from the document has one method per operation.
         var routes = Self.orgasmsPaths.map {
             Route(path: $0, methods: [.get, .head, .post, .patch, .delete, .options], access: .bearerToken, isDocumented: $0 == Self.orgasmsPaths[0])
         }
-        routes.append(Route(path: Self.openAPIPath, methods: [.get, .head, .options], access: .open, isDocumented: false))
+        routes.append(Route(path: Self.openAPIPath, methods: [.get, .head, .options], access: .open, isDocumented: true))
         routes.append(Route(path: Self.healthPath, methods: [.get, .head], access: .open, isDocumented: true))
-        routes.append(Route(path: Self.readinessPath, methods: [.get, .head], access: .open, isDocumented: false))
+        routes.append(Route(path: Self.readinessPath, methods: [.get, .head], access: .open, isDocumented: true))
+        // Prometheus text for the operator's scraper, not part of the API.
         if metrics { routes.append(Route(path: Self.metricsPath, methods: [.get, .head], access: .open, isDocumented: false)) }
         // The account pages are HTML for people, not part of the API's document.
         routes += [
