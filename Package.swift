@@ -12,7 +12,9 @@ let package = Package(
     // macOS 15 for the standard library's `Synchronization.Mutex`, which the domain uses instead of NIO's locks.
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "chastity-tracker", targets: ["chastity-tracker"])
+        .executable(name: "chastity-tracker", targets: ["chastity-tracker"]),
+        // The Swift SDK: Foundation, swift-openapi-runtime and swift-openapi-urlsession only (no NIO).
+        .library(name: "ChastityTrackerClient", targets: ["ChastityTrackerClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -32,6 +34,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", .upToNextMinor(from: "1.13.2")),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // The SDK only: the generator runs as a build plugin of the client target (never of the server's),
+        // and the generated client sends its requests through URLSession.
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession.git", from: "1.4.0"),
         // Tests only: text snapshots of whole account page responses.
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
     ],
@@ -74,6 +81,17 @@ let package = Package(
             // through a symlink in its own folder (swift-openapi-generator reads only from there).
             resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
+        ),
+        // The Swift SDK: types and client generated at build time from `openapi.json` (a symlink to the
+        // server's document, so there is one file), behind a hand-written public façade.
+        .target(
+            name: "ChastityTrackerClient",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         .target(
             name: "ChastityTrackerSQLite",
