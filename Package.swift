@@ -188,6 +188,20 @@ let package = Package(
             exclude: ["__Snapshots__"],
             swiftSettings: swiftSettings
         ),
+        // The SDK against the real server on a loopback socket (either backend, like the API suite).
+        .testTarget(
+            name: "ChastityTrackerClientTests",
+            dependencies: [
+                "ChastityTrackerClient", "ChastityTrackerDomain", "ChastityTrackerServer", "ChastityTrackerTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChastityTrackerCLITests",
             dependencies: ["chastity-tracker"],
