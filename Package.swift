@@ -177,6 +177,9 @@ let package = Package(
             dependencies: [
                 "ChastityTrackerDomain", "ChastityTrackerServer", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
                 "ChastityTrackerTestSupport",
+                // Only for its generated `Components.Schemas`, which every JSON answer of the suite must
+                // decode as; the server's own targets never depend on the SDK.
+                "ChastityTrackerClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),

@@ -344,7 +344,7 @@ struct HardeningRequestTests {
         let owner = try await admin.addUser(name: TestApp.uniqueName("owner"), timeZone: "UTC")
         let (_, secret) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
         let app = try buildApplication(configuration: configuration.with(port: 0), store: store, clock: clock, logger: logger)
-        try await app.test(setup) { client in try await body(secret.plaintext, client) }
+        try await app.test(setup) { client in try await body(secret.plaintext, GeneratedTypesCheckingClient(base: client)) }
     }
 
     /// Runs `body` with a read token and the port of the app served live on loopback.

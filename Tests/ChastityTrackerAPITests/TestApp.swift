@@ -70,7 +70,8 @@ struct TestApp: Sendable {
         let app = try buildApplication(
             configuration: configuration, store: store, clock: clock, logger: logger, metrics: metrics, account: account
         )
-        try await app.test(.router) { client in try await body(client) }
+        // Every JSON answer is also decoded with the SDK's generated types (GeneratedTypesCheck.swift).
+        try await app.test(.router) { client in try await body(GeneratedTypesCheckingClient(base: client)) }
     }
 
     static func uniqueName(_ base: String) -> String {
