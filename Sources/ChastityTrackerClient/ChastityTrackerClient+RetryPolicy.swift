@@ -1,6 +1,7 @@
 extension ChastityTrackerClient {
     /// When the client sends a request again: after a 429 (waiting its `Retry-After`), after a 503
-    /// (waiting its `Retry-After` or a backoff that doubles from `initialDelay`), and when the
+    /// or a 409 `idempotency_in_progress` (waiting its `Retry-After` or a backoff that doubles from
+    /// `initialDelay`), and when the
     /// answer never arrived, for requests that are safe to repeat (reads, PATCH, DELETE, and inserts,
     /// which always carry an `Idempotency-Key`).
     public struct RetryPolicy: Sendable, Hashable {

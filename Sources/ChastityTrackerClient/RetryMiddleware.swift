@@ -7,7 +7,8 @@ import FoundationNetworking
 #endif
 
 /// Retries, as the ``ChastityTrackerClient/RetryPolicy`` allows, a 429 (after its `Retry-After`), a
-/// 503 (after its `Retry-After` or a growing backoff) and a request whose answer never arrived. A
+/// 503 or a 409 `idempotency_in_progress` (after its `Retry-After` or a growing backoff) and a
+/// request whose answer never arrived. A
 /// request is resent unchanged, so a POST keeps its `Idempotency-Key` and the server replays the
 /// first insert instead of storing it again (docs/CONTRACT.md section 9).
 struct RetryMiddleware: ClientMiddleware {
@@ -48,7 +49,9 @@ struct RetryMiddleware: ClientMiddleware {
             // A wait longer than the policy allows is the caller's decision, not the client's.
             guard let retryAfter, retryAfter <= policy.maximumDelay else { return nil }
             return retryAfter
-        case 503:
+        case 409, 503:
+            // 409 is only `idempotency_in_progress`: the first request with this key is still
+            // running (a resend by the HTTP stack can cause it); its answer is replayed shortly.
             let wait = retryAfter ?? backoff(attempt: attempt)
             return wait <= policy.maximumDelay ? wait : nil
         default:
