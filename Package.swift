@@ -10,7 +10,8 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "ChastityTracker",
     // macOS 15 for the standard library's `Synchronization.Mutex`, which the domain uses instead of NIO's locks.
-    platforms: [.macOS(.v15)],
+    // The other Apple platforms are for the SDK (ChastityTrackerClient), which uses `Mutex` too.
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .executable(name: "chastity-tracker", targets: ["chastity-tracker"]),
         // The Swift SDK: Foundation, swift-openapi-runtime and swift-openapi-urlsession only (no NIO).
@@ -89,6 +90,7 @@ let package = Package(
             dependencies: [
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
