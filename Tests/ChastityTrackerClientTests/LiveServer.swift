@@ -31,6 +31,23 @@ struct LiveServer: Sendable {
         configuration: ChastityTrackerDomain.Configuration = ChastityTrackerDomain.Configuration(), backend: TestBackend = .selected,
         _ body: @Sendable (LiveServer) async throws -> Void
     ) async throws {
+        switch backend.kind {
+        case .sqlite:
+            try await run(configuration: configuration, isolatedBackend: backend, body)
+        case .postgres:
+            // A live server runs the purge services, and a purge is global: on the PostgreSQL
+            // database the API suite shares, it would delete other tests' sessions and counts. So
+            // each live server gets a database of its own.
+            try await backend.withDatabase { url in
+                try await run(configuration: configuration, isolatedBackend: TestBackend(kind: .postgres(url: url)), body)
+            }
+        }
+    }
+
+    private static func run(
+        configuration: ChastityTrackerDomain.Configuration, isolatedBackend backend: TestBackend,
+        _ body: @Sendable (LiveServer) async throws -> Void
+    ) async throws {
         let (store, cleanup) = try await backend.makeStore()
         defer { cleanup() }
         do {
