@@ -38,6 +38,31 @@ struct PostgresHotPathTests {
         }
     }
 
+    @Test("A unit of work holds one pooled connection for all its reads", arguments: TestBackend.postgres)
+    func unitOfWorkHoldsOneLease(backend: TestBackend) async throws {
+        try await backend.withDatabase { url in
+            // One connection: while the unit holds it, any other lease waits and gives up.
+            let store = try await PostgresStore.open(url: url, poolSize: 1, connectionWait: .seconds(2), logger: TestBackend.logger)
+            do {
+                let alice = try await store.makeUser("alice")
+                _ = try await store.createToken(userID: alice.id, label: "t", permission: .read, hash: "h1", at: at(1))
+                let created = try await store.insert([record("2025-01-01")], userID: alice.id)
+                try await store.withUnitOfWork { reads async throws -> Void in
+                    #expect(try await reads.principal(forTokenHash: "h1")?.userID == alice.id)
+                    await #expect(throws: StoreError.unavailable) { try await store.ping() }
+                    #expect(try await reads.orgasms(userID: alice.id, matching: OrgasmQuery()).items == created)
+                    #expect(try await reads.orgasm(id: created[0].id, userID: alice.id) == created[0])
+                }
+                // Returned to the pool afterwards.
+                try await store.ping()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
     @Test("Without filters the total is read from orgasm_totals and the page from the covering index, with no count and no Sort", arguments: TestBackend.postgres)
     func unfilteredListReadsTheKeptTotal(backend: TestBackend) async throws {
         try await backend.withDatabase { url in
