@@ -177,6 +177,40 @@ struct InsertStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
 }
 
+/// ``InsertStatement`` under the record quota, in one statement (one round trip, no explicit
+/// transaction): the CTE locks the user's kept total (creating it at 0 when missing) until the
+/// statement commits, so a concurrent insert of this user, from any instance, waits for it and
+/// then sees its rows counted; the records are inserted only when the total plus the batch stays
+/// within the quota ($10), else none (no rows back). The totals trigger runs after the
+/// statement, as a later command of the same transaction, so it may update the locked row.
+struct QuotaInsertStatement: PostgresPreparedStatement {
+    typealias Row = Int64
+    static let name = "ct_insert_quota"
+    static let sql = """
+        WITH total AS (
+            INSERT INTO orgasm_totals (user_id, total) VALUES ($1, 0)
+            ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total
+            RETURNING total
+        )
+        INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms)
+        SELECT $1, item.date::date, item.mode, item.public,
+               CASE WHEN item.has_type THEN item.type END,
+               CASE WHEN item.has_grantedby THEN item.grantedby END,
+               item.inserted_ms
+        FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::bigint[])
+             WITH ORDINALITY AS item(date, mode, public, type, has_type, grantedby, has_grantedby, inserted_ms, position)
+        WHERE (SELECT total FROM total) + cardinality($2::text[]) <= $10::bigint
+        ORDER BY item.position
+        RETURNING id
+        """
+
+    /// ``InsertStatement``'s bindings, then the quota.
+    let bindings: PostgresBindings
+
+    func makeBindings() -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+}
+
 /// Locks a user's kept total until the commit (creating it at 0 when missing) and returns it,
 /// for the record quota's check.
 struct LockTotalStatement: PostgresPreparedStatement {

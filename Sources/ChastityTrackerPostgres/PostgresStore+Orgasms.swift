@@ -32,8 +32,7 @@ extension PostgresStore {
         bindings.append(orgasms.map { $0.grantedBy != nil })
         bindings.append(orgasms.map(\.inserted.millisecondsSinceEpoch))
         let statement = InsertStatement(bindings: bindings)
-        let insert: @Sendable (PostgresSession) async throws -> [Orgasm] = { session in
-            let ids = try await session.execute(statement)
+        @Sendable func created(_ ids: [Int64]) throws -> [Orgasm] {
             guard ids.count == orgasms.count else { throw StoreError.unavailable }
             // Identity values are drawn in row order, so the ascending ids match the input order.
             return zip(ids.sorted(), orgasms).map { id, new in
@@ -43,7 +42,19 @@ extension PostgresStore {
                 )
             }
         }
+        let insert: @Sendable (PostgresSession) async throws -> [Orgasm] = { session in
+            try created(try await session.execute(statement))
+        }
         guard quota != nil || completion != nil else { return try await session(insert) }
+        if let quota, completion == nil {
+            // The quota's check and the insert in one statement that commits alone.
+            var quotaBindings = bindings
+            quotaBindings.append(Int64(quota))
+            let quotaInsert = QuotaInsertStatement(bindings: quotaBindings)
+            let ids = try await session { try await $0.execute(quotaInsert) }
+            guard !ids.isEmpty else { throw StoreError.quotaExceeded(quota: quota) }
+            return try created(ids)
+        }
         let count = Int64(orgasms.count)
         return try await transaction { session in
             if let quota {
