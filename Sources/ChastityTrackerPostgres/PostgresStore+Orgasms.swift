@@ -128,7 +128,7 @@ extension PostgresStore {
         }
     }
 
-    /// The overview chart's counts: a range of the `orgasms_owner_date_id` index (the user's
+    /// The overview chart's counts: a range of the `orgasms_owner_page` index (the user's
     /// dates between the bounds; no other user's rows), grouped by month and mode.
     static let monthlyCountsStatement = """
         SELECT extract(year FROM date)::bigint, extract(month FROM date)::bigint, mode, count(*) FROM orgasms
