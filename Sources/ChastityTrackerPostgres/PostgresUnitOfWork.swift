@@ -30,7 +30,8 @@ extension PostgresStore {
                 return try await mappingErrors {
                     try await withConnection { connection in
                         do {
-                            return try await work.value(PostgresUnitOfWork(store: self, session: PostgresSession(connection: connection, logger: self.logger)))
+                            return try await work.value(
+                                PostgresUnitOfWork(store: self, session: PostgresSession(connection: connection, logger: self.logger)))
                         } catch {
                             throw WorkFailed(error: error)
                         }

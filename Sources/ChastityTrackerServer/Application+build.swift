@@ -6,8 +6,8 @@ public import HummingbirdHTTP2
 public import Logging
 import NIOCore
 import NIOSSL
-import ServiceLifecycle
 public import Prometheus
+import ServiceLifecycle
 
 /// The composition root: the one place that wires a store, a clock and a configuration into
 /// the HTTP application. Only `serve` and the tests call it.

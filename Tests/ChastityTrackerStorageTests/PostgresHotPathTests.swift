@@ -74,7 +74,9 @@ struct PostgresHotPathTests {
         }
     }
 
-    @Test("Without filters the total is read from orgasm_totals and the page from the covering index, with no count and no Sort", arguments: TestBackend.postgres)
+    @Test(
+        "Without filters the total is read from orgasm_totals and the page from the covering index, with no count and no Sort",
+        arguments: TestBackend.postgres)
     func unfilteredListReadsTheKeptTotal(backend: TestBackend) async throws {
         try await backend.withDatabase { url in
             let alice = try await seed(url)
