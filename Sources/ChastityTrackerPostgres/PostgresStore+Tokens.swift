@@ -63,28 +63,11 @@ extension PostgresStore {
     }
 
     public func principal(forTokenHash hash: String) async throws -> Principal? {
-        try await session { session in
-            let rows = try await session.rows(
-                """
-                SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms
-                FROM tokens JOIN users ON users.id = tokens.user_id
-                WHERE tokens.hash = \(hash) AND tokens.revoked_ms IS NULL
-                """)
-            return try rows.first.map { row in
-                let (tokenID, userID, timeZone, permission, lastUsed) = try row.decode((Int64, Int64, String, String, Int64?).self)
-                return Principal(
-                    tokenID: tokenID, userID: userID, timeZone: timeZone,
-                    permission: try Permission.stored(permission),
-                    lastUsed: lastUsed.map(Timestamp.init(millisecondsSinceEpoch:))
-                )
-            }
-        }
+        try await session { try await $0.principal(forTokenHash: hash) }
     }
 
     public func touchToken(id: Int64, at instant: Timestamp) async throws {
-        try await session { session in
-            try await session.run("UPDATE tokens SET last_used_ms = \(instant.millisecondsSinceEpoch) WHERE id = \(id)")
-        }
+        try await session { _ = try await $0.execute(TouchTokenStatement(instant: instant.millisecondsSinceEpoch, id: id)) }
     }
 
     static func token(from row: PostgresRow) throws -> TokenInfo {

@@ -155,7 +155,7 @@ public final class PostgresStore: ChastityStore {
     var writesWaiting: Int { writesInFlight.withLockedValue { $0 } }
 
     /// Leases a connection for `body`, giving up after `connectionWait` if none becomes free.
-    private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         inFlight.increment()
         defer { inFlight.decrement() }
         let lease = NIOLockedValueBox(LeaseState.waiting)
@@ -199,12 +199,14 @@ public final class PostgresStore: ChastityStore {
 
     /// Runs `work`, retrying serialization failures and deadlocks, and turns every failure into a
     /// ``StoreError`` after logging the real one.
-    private func mappingErrors<T>(_ work: () async throws -> T) async throws -> T {
+    func mappingErrors<T>(_ work: () async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
                 return try await work()
             } catch let error as StoreError {
+                throw error
+            } catch let error as WorkFailed {
                 throw error
             } catch let error as PSQLError where error.code == .server {
                 let state = error.serverInfo?[.sqlState]

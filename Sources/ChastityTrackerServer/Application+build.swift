@@ -7,16 +7,23 @@ public import Logging
 import NIOCore
 import NIOSSL
 public import Prometheus
+import ServiceLifecycle
 
 /// The composition root: the one place that wires a store, a clock and a configuration into
 /// the HTTP application. Only `serve` and the tests call it.
+///
+/// `purges` runs the hourly purges of idempotency keys and account leftovers beside the server
+/// (always, for `serve`). A purge is global to the database and judges age by `clock`, so tests
+/// that share one database between apps with different fixed clocks turn it off: one app's
+/// later clock would purge the others' sessions and keys.
 public func buildApplication<Store: ChastityStore>(
     configuration: Configuration,
     store: Store,
     clock: any WallClock = SystemWallClock(),
     logger: Logger = Logger(label: "chastity-tracker"),
     metrics: PrometheusCollectorRegistry? = nil,
-    account: AccountSettings = AccountSettings()
+    account: AccountSettings = AccountSettings(),
+    purges: Bool = true
 ) throws -> some ApplicationProtocol {
     let lastUsed = LastUsedRecorder(store: store, logger: logger)
     let router = buildRouter(
@@ -42,10 +49,11 @@ public func buildApplication<Store: ChastityStore>(
         router: router,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chastity-tracker"),
-        services: [
-            IdempotencyPurgeService(store: store, clock: clock, logger: logger),
-            AccountPurgeService(store: store, clock: clock, logger: logger, settings: account), lastUsed,
-        ],
+        services: (purges
+            ? [
+                IdempotencyPurgeService(store: store, clock: clock, logger: logger),
+                AccountPurgeService(store: store, clock: clock, logger: logger, settings: account),
+            ] : [any Service]()) + [lastUsed],
         logger: logger
     )
 }

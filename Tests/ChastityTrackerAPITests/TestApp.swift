@@ -50,7 +50,11 @@ struct TestApp: Sendable {
                 readToken: readSecret.plaintext, writeToken: writeSecret.plaintext,
                 readTokenID: readInfo.id, writeTokenID: writeInfo.id
             )
-            try await serve(store, configuration: configuration, clock: clock, metrics: metrics, account: account) { client in
+            // On the PostgreSQL database the suite shares, an app's purge would delete other apps'
+            // sessions and keys by its own fixed clock; SQLite apps have a database each.
+            try await serve(
+                store, configuration: configuration, clock: clock, metrics: metrics, account: account, purges: !backend.isPostgres
+            ) { client in
                 try await body(app, client)
             }
         } catch {
@@ -63,12 +67,12 @@ struct TestApp: Sendable {
     /// Opens the existential so the generic composition root sees the concrete store type.
     private static func serve<Store: ChastityStore>(
         _ store: Store, configuration: Configuration, clock: FixedWallClock, metrics: PrometheusCollectorRegistry?,
-        account: AccountSettings, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+        account: AccountSettings, purges: Bool, _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         var logger = Logger(label: "chastity-api-test")
         logger.logLevel = .warning
         let app = try buildApplication(
-            configuration: configuration, store: store, clock: clock, logger: logger, metrics: metrics, account: account
+            configuration: configuration, store: store, clock: clock, logger: logger, metrics: metrics, account: account, purges: purges
         )
         // Every JSON answer is also decoded with the SDK's generated types (GeneratedTypesCheck.swift).
         try await app.test(.router) { client in try await body(GeneratedTypesCheckingClient(base: client)) }

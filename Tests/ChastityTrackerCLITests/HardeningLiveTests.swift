@@ -82,16 +82,17 @@ struct HardeningLiveTests {
     func activeConnectionsStayOpen() async throws {
         // A 1 s timeout and a piece every 0.2 s: slack for a loaded machine, and still well past
         // the timeout in all.
-        let (sandbox, server, write) = try await Self.startServer(["--idle-timeout", "1"])
+        let (sandbox, server, write) = try await Self.startServer(["--idle-timeout", "2"])
         defer { sandbox.removeAll() }
 
-        // Seven requests 0.2 s apart on one connection, and a chunked body in seven pieces 0.2 s
-        // apart, each from a thread of its own so that the pauses are what they say.
+        // Seven requests 0.4 s apart on one connection, and a chunked body in seven pieces 0.4 s
+        // apart (2.8 s in all, past the 2 s timeout, with 1.6 s of slack per pause for a loaded
+        // machine), each from a thread of its own so that the pauses are what they say.
         let keepAlive = try RawConnection(port: server.port)
         let slowBody = try RawConnection(port: server.port)
         async let statuses = RawConnection.onOwnThread { () -> [String] in
             (0..<7).map { index in
-                if index > 0 { usleep(200_000) }
+                if index > 0 { usleep(400_000) }
                 keepAlive.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
                 let response = keepAlive.blockingResponse(within: .seconds(5))
                 keepAlive.discardReceived()
@@ -104,10 +105,10 @@ struct HardeningLiveTests {
                     + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
             )
             for piece in [#"{"date":"#, #""2025-11-28","#, #""mode":"#, #""full","#, #""type":"#, #""slow"}"#] {
-                usleep(200_000)
+                usleep(400_000)
                 slowBody.send(String(piece.utf8.count, radix: 16) + "\r\n" + piece + "\r\n")
             }
-            usleep(200_000)
+            usleep(400_000)
             slowBody.send("0\r\n\r\n")
             return slowBody.blockingResponse(within: .seconds(5))
         }

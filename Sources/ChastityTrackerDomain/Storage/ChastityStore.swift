@@ -3,7 +3,7 @@
 ///
 /// Every write is one transaction. Every method may throw ``StoreError/unavailable`` when the
 /// database cannot be reached; other failures are ``StoreError`` cases documented per method.
-public protocol ChastityStore: Sendable {
+public protocol ChastityStore: StoreReads {
     // MARK: Users
 
     /// Creates a user. Throws ``StoreError/conflict`` when the name is taken.
@@ -127,6 +127,14 @@ public protocol ChastityStore: Sendable {
     /// transaction; later inserts get ids above the restored ones. Throws
     /// ``StoreError/conflict`` when an id or name is already taken.
     func restore(_ snapshot: UserSnapshot) async throws
+
+    // MARK: Units of work
+
+    /// Runs `work` as one unit of work: the reads it makes through its argument share one
+    /// database connection (PostgreSQL: one pooled connection leased for the whole of `work`,
+    /// instead of one lease per call). Errors thrown by `work` come out unchanged; failing to
+    /// get a connection throws ``StoreError/unavailable``. `work` must not keep its argument.
+    func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T
 
     // MARK: Lifecycle
 

@@ -11,6 +11,9 @@ public struct AppRequestContext: RequestContext {
     public var principal: Principal?
     /// Set by ``AccountSessionMiddleware`` on the signed-in account pages; `nil` elsewhere.
     public var account: SignedInAccount?
+    /// Set by ``TokenAuthenticator`` on reads: the unit of work the token was looked up in, for
+    /// the handler's own reads (one connection per request); `nil` elsewhere.
+    public var reads: (any StoreReads)?
     /// The peer of the connection (the proxy, when there is one); `nil` when unknown (in tests).
     public let remoteAddress: SocketAddress?
 
@@ -18,6 +21,7 @@ public struct AppRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.principal = nil
         self.account = nil
+        self.reads = nil
         self.remoteAddress = source.channel.remoteAddress
     }
 
@@ -29,6 +33,8 @@ public struct AppRequestContext: RequestContext {
 public struct AuthenticatedContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let principal: Principal
+    /// The unit of work of a read (see ``AppRequestContext/reads``); `nil` on writes.
+    public let reads: (any StoreReads)?
 
     /// Throws 401 when no authenticator ran before (a wiring mistake, never a client's).
     public init(context: AppRequestContext) throws {
@@ -37,6 +43,7 @@ public struct AuthenticatedContext: ChildRequestContext {
         }
         self.coreContext = context.coreContext
         self.principal = principal
+        self.reads = context.reads
     }
 
     public var maxUploadSize: Int { APILimits.maximumBodySize }

@@ -32,13 +32,15 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
 
     @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let parameters = try Self.parameters(of: request)
+        // The unit of work the token was looked up in, so the request uses one connection.
+        let reads: any StoreReads = context.reads ?? store
         if parameters.contains("id") {
             let id = try requiredID(parameters)
-            guard let item = try await store.orgasm(id: id, userID: context.principal.userID) else { throw APIError.itemNotFound }
+            guard let item = try await reads.orgasm(id: id, userID: context.principal.userID) else { throw APIError.itemNotFound }
             return ConditionalGET.response(for: request, body: Envelope.body { $0.orgasm(item) })
         }
         let query = try parameters.orgasmQuery()
-        let page = try await store.orgasms(userID: context.principal.userID, matching: query)
+        let page = try await reads.orgasms(userID: context.principal.userID, matching: query)
         let body = Envelope.body(capacity: 128 + page.items.count * 160) { $0.orgasmListPage(OrgasmListPage(page, query: query)) }
         return ConditionalGET.response(for: request, body: body)
     }

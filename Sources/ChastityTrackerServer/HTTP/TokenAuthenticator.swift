@@ -30,11 +30,32 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
         guard let token = Self.bearerCredential(in: header) else {
             throw APIError.unauthorized("the Authorization header must be 'Bearer <token>'", tokenSent: false)
         }
-        guard TokenSecret.isWellFormed(token),
-            let principal = try await store.principal(forTokenHash: TokenSecret.hash(of: token))
-        else {
-            throw APIError.unauthorized("the token is not valid (unknown, revoked or malformed)", tokenSent: true)
+        guard TokenSecret.isWellFormed(token) else { throw Self.invalidToken }
+        let hash = TokenSecret.hash(of: token)
+        guard request.method == .get || request.method == .head else {
+            // A write reads its body before it touches the store and runs its own transaction:
+            // holding a connection while a client sends the body would let slow clients take
+            // the pool, so only the lookup and the write itself lease one.
+            return try await authenticated(request, context, hash: hash, unitOfWork: nil, next: next)
         }
+        // A read: the token lookup and the handler's query share one connection lease.
+        return try await store.withUnitOfWork { reads in
+            try await authenticated(request, context, hash: hash, unitOfWork: reads, next: next)
+        }
+    }
+
+    private static var invalidToken: APIError {
+        APIError.unauthorized("the token is not valid (unknown, revoked or malformed)", tokenSent: true)
+    }
+
+    /// Looks the token up (in `unitOfWork` when there is one) and runs the rest of the chain as
+    /// its caller.
+    private func authenticated(
+        _ request: Request, _ context: Context, hash: String, unitOfWork: (any StoreReads)?,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let reads: any StoreReads = unitOfWork ?? store
+        guard let principal = try await reads.principal(forTokenHash: hash) else { throw Self.invalidToken }
         let now = Timestamp(clock.now())
         if principal.lastUsed.map({ now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch >= Self.lastUsedResolutionMilliseconds }) ?? true {
             // Noted, not written here: a database that cannot be written must not fail a read.
@@ -42,6 +63,7 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
         }
         var context = context
         context.principal = principal
+        context.reads = unitOfWork
         context.logger[metadataKey: "token_id"] = "\(principal.tokenID)"
         return try await next(request, context)
     }

@@ -1,0 +1,286 @@
+import ChastityTrackerDomain
+import PostgresNIO
+
+// The statements of the API's hot path, as named prepared statements: PostgresNIO prepares each
+// once per pooled connection (the first use on a connection sends Parse, later ones only Bind and
+// Execute), so PostgreSQL parses and plans them once per connection instead of once per request.
+// The names are short and explicit: PostgreSQL keeps a prepared statement's name in a
+// NAMEDATALEN (64-byte) key, and PostgresNIO's default name (the Swift type's full name) could
+// be cut off there and collide.
+
+/// One set of the list's filters, as a type: a prepared statement's SQL is static, so each set
+/// of filters present has its statement type (16, as the SQLite backend's 16 cached statements).
+protocol ListFilterSet {
+    /// Bit 1 from, 2 to, 4 public, 8 mode, in the order their values are bound.
+    static var filters: Int { get }
+}
+
+extension ListFilterSet {
+    /// Runs this filter set's list statement on `session` with `bindings`.
+    static func list(on session: PostgresSession, _ bindings: PostgresBindings) async throws -> [ListRow] {
+        try await session.execute(ListStatement<Self>(bindings: bindings))
+    }
+}
+
+enum ListFilters0: ListFilterSet { static var filters: Int { 0 } }
+enum ListFilters1: ListFilterSet { static var filters: Int { 1 } }
+enum ListFilters2: ListFilterSet { static var filters: Int { 2 } }
+enum ListFilters3: ListFilterSet { static var filters: Int { 3 } }
+enum ListFilters4: ListFilterSet { static var filters: Int { 4 } }
+enum ListFilters5: ListFilterSet { static var filters: Int { 5 } }
+enum ListFilters6: ListFilterSet { static var filters: Int { 6 } }
+enum ListFilters7: ListFilterSet { static var filters: Int { 7 } }
+enum ListFilters8: ListFilterSet { static var filters: Int { 8 } }
+enum ListFilters9: ListFilterSet { static var filters: Int { 9 } }
+enum ListFilters10: ListFilterSet { static var filters: Int { 10 } }
+enum ListFilters11: ListFilterSet { static var filters: Int { 11 } }
+enum ListFilters12: ListFilterSet { static var filters: Int { 12 } }
+enum ListFilters13: ListFilterSet { static var filters: Int { 13 } }
+enum ListFilters14: ListFilterSet { static var filters: Int { 14 } }
+enum ListFilters15: ListFilterSet { static var filters: Int { 15 } }
+
+/// The list's total and page in one statement (one round trip, one snapshot) for one set of
+/// filters: every row carries the total, and a page past the end is the one row with no record.
+/// The rows come in the page's order from the index; the caller does not rely on it (a join
+/// promises no order) and puts them in order itself.
+struct ListStatement<Filters: ListFilterSet>: PostgresPreparedStatement {
+    typealias Row = ListRow
+
+    static var name: String { listNames[Filters.filters] }
+    static var sql: String { listSQL[Filters.filters] }
+
+    /// The user's id, the filters' values, the limit and the offset.
+    let bindings: PostgresBindings
+
+    func makeBindings() -> PostgresBindings { bindings }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        var cells = Cells(row, table: "orgasms")
+        return (
+            try cells.next(Int64.self), try cells.next(Int64?.self), try cells.next(Int64?.self), try cells.next(String?.self),
+            try cells.next(Bool?.self), try cells.next(String?.self), try cells.next(String?.self), try cells.next(Int64?.self)
+        )
+    }
+}
+
+/// A row's columns decoded one at a time, each with its concrete type. `PostgresRow.decode` of a
+/// tuple goes through variadic generics that are not specialised here: it looked up generic
+/// metadata for every row, 9.5% of the server's CPU samples under the list's load against 6.4%
+/// this way (docs/BENCHMARKS.md, issue 12).
+struct Cells {
+    private var iterator: PostgresRow.Iterator
+    private let table: String
+
+    init(_ row: PostgresRow, table: String) {
+        self.iterator = row.makeIterator()
+        self.table = table
+    }
+
+    /// The next column as a `T`; a missing column is a corrupt row.
+    mutating func next<T: PostgresDecodable>(_ type: T.Type) throws -> T {
+        guard let cell = iterator.next() else { throw CorruptRow(table: table) }
+        return try cell.decode(T.self)
+    }
+}
+
+/// A row of a list statement: the total, then the record's columns (all `nil` on a page past
+/// the end).
+typealias ListRow = (Int64, Int64?, Int64?, String?, Bool?, String?, String?, Int64?)
+
+/// The statement type of each set of filters, by its bits.
+let listFilterSets: [any ListFilterSet.Type] = [
+    ListFilters0.self, ListFilters1.self, ListFilters2.self, ListFilters3.self, ListFilters4.self, ListFilters5.self,
+    ListFilters6.self, ListFilters7.self, ListFilters8.self, ListFilters9.self, ListFilters10.self, ListFilters11.self,
+    ListFilters12.self, ListFilters13.self, ListFilters14.self, ListFilters15.self,
+]
+
+private let listNames: [String] = (0..<16).map { "ct_list_\($0)" }
+
+/// The list's SQL for each set of filters, written once.
+let listSQL: [String] = (0..<16).map { filters in
+    var conditions = ["user_id = $1"]
+    var parameter = 1
+    for (bit, column, cast) in [(1, "date >=", "::date"), (2, "date <=", "::date"), (4, "public =", ""), (8, "mode =", "")] where filters & bit != 0 {
+        parameter += 1
+        conditions.append("\(column) $\(parameter)\(cast)")
+    }
+    let filter = conditions.joined(separator: " AND ")
+    // Without filters, the total the triggers keep (no row: no records yet), as the SQLite
+    // backend does; with filters, a count over the orgasms_owner_page index (migration 6).
+    let total =
+        filters == 0
+        ? "SELECT coalesce((SELECT total FROM orgasm_totals WHERE user_id = $1), 0) AS n"
+        : "SELECT count(*) AS n FROM orgasms WHERE \(filter)"
+    return """
+        SELECT total.n, page.id, (page.date - DATE '1970-01-01')::bigint, page.mode, page.public,
+               page.type, page.grantedby, page.inserted_ms
+        FROM (\(total)) AS total
+        LEFT JOIN LATERAL (
+            SELECT id, date, mode, public, type, grantedby, inserted_ms FROM orgasms WHERE \(filter)
+            ORDER BY date DESC, id DESC LIMIT $\(parameter + 1) OFFSET $\(parameter + 2)
+        ) AS page ON true
+        """
+}
+
+/// One of a user's records by id.
+struct DetailsStatement: PostgresPreparedStatement {
+    typealias Row = (Int64, Int64, String, Bool, String?, String?, Int64)
+    static let name = "ct_details"
+    static let sql = "SELECT \(PostgresStore.columns) FROM orgasms WHERE id = $1 AND user_id = $2"
+
+    let id: Int64
+    let userID: Int64
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(id)
+        bindings.append(userID)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        var cells = Cells(row, table: "orgasms")
+        return (
+            try cells.next(Int64.self), try cells.next(Int64.self), try cells.next(String.self), try cells.next(Bool.self),
+            try cells.next(String?.self), try cells.next(String?.self), try cells.next(Int64.self)
+        )
+    }
+}
+
+/// The caller behind an unrevoked token, by the token's hash.
+struct PrincipalStatement: PostgresPreparedStatement {
+    typealias Row = (Int64, Int64, String, String, Int64?)
+    static let name = "ct_principal"
+    static let sql = """
+        SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms
+        FROM tokens JOIN users ON users.id = tokens.user_id
+        WHERE tokens.hash = $1 AND tokens.revoked_ms IS NULL
+        """
+
+    let hash: String
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(hash)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        var cells = Cells(row, table: "tokens")
+        return (
+            try cells.next(Int64.self), try cells.next(Int64.self), try cells.next(String.self), try cells.next(String.self),
+            try cells.next(Int64?.self)
+        )
+    }
+}
+
+/// Records when a token was last used.
+struct TouchTokenStatement: PostgresPreparedStatement {
+    typealias Row = ()
+    static let name = "ct_touch_token"
+    static let sql = "UPDATE tokens SET last_used_ms = $1 WHERE id = $2"
+
+    let instant: Int64
+    let id: Int64
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(instant)
+        bindings.append(id)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {}
+}
+
+/// Inserts a batch of records of one user over parallel arrays, so a batch of any size is one
+/// round trip and all or none. Arrays cannot hold NULL here, so nullable texts come with a
+/// "present" flag.
+struct InsertStatement: PostgresPreparedStatement {
+    typealias Row = Int64
+    static let name = "ct_insert"
+    static let sql = """
+        INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms)
+        SELECT $1, item.date::date, item.mode, item.public,
+               CASE WHEN item.has_type THEN item.type END,
+               CASE WHEN item.has_grantedby THEN item.grantedby END,
+               item.inserted_ms
+        FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::bigint[])
+             WITH ORDINALITY AS item(date, mode, public, type, has_type, grantedby, has_grantedby, inserted_ms, position)
+        ORDER BY item.position
+        RETURNING id
+        """
+
+    let bindings: PostgresBindings
+
+    func makeBindings() -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+}
+
+/// ``InsertStatement`` under the record quota, in one statement (one round trip, no explicit
+/// transaction): the CTE locks the user's kept total (creating it at 0 when missing) until the
+/// statement commits, so a concurrent insert of this user, from any instance, waits for it and
+/// then sees its rows counted; the records are inserted only when the total plus the batch stays
+/// within the quota ($10), else none (no rows back). The totals trigger runs after the
+/// statement, as a later command of the same transaction, so it may update the locked row.
+struct QuotaInsertStatement: PostgresPreparedStatement {
+    typealias Row = Int64
+    static let name = "ct_insert_quota"
+    static let sql = """
+        WITH total AS (
+            INSERT INTO orgasm_totals (user_id, total) VALUES ($1, 0)
+            ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total
+            RETURNING total
+        )
+        INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms)
+        SELECT $1, item.date::date, item.mode, item.public,
+               CASE WHEN item.has_type THEN item.type END,
+               CASE WHEN item.has_grantedby THEN item.grantedby END,
+               item.inserted_ms
+        FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::bigint[])
+             WITH ORDINALITY AS item(date, mode, public, type, has_type, grantedby, has_grantedby, inserted_ms, position)
+        WHERE (SELECT total FROM total) + cardinality($2::text[]) <= $10::bigint
+        ORDER BY item.position
+        RETURNING id
+        """
+
+    /// ``InsertStatement``'s bindings, then the quota.
+    let bindings: PostgresBindings
+
+    func makeBindings() -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+}
+
+/// Locks a user's kept total until the commit (creating it at 0 when missing) and returns it,
+/// for the record quota's check.
+struct LockTotalStatement: PostgresPreparedStatement {
+    typealias Row = Int64
+    static let name = "ct_lock_total"
+    static let sql = """
+        INSERT INTO orgasm_totals (user_id, total) VALUES ($1, 0)
+        ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total
+        RETURNING total
+        """
+
+    let userID: Int64
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(userID)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+}
+
+extension PostgresSession {
+    /// Runs the prepared statement `statement` (preparing it first on this connection if needed)
+    /// and returns all its rows.
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        var rows: [Statement.Row] = []
+        for try await row in try await connection.execute(statement, logger: logger) {
+            rows.append(row)
+        }
+        return rows
+    }
+}

@@ -1,0 +1,57 @@
+public import ChastityTrackerDomain
+import PostgresNIO
+
+/// The reads of one unit of work, on the one connection the store leased for it.
+struct PostgresUnitOfWork: StoreReads {
+    let store: PostgresStore
+    let session: PostgresSession
+
+    func principal(forTokenHash hash: String) async throws -> Principal? {
+        try await store.mappingErrors { try await session.principal(forTokenHash: hash) }
+    }
+
+    func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
+        try await store.mappingErrors { try await session.orgasms(userID: userID, matching: query) }
+    }
+
+    func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
+        try await store.mappingErrors { try await session.orgasm(id: id, userID: userID) }
+    }
+}
+
+extension PostgresStore {
+    public func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T {
+        do {
+            return try await withoutActuallyEscaping(work) { work in
+                // The lease runs `work` in a child task of the lease's task group while this task
+                // waits for the group, so `work` never runs concurrently with its caller and never
+                // outlives this call: sending it there is safe although it is not Sendable.
+                let work = UnsafeTransfer(work)
+                return try await mappingErrors {
+                    try await withConnection { connection in
+                        do {
+                            return try await work.value(
+                                PostgresUnitOfWork(store: self, session: PostgresSession(connection: connection, logger: self.logger)))
+                        } catch {
+                            throw WorkFailed(error: error)
+                        }
+                    }
+                }
+            }
+        } catch let failed as WorkFailed {
+            throw failed.error
+        }
+    }
+}
+
+/// An error thrown by the work of a unit of work, carried past the store's error mapping
+/// unchanged (the work's own errors are the caller's, not the database's).
+struct WorkFailed: Error {
+    let error: any Error
+}
+
+/// A value handed to a child task that the sending task waits for (see `withUnitOfWork`).
+private struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
