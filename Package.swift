@@ -35,8 +35,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", .upToNextMinor(from: "1.13.2")),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
-        // The SDK only: the generator runs as a build plugin of the client target (never of the server's),
-        // and the generated client sends its requests through URLSession.
+        // The SDK only: the generator is run by scripts/openapi-generate (never during a build), and the
+        // generated client sends its requests through URLSession.
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/apple/swift-openapi-urlsession.git", from: "1.4.0"),
@@ -78,13 +78,13 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             // The OpenAPI document, the one description of the API: compiled into the binary (so deployment
-            // stays one file) and served at /api/v2/openapi.json. The SDK target will read the same file
-            // through a symlink in its own folder (swift-openapi-generator reads only from there).
+            // stays one file) and served at /api/v2/openapi.json. The SDK's generated code is made from the
+            // same file (scripts/openapi-generate).
             resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
-        // The Swift SDK: types and client generated at build time from `openapi.json` (a symlink to the
-        // server's document, so there is one file), behind a hand-written public façade.
+        // The Swift SDK: types and client generated from the server's `openapi.json` (one file for
+        // both), behind a hand-written public façade.
         .target(
             name: "ChastityTrackerClient",
             dependencies: [
@@ -92,8 +92,11 @@ let package = Package(
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+            // The generator's output is committed in Generated/ (scripts/openapi-generate writes it, and
+            // `--check` proves it current); the build plugin would make SwiftPM 6.3 build the generator
+            // and OpenAPIKit for every product of this package, the server's release build included.
+            exclude: ["openapi-generator-config.yaml"],
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "ChastityTrackerSQLite",
