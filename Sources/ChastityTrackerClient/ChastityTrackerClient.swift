@@ -5,7 +5,7 @@ import OpenAPIURLSession
 import Synchronization
 
 #if canImport(FoundationNetworking)
-public import FoundationNetworking
+    public import FoundationNetworking
 #endif
 
 /// A client of the Chastity Tracker API v2: list, read, insert, update and delete the items of the

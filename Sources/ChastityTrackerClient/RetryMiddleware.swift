@@ -3,7 +3,7 @@ import HTTPTypes
 import OpenAPIRuntime
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Retries, as the ``ChastityTrackerClient/RetryPolicy`` allows, a 429 (after its `Retry-After`), a
@@ -33,7 +33,7 @@ struct RetryMiddleware: ClientMiddleware {
                     return (response, responseBody)
                 }
                 wait = delay
-            } catch where attempt < policy.maxAttempts && isSafeToResend(request) && !(error is CancellationError) {
+            } catch  where attempt < policy.maxAttempts && isSafeToResend(request) && !(error is CancellationError) {
                 wait = backoff(attempt: attempt)
             }
             try await sleep(wait)

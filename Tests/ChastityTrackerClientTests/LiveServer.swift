@@ -60,10 +60,11 @@ struct LiveServer: Sendable {
             let (_, read) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
             let (_, write) = try await admin.createToken(userName: owner.name, permission: .write, label: "write")
             try await serve(store, configuration: configuration, clock: clock) { port in
-                try await body(LiveServer(
-                    url: URL(string: "http://127.0.0.1:\(port)")!, store: store, clock: clock, owner: owner,
-                    readToken: read.plaintext, writeToken: write.plaintext
-                ))
+                try await body(
+                    LiveServer(
+                        url: URL(string: "http://127.0.0.1:\(port)")!, store: store, clock: clock, owner: owner,
+                        readToken: read.plaintext, writeToken: write.plaintext
+                    ))
             }
         } catch {
             try? await store.close()
