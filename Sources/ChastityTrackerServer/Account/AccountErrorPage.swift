@@ -24,6 +24,8 @@ enum AccountErrorPage {
         case .notFound: ("No such page", "There is no such page here.")
         case .methodNotAllowed: ("Not allowed", "This page does not take that kind of request.")
         case .contentTooLarge: ("Too large", "What was sent is too large.")
+        case .forbidden where error.code == .httpsRequired:
+            ("Use HTTPS", "These pages are served over HTTPS only. Open this address with https:// instead.")
         case .serviceUnavailable: ("Unavailable for a moment", "The service cannot answer right now. Please try again in a moment.")
         case let status where status.code >= 500: ("Something went wrong", "The server could not answer this request. Please try again later.")
         default: ("Not accepted", error.message)
