@@ -122,6 +122,17 @@ public struct TestBackend: Sendable, CustomStringConvertible {
     public func withSharedStore<T>(_ body: (any ChastityStore) async throws -> T) async throws -> T {
         let (store, cleanup) = try await makeStore()
         defer { cleanup() }
+        return try await Self.closing(store, body)
+    }
+
+    /// Opens a store on a new, empty database, runs `body` with it, then closes the store and
+    /// removes the database, whether `body` throws or not.
+    public func withStore<T>(_ body: (any ChastityStore) async throws -> T) async throws -> T {
+        try await withDatabase { location in try await Self.closing(try await open(location), body) }
+    }
+
+    /// Runs `body` with `store`, then closes the store, whether `body` throws or not.
+    private static func closing<T>(_ store: any ChastityStore, _ body: (any ChastityStore) async throws -> T) async throws -> T {
         do {
             let value = try await body(store)
             try await store.close()
@@ -129,22 +140,6 @@ public struct TestBackend: Sendable, CustomStringConvertible {
         } catch {
             try? await store.close()
             throw error
-        }
-    }
-
-    /// Opens a store on a new, empty database, runs `body` with it, then closes the store and
-    /// removes the database, whether `body` throws or not.
-    public func withStore<T>(_ body: (any ChastityStore) async throws -> T) async throws -> T {
-        try await withDatabase { location in
-            let store = try await open(location)
-            do {
-                let value = try await body(store)
-                try await store.close()
-                return value
-            } catch {
-                try? await store.close()
-                throw error
-            }
         }
     }
 

@@ -65,7 +65,7 @@ struct AccountPagesController<Store: ChastityStore>: Sendable {
 
     private func create(_ request: Request, context: AccountContext) async throws -> Response {
         let form =
-            try await Self.body(request, context: context).flatMap { try? URLEncodedFormDecoder().decode(CreateForm.self, from: $0) }
+            try await AccountForm.decode(CreateForm.self, request, context: context)
             ?? CreateForm()
         let label = form.label ?? ""
         var labelError: String?
@@ -113,7 +113,7 @@ struct AccountPagesController<Store: ChastityStore>: Sendable {
     /// someone else's (the two are not told apart).
     private func ownToken(_ request: Request, context: AccountContext) async throws -> TokenInfo? {
         let form =
-            try await Self.body(request, context: context).flatMap { try? URLEncodedFormDecoder().decode(TokenForm.self, from: $0) }
+            try await AccountForm.decode(TokenForm.self, request, context: context)
             ?? TokenForm()
         guard let id = form.id.flatMap(Int64.init), let token = try await store.token(id: id),
             token.userID == context.account.user.id
@@ -130,11 +130,5 @@ struct AccountPagesController<Store: ChastityStore>: Sendable {
             ),
             status: .notFound
         )
-    }
-
-    /// The posted form's text (a form that does not decode counts as empty).
-    private static func body(_ request: Request, context: AccountContext) async throws -> String? {
-        var request = request
-        return String(buffer: try await request.collectBody(upTo: context.maxUploadSize))
     }
 }

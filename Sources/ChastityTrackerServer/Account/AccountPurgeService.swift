@@ -22,12 +22,7 @@ public struct AccountPurgeService: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await purgeOnce()
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await repeatUntilShutdown(every: interval) { await purgeOnce() }
     }
 
     /// Deletes the expired sessions and the forgotten failure counts now.

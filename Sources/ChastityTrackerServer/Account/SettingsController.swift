@@ -78,7 +78,7 @@ struct SettingsController<Store: ChastityStore>: Sendable {
     /// per-account throttle: a wrong one counts as a failed sign-in), then stores the new one,
     /// which ends every session of the user, and starts a new session for this browser.
     private func changePassword(_ request: Request, context: AccountContext) async throws -> Response {
-        let form = try await Self.decode(PasswordForm.self, request, context: context) ?? PasswordForm()
+        let form = try await AccountForm.decode(PasswordForm.self, request, context: context) ?? PasswordForm()
         let user = context.account.user
         let now = Timestamp(clock.now())
         if let wait = try await settings.accountThrottle.wait(after: store.signInFailures(account: user.name), at: now), wait > 0 {
@@ -138,7 +138,7 @@ struct SettingsController<Store: ChastityStore>: Sendable {
     /// Stores a new IANA time zone, checked by the same rule as `users add --timezone`; the API
     /// takes "today" from it from the next request on.
     private func changeTimeZone(_ request: Request, context: AccountContext) async throws -> Response {
-        let timeZone = (try await Self.decode(TimeZoneForm.self, request, context: context))?.timeZone ?? ""
+        let timeZone = (try await AccountForm.decode(TimeZoneForm.self, request, context: context))?.timeZone ?? ""
         let user = context.account.user
         do throws(ValidationError) {
             _ = try TimeZones.zone(named: timeZone)
@@ -158,7 +158,7 @@ struct SettingsController<Store: ChastityStore>: Sendable {
     /// Deletes the user with every record, token, session and failed sign-in count, once the
     /// account name is typed exactly; the browser's cookie is cleared.
     private func deleteAccount(_ request: Request, context: AccountContext) async throws -> Response {
-        let typed = (try await Self.decode(DeleteForm.self, request, context: context))?.confirm ?? ""
+        let typed = (try await AccountForm.decode(DeleteForm.self, request, context: context))?.confirm ?? ""
         let user = context.account.user
         guard typed == user.name else {
             return render(context, status: .badRequest) { view in
@@ -179,11 +179,4 @@ struct SettingsController<Store: ChastityStore>: Sendable {
 
     /// Where a change sends the browser: the page with the change's confirmation flag.
     static func saved(_ flag: Saved) -> String { "\(AccountRoutes.settings)?saved=\(flag.rawValue)" }
-
-    /// The posted form's fields; `nil` when the form does not decode.
-    private static func decode<Form: Decodable>(_ type: Form.Type, _ request: Request, context: AccountContext) async throws -> Form? {
-        var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        return try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))
-    }
 }

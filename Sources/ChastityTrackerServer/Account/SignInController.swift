@@ -68,9 +68,7 @@ struct SignInController<Store: ChastityStore>: Sendable {
     }
 
     private func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let fields = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
+        let fields = try await AccountForm.decode(Form.self, request, context: context) ?? Form()
         let name = fields.name ?? ""
         let password = fields.password ?? ""
         let now = Timestamp(clock.now())

@@ -23,7 +23,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         self.headers = headers
     }
 
+    /// The answer to `request`: the envelope (docs/CONTRACT.md section 2), or under `/account/`
+    /// the same status as a short HTML page, since those pages are never enveloped (section 12).
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        if AccountRoutes.isAccountPath(request.uri.path) { return AccountErrorPage.response(for: self) }
         var headers = self.headers
         headers[.contentType] = Envelope.contentType
         var writer = JSONWriter()

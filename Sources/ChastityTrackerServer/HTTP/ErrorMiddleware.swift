@@ -16,7 +16,6 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = Self.apiError(for: error, logger: context.logger)
-            if AccountRoutes.isAccountPath(request.uri.path) { return AccountErrorPage.response(for: apiError) }
             return try apiError.response(from: request, context: context)
         }
     }

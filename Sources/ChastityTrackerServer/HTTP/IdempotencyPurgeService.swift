@@ -18,12 +18,7 @@ public struct IdempotencyPurgeService: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await purgeOnce()
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await repeatUntilShutdown(every: interval) { await purgeOnce() }
     }
 
     /// Deletes the expired keys now.

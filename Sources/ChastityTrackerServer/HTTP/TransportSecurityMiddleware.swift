@@ -21,11 +21,7 @@ public struct TransportSecurityMiddleware<Context: RequestContext>: RouterMiddle
             let proto = request.headers[.xForwardedProto]?.split(separator: ",").first?.trimmingWhitespace().lowercased(),
             proto == "http"
         {
-            // The account pages are HTML, never enveloped (section 12): the same refusal as a page.
-            var response =
-                AccountRoutes.isAccountPath(request.uri.path)
-                ? AccountErrorPage.response(for: .httpsRequired)
-                : try APIError.httpsRequired.response(from: request, context: context)
+            var response = try APIError.httpsRequired.response(from: request, context: context)
             response.headers[.strictTransportSecurity] = Self.hsts
             return response
         }
