@@ -67,7 +67,7 @@ struct StoreWriteLimitsTests {
                 let delete = await promptly(within: .seconds(3), unblock: unlock) { try await store.delete(id: 1, userID: alice.id) }
                 #expect(isOverloaded(delete), "\(String(describing: delete))")
             } catch {
-                try? await other.query("ROLLBACK", logger: TestBackend.logger)
+                _ = try? await other.query("ROLLBACK", logger: TestBackend.logger)
                 try? await other.close()
                 throw error
             }
