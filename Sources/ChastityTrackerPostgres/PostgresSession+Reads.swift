@@ -28,22 +28,28 @@ extension PostgresSession {
         }
         bindings.append(Int64(query.limit))
         bindings.append(Int64(query.offset))
-        let rows = try await listFilterSets[filters].list(on: self, bindings)
-        var total = 0
+        guard let row = try await listFilterSets[filters].list(on: self, bindings).first else { throw CorruptRow(table: "orgasms") }
+        let count = row.ids.count
+        guard
+            [
+                row.days.count, row.modes.count, row.publics.count, row.types.count, row.hasTypes.count, row.grantedBys.count,
+                row.hasGrantedBys.count, row.inserted.count,
+            ].allSatisfy({ $0 == count })
+        else { throw CorruptRow(table: "orgasms") }
         var items: [Orgasm] = []
-        items.reserveCapacity(rows.count)
-        for (count, id, days, modeText, isPublic, type, grantedBy, inserted) in rows {
-            total = Int(count)
-            guard let id else { continue }  // the one row of a page past the end
-            guard let days, let modeText, let isPublic, let inserted else { throw CorruptRow(table: "orgasms") }
+        items.reserveCapacity(count)
+        for index in 0..<count {
             items.append(
                 try PostgresStore.orgasm(
-                    id: id, days: days, mode: modeText, isPublic: isPublic, type: type, grantedBy: grantedBy, inserted: inserted
+                    id: row.ids[index], days: row.days[index], mode: row.modes[index], isPublic: row.publics[index],
+                    type: row.hasTypes[index] ? row.types[index] : nil,
+                    grantedBy: row.hasGrantedBys[index] ? row.grantedBys[index] : nil,
+                    inserted: row.inserted[index]
                 ))
         }
-        // A join promises no order; the rows almost always come in order already.
+        // An aggregate promises no order; the page almost always comes in order already.
         items.sort { ($0.date, $0.id) > ($1.date, $1.id) }
-        return OrgasmPage(total: total, items: items)
+        return OrgasmPage(total: Int(row.total), items: items)
     }
 
     /// One of a user's records, or `nil`.

@@ -39,10 +39,10 @@ enum ListFilters13: ListFilterSet { static var filters: Int { 13 } }
 enum ListFilters14: ListFilterSet { static var filters: Int { 14 } }
 enum ListFilters15: ListFilterSet { static var filters: Int { 15 } }
 
-/// The list's total and page in one statement (one round trip, one snapshot) for one set of
-/// filters: every row carries the total, and a page past the end is the one row with no record.
-/// The rows come in the page's order from the index; the caller does not rely on it (a join
-/// promises no order) and puts them in order itself.
+/// The list's total and page in one statement and one row (one round trip, one snapshot) for
+/// one set of filters: the page's records come as parallel arrays, so the server receives and
+/// decodes one row however long the page is; a page past the end has no arrays. The arrays are
+/// aligned (one aggregate pass feeds them all) but in no promised order; the caller sorts.
 struct ListStatement<Filters: ListFilterSet>: PostgresPreparedStatement {
     typealias Row = ListRow
 
@@ -56,9 +56,17 @@ struct ListStatement<Filters: ListFilterSet>: PostgresPreparedStatement {
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         var cells = Cells(row, table: "orgasms")
-        return (
-            try cells.next(Int64.self), try cells.next(Int64?.self), try cells.next(Int64?.self), try cells.next(String?.self),
-            try cells.next(Bool?.self), try cells.next(String?.self), try cells.next(String?.self), try cells.next(Int64?.self)
+        return ListRow(
+            total: try cells.next(Int64.self),
+            ids: try cells.next([Int64]?.self) ?? [],
+            days: try cells.next([Int64]?.self) ?? [],
+            modes: try cells.next([String]?.self) ?? [],
+            publics: try cells.next([Bool]?.self) ?? [],
+            types: try cells.next([String]?.self) ?? [],
+            hasTypes: try cells.next([Bool]?.self) ?? [],
+            grantedBys: try cells.next([String]?.self) ?? [],
+            hasGrantedBys: try cells.next([Bool]?.self) ?? [],
+            inserted: try cells.next([Int64]?.self) ?? []
         )
     }
 }
@@ -83,9 +91,21 @@ struct Cells {
     }
 }
 
-/// A row of a list statement: the total, then the record's columns (all `nil` on a page past
-/// the end).
-typealias ListRow = (Int64, Int64?, Int64?, String?, Bool?, String?, String?, Int64?)
+/// The one row of a list statement: the total, then the page's columns as parallel arrays
+/// (empty on a page past the end). Arrays cannot carry NULL here, so the nullable texts come with
+/// a "present" flag.
+struct ListRow {
+    var total: Int64
+    var ids: [Int64]
+    var days: [Int64]
+    var modes: [String]
+    var publics: [Bool]
+    var types: [String]
+    var hasTypes: [Bool]
+    var grantedBys: [String]
+    var hasGrantedBys: [Bool]
+    var inserted: [Int64]
+}
 
 /// The statement type of each set of filters, by its bits.
 let listFilterSets: [any ListFilterSet.Type] = [
@@ -109,16 +129,16 @@ let listSQL: [String] = (0..<16).map { filters in
     // backend does; with filters, a count over the orgasms_owner_page index (migration 6).
     let total =
         filters == 0
-        ? "SELECT coalesce((SELECT total FROM orgasm_totals WHERE user_id = $1), 0) AS n"
-        : "SELECT count(*) AS n FROM orgasms WHERE \(filter)"
+        ? "SELECT coalesce((SELECT total FROM orgasm_totals WHERE user_id = $1), 0)"
+        : "SELECT count(*) FROM orgasms WHERE \(filter)"
     return """
-        SELECT total.n, page.id, (page.date - DATE '1970-01-01')::bigint, page.mode, page.public,
-               page.type, page.grantedby, page.inserted_ms
-        FROM (\(total)) AS total
-        LEFT JOIN LATERAL (
+        SELECT (\(total)) AS n, array_agg(id), array_agg((date - DATE '1970-01-01')::bigint), array_agg(mode),
+               array_agg(public), array_agg(coalesce(type::text, '')), array_agg(type IS NOT NULL),
+               array_agg(coalesce(grantedby::text, '')), array_agg(grantedby IS NOT NULL), array_agg(inserted_ms)
+        FROM (
             SELECT id, date, mode, public, type, grantedby, inserted_ms FROM orgasms WHERE \(filter)
             ORDER BY date DESC, id DESC LIMIT $\(parameter + 1) OFFSET $\(parameter + 2)
-        ) AS page ON true
+        ) AS page
         """
 }
 
