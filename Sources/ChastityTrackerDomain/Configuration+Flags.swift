@@ -18,6 +18,7 @@ extension Configuration {
         public var poolSize: String?
         public var recordQuota: String?
         public var writeQueue: String?
+        public var tokenCache: String?
         public var corsOrigins: [String] = []
         public var idleTimeout: String?
         public var tlsHandshakeTimeout: String?
@@ -41,6 +42,7 @@ extension Configuration {
         public static let poolSize = "CT_POOL_SIZE"
         public static let recordQuota = "CT_RECORD_QUOTA"
         public static let writeQueue = "CT_WRITE_QUEUE"
+        public static let tokenCache = "CT_TOKEN_CACHE"
         public static let corsOrigins = "CT_CORS_ORIGINS"
         public static let idleTimeout = "CT_IDLE_TIMEOUT"
         public static let tlsHandshakeTimeout = "CT_TLS_HANDSHAKE_TIMEOUT"
@@ -106,6 +108,13 @@ extension Configuration {
             flags.writeQueue, Variable.writeQueue, atLeast: 1, { "--write-queue must be a whole number of writes, 1 or more, not '\($0)'" })
         {
             writeQueueLimit = limit
+        }
+        if let value = text(flags.tokenCache, Variable.tokenCache) {
+            // SPEC section 3: a revoke shows on every instance within 5 s.
+            guard let seconds = Double(value), seconds.isFinite, seconds >= 0, seconds <= 5 else {
+                throw ConfigurationError("--token-cache must be a number of seconds from 0 (off) to 5, not '\(value)'")
+            }
+            tokenCacheLifetime = .milliseconds(Int64((seconds * 1000).rounded()))
         }
         corsOrigins =
             flags.corsOrigins.isEmpty

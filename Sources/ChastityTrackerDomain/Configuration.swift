@@ -55,12 +55,18 @@ public struct Configuration: Sendable {
     /// writer; PostgreSQL: in flight or waiting for a pooled connection, per instance); one more
     /// is refused at once with 503 `overloaded`. The store takes it when it is opened.
     public var writeQueueLimit: Int
+    /// How long a PostgreSQL instance reuses a token's lookup (zero: never). A token revoked or
+    /// regenerated through this instance is refused at once; through another instance or the
+    /// command line, within this time. At most 5 s (SPEC section 3); SQLite has no such cache.
+    public var tokenCacheLifetime: Duration = Configuration.defaultTokenCacheLifetime
 
     /// ``recordQuota`` unless told otherwise: far above what a person records in a lifetime,
     /// far below what fills a disk.
     public static let defaultRecordQuota = 100_000
     /// ``writeQueueLimit`` unless told otherwise.
     public static let defaultWriteQueueLimit = 1_000
+    /// ``tokenCacheLifetime`` unless told otherwise.
+    public static let defaultTokenCacheLifetime = Duration.seconds(2)
 
     /// PEM files for TLS.
     public struct TLSFiles: Sendable, Hashable {

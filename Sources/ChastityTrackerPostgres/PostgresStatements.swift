@@ -10,7 +10,7 @@ import PostgresNIO
 
 /// One set of the list's filters, as a type: a prepared statement's SQL is static, so each set
 /// of filters present has its statement type (16, as the SQLite backend's 16 cached statements).
-protocol ListFilterSet {
+protocol ListFilterSet: SendableMetatype {
     /// Bit 1 from, 2 to, 4 public, 8 mode, in the order their values are bound.
     static var filters: Int { get }
 }

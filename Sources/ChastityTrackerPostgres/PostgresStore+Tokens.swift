@@ -47,7 +47,8 @@ extension PostgresStore {
     }
 
     public func revokeToken(id: Int64, at revoked: Timestamp) async throws -> Bool {
-        try await session { session in
+        defer { principals.removeAll() }
+        return try await session { session in
             !(try await session.rows(
                 """
                 UPDATE tokens SET revoked_ms = coalesce(revoked_ms, \(revoked.millisecondsSinceEpoch)) WHERE id = \(id) RETURNING id
@@ -57,17 +58,21 @@ extension PostgresStore {
     }
 
     public func replaceTokenHash(id: Int64, hash: String) async throws -> Bool {
-        try await session { session in
+        defer { principals.removeAll() }
+        return try await session { session in
             !(try await session.rows("UPDATE tokens SET hash = \(hash) WHERE id = \(id) AND revoked_ms IS NULL RETURNING id").isEmpty)
         }
     }
 
     public func principal(forTokenHash hash: String) async throws -> Principal? {
-        try await session { try await $0.principal(forTokenHash: hash) }
+        try await principals.principal(forTokenHash: hash) {
+            try await session { try await $0.principal(forTokenHash: hash) }
+        }
     }
 
     public func touchToken(id: Int64, at instant: Timestamp) async throws {
         try await session { _ = try await $0.execute(TouchTokenStatement(instant: instant.millisecondsSinceEpoch, id: id)) }
+        principals.noteUsed(tokenID: id, at: instant)
     }
 
     static func token(from row: PostgresRow) throws -> TokenInfo {

@@ -28,7 +28,8 @@ extension PostgresStore {
     }
 
     public func deleteUser(id: Int64) async throws -> Bool {
-        try await transaction { session in
+        defer { principals.removeAll() }
+        return try await transaction { session in
             // Counted by name, not by id: no foreign key cascades them.
             try await session.run("DELETE FROM sign_in_failures WHERE account = (SELECT name FROM users WHERE id = \(id))")
             return !(try await session.rows("DELETE FROM users WHERE id = \(id) RETURNING id").isEmpty)
@@ -36,7 +37,8 @@ extension PostgresStore {
     }
 
     public func setTimeZone(userID: Int64, timeZone: String) async throws -> Bool {
-        try await session { session in
+        defer { principals.removeAll() }
+        return try await session { session in
             !(try await session.rows("UPDATE users SET time_zone = \(timeZone) WHERE id = \(userID) RETURNING id").isEmpty)
         }
     }

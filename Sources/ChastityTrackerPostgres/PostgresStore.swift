@@ -23,11 +23,16 @@ public final class PostgresStore: ChastityStore {
     private let connectionWait: Duration
     /// Database operations holding or waiting for a pooled connection, for `/metrics`.
     private let inFlight = Meter(label: "chastity_db_operations_in_flight", dimensions: [("backend", "postgresql")])
+    /// Gives up the leases that wait longer than `connectionWait`.
+    private let watchdog: LeaseWatchdog
     private let runTask: Task<Void, Never>
+    private let watchTask: Task<Void, Never>
     /// The most record writes this instance lets wait for or hold a connection at once.
     private let writeLimit: Int
     /// Record writes waiting for or holding a connection now.
     private let writesInFlight = NIOLockedValueBox(0)
+    /// The principals looked up in the last moments (see ``PrincipalCache``).
+    let principals: PrincipalCache
 
     /// The number of times a transaction is tried when PostgreSQL reports a serialization failure
     /// or a deadlock.
@@ -43,6 +48,9 @@ public final class PostgresStore: ChastityStore {
     ///     before it fails with ``StoreError/unavailable``.
     ///   - writeQueueLimit: the most record writes (insert, update, delete) that may wait for or
     ///     hold a connection at once; one more fails at once with ``StoreError/overloaded``.
+    ///   - principalLifetime: how long a token's lookup is reused by this instance (zero: never).
+    ///     A token revoked or regenerated through this store is refused at once; through another
+    ///     instance or the CLI, within this time (SPEC section 3 allows 5 s).
     /// - Throws: ``InvalidURL`` for a malformed URL; ``StoreError/unavailable`` when the database
     ///   cannot be reached or migrated.
     public static func open(
@@ -50,6 +58,7 @@ public final class PostgresStore: ChastityStore {
         poolSize: Int = 10,
         connectionWait: Duration = .milliseconds(1500),
         writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
+        principalLifetime: Duration = .seconds(2),
         logger: Logger = Logger(label: "chastity-tracker.postgres")
     ) async throws -> PostgresStore {
         precondition(poolSize >= 1, "a pool needs at least one connection")
@@ -57,7 +66,9 @@ public final class PostgresStore: ChastityStore {
         var configuration = try PostgresURL(url).configuration
         configuration.options.maximumConnections = poolSize
         configuration.options.connectTimeout = connectionWait
-        let store = PostgresStore(configuration: configuration, connectionWait: connectionWait, writeLimit: writeQueueLimit, logger: logger)
+        let store = PostgresStore(
+            configuration: configuration, connectionWait: connectionWait, writeLimit: writeQueueLimit,
+            principals: PrincipalCache(lifetime: principalLifetime), logger: logger)
         do {
             try await store.migrate()
         } catch {
@@ -67,13 +78,19 @@ public final class PostgresStore: ChastityStore {
         return store
     }
 
-    private init(configuration: PostgresClient.Configuration, connectionWait: Duration, writeLimit: Int, logger: Logger) {
+    private init(
+        configuration: PostgresClient.Configuration, connectionWait: Duration, writeLimit: Int, principals: PrincipalCache, logger: Logger
+    ) {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
         self.connectionWait = connectionWait
         self.writeLimit = writeLimit
+        self.principals = principals
+        let watchdog = LeaseWatchdog(wait: connectionWait)
+        self.watchdog = watchdog
         self.runTask = Task { await client.run() }
+        self.watchTask = Task { await watchdog.run() }
     }
 
     // An arbitrary constant that names the schema migration lock in pg_advisory_xact_lock.
@@ -154,46 +171,32 @@ public final class PostgresStore: ChastityStore {
     /// The record writes waiting for or holding a connection now.
     var writesWaiting: Int { writesInFlight.withLockedValue { $0 } }
 
-    /// Leases a connection for `body`, giving up after `connectionWait` if none becomes free.
+    /// Leases a connection for `body`, giving up after `connectionWait` (and at most the
+    /// watchdog's resolution more) if none becomes free.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         inFlight.increment()
         defer { inFlight.decrement() }
-        let lease = NIOLockedValueBox(LeaseState.waiting)
-        return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
-            group.addTask {
-                let value = try await self.client.withConnection { connection in
-                    let granted = lease.withLockedValue { state in
-                        guard state == .waiting else { return false }
-                        state = .leased
-                        return true
-                    }
-                    guard granted else { throw ConnectionWaitExpired() }
-                    return try await body(connection)
-                }
-                return .value(value)
+        let lease = watchdog.start()
+        // The wait runs in a task of its own, so that giving it up cancels the wait alone, not the
+        // caller's task (the request's, which still has to answer 503).
+        let waiting = Task {
+            try await self.client.withConnection { connection in
+                self.watchdog.finish(lease)
+                guard lease.grant() else { throw ConnectionWaitExpired() }
+                return try await body(connection)
             }
-            group.addTask {
-                try? await Task.sleep(for: self.connectionWait)
-                return .waitElapsed
+        }
+        lease.onExpiry { waiting.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await waiting.value
+            } onCancel: {
+                waiting.cancel()
             }
-            while let outcome = try await group.next() {
-                switch outcome {
-                case .value(let value):
-                    group.cancelAll()
-                    return value
-                case .waitElapsed:
-                    let expired = lease.withLockedValue { state in
-                        guard state == .waiting else { return false }
-                        state = .expired
-                        return true
-                    }
-                    if expired {
-                        group.cancelAll()
-                        throw ConnectionWaitExpired()
-                    }
-                }
-            }
-            throw ConnectionWaitExpired()
+        } catch {
+            watchdog.finish(lease)
+            if lease.expired { throw ConnectionWaitExpired() }
+            throw error
         }
     }
 
@@ -253,17 +256,10 @@ public final class PostgresStore: ChastityStore {
 
     public func close() async throws {
         runTask.cancel()
+        watchTask.cancel()
         await runTask.value
+        await watchTask.value
     }
-}
-
-private enum LeaseState {
-    case waiting, leased, expired
-}
-
-private enum LeaseOutcome<T: Sendable>: Sendable {
-    case value(T)
-    case waitElapsed
 }
 
 /// No pooled connection could be had within the configured wait.

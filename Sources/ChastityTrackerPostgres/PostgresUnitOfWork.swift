@@ -7,7 +7,9 @@ struct PostgresUnitOfWork: StoreReads {
     let session: PostgresSession
 
     func principal(forTokenHash hash: String) async throws -> Principal? {
-        try await store.mappingErrors { try await session.principal(forTokenHash: hash) }
+        try await store.principals.principal(forTokenHash: hash) {
+            try await store.mappingErrors { try await session.principal(forTokenHash: hash) }
+        }
     }
 
     func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
@@ -23,9 +25,10 @@ extension PostgresStore {
     public func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T {
         do {
             return try await withoutActuallyEscaping(work) { work in
-                // The lease runs `work` in a child task of the lease's task group while this task
-                // waits for the group, so `work` never runs concurrently with its caller and never
-                // outlives this call: sending it there is safe although it is not Sendable.
+                // The lease runs `work` in a task of its own while this task waits for its value
+                // (cancelling it, never leaving it, when cancelled itself), so `work` never runs
+                // concurrently with its caller and never outlives this call: sending it there is
+                // safe although it is not Sendable.
                 let work = UnsafeTransfer(work)
                 return try await mappingErrors {
                     try await withConnection { connection in

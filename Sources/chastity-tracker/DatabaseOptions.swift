@@ -30,9 +30,10 @@ struct DatabaseOptions: ParsableArguments {
 
 extension Configuration {
     /// Opens the store this configuration names, migrating its schema, with its pool size (a
-    /// PostgreSQL store's most connections) and write-queue bound; closes it afterwards.
+    /// PostgreSQL store's most connections), write-queue bound and token cache; closes it afterwards.
     func withStore<T>(logger: Logger, _ body: (any ChastityStore) async throws -> T) async throws -> T {
-        try await DatabaseLocation(database).withStore(logger: logger, poolSize: poolSize, writeQueueLimit: writeQueueLimit, body)
+        try await DatabaseLocation(database).withStore(
+            logger: logger, poolSize: poolSize, writeQueueLimit: writeQueueLimit, tokenCacheLifetime: tokenCacheLifetime, body)
     }
 
     /// The database for messages, with any password hidden.
@@ -51,15 +52,18 @@ struct DatabaseLocation {
 
     /// Opens the store, runs `body` and closes the store, whatever happens. `poolSize` (at least 1)
     /// bounds a PostgreSQL store's connections; SQLite has its own single writer and ignores it.
-    /// `writeQueueLimit` bounds the writes waiting for the database (see `serve --write-queue`).
+    /// `writeQueueLimit` bounds the writes waiting for the database (see `serve --write-queue`);
+    /// `tokenCacheLifetime` is a PostgreSQL store's (see `serve --token-cache`).
     func withStore<T>(
         logger: Logger, poolSize: Int = Configuration.defaultPoolSize, writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
+        tokenCacheLifetime: Duration = Configuration.defaultTokenCacheLifetime,
         _ body: (any ChastityStore) async throws -> T
     ) async throws -> T {
         let store: any ChastityStore
         do {
             if isPostgres {
-                store = try await PostgresStore.open(url: value, poolSize: poolSize, writeQueueLimit: writeQueueLimit, logger: logger)
+                store = try await PostgresStore.open(
+                    url: value, poolSize: poolSize, writeQueueLimit: writeQueueLimit, principalLifetime: tokenCacheLifetime, logger: logger)
             } else {
                 store = try await SQLiteStore.open(path: value, writeQueueLimit: writeQueueLimit, logger: logger)
             }

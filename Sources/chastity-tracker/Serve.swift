@@ -44,6 +44,11 @@ struct Serve: AsyncParsableCommand {
     var writeQueue: String?
     @Option(
         help:
+            "Seconds a PostgreSQL instance reuses a token's lookup, 0 (off) to 5: a token revoked through another instance or the CLI is refused here within this time (env CT_TOKEN_CACHE; default 2)."
+    )
+    var tokenCache: String?
+    @Option(
+        help:
             "An origin allowed to call the API from a browser, e.g. https://app.example; repeat for more (env CT_CORS_ORIGINS, comma-separated; default none: CORS off)."
     )
     var corsOrigin: [String] = []
@@ -72,6 +77,7 @@ struct Serve: AsyncParsableCommand {
         flags.poolSize = poolSize
         flags.recordQuota = recordQuota
         flags.writeQueue = writeQueue
+        flags.tokenCache = tokenCache
         flags.corsOrigins = corsOrigin
         flags.idleTimeout = idleTimeout
         flags.tlsHandshakeTimeout = tlsHandshakeTimeout

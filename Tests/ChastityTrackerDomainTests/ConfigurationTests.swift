@@ -24,6 +24,7 @@ import Testing
         #expect(configuration.poolSize == 10)
         #expect(configuration.recordQuota == 100_000)
         #expect(configuration.writeQueueLimit == 1_000)
+        #expect(configuration.tokenCacheLifetime == .seconds(2))
         #expect(configuration.corsOrigins == [])
         #expect(configuration.idleTimeout == .seconds(30))
         #expect(configuration.tlsHandshakeTimeout == .seconds(10))
@@ -40,7 +41,8 @@ import Testing
                 "CT_DATABASE": "postgres://u@h/db", "CT_HOST": "localhost", "CT_PORT": "9000", "CT_EARLIEST_DATE": "2000-01-01",
                 "CT_LOG_LEVEL": "debug", "CT_LOG_FORMAT": "json", "CT_RATE_LIMIT": "0", "CT_POOL_SIZE": "3", "CT_RECORD_QUOTA": "0",
                 "CT_WRITE_QUEUE": "5", "CT_CORS_ORIGINS": "https://a.example, https://b.example,", "CT_IDLE_TIMEOUT": "0.5",
-                "CT_TLS_HANDSHAKE_TIMEOUT": "2", "CT_BEHIND_PROXY": "yes", "CT_METRICS": "1", "CT_TLS_CERT": "c.pem", "CT_TLS_KEY": "k.pem",
+                "CT_TLS_HANDSHAKE_TIMEOUT": "2", "CT_TOKEN_CACHE": "0.25", "CT_BEHIND_PROXY": "yes", "CT_METRICS": "1", "CT_TLS_CERT": "c.pem",
+                "CT_TLS_KEY": "k.pem",
             ])
         #expect(configuration.database == "postgres://u@h/db")
         #expect(configuration.host == "localhost")
@@ -55,6 +57,7 @@ import Testing
         #expect(configuration.corsOrigins == ["https://a.example", "https://b.example"])
         #expect(configuration.idleTimeout == .milliseconds(500))
         #expect(configuration.tlsHandshakeTimeout == .seconds(2))
+        #expect(configuration.tokenCacheLifetime == .milliseconds(250))
         #expect(configuration.behindProxy)
         #expect(configuration.metrics)
         #expect(configuration.tls == Configuration.TLSFiles(certificateChainPath: "c.pem", privateKeyPath: "k.pem"))
@@ -100,6 +103,9 @@ import Testing
             ("CT_IDLE_TIMEOUT", "0", "--idle-timeout must be a number of seconds from 0.001 to 3600, not '0'"),
             ("CT_IDLE_TIMEOUT", "nan", "--idle-timeout must be a number of seconds from 0.001 to 3600, not 'nan'"),
             ("CT_TLS_HANDSHAKE_TIMEOUT", "3601", "--tls-handshake-timeout must be a number of seconds from 0.001 to 3600, not '3601'"),
+            ("CT_TOKEN_CACHE", "6", "--token-cache must be a number of seconds from 0 (off) to 5, not '6'"),
+            ("CT_TOKEN_CACHE", "-1", "--token-cache must be a number of seconds from 0 (off) to 5, not '-1'"),
+            ("CT_TOKEN_CACHE", "inf", "--token-cache must be a number of seconds from 0 (off) to 5, not 'inf'"),
             ("CT_TLS_CERT", "c.pem", "--tls-cert and --tls-key go together"),
             ("CT_TLS_KEY", "k.pem", "--tls-cert and --tls-key go together"),
         ])

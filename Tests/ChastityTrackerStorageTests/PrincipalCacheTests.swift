@@ -1,0 +1,165 @@
+import ChastityTrackerDomain
+import ChastityTrackerTestSupport
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+
+@testable import ChastityTrackerPostgres
+
+/// The PostgreSQL store reuses a token's lookup for a short time (issue 12) within SPEC section
+/// 3's promise: revoke and regenerate take effect for the very next request on the instance that
+/// made them, and within 5 s on every other instance sharing the database.
+@Suite("PostgreSQL principal cache")
+struct PrincipalCacheTests {
+    @Test("A token seen moments ago is not looked up again; one never found is looked up every time")
+    func reusesFoundPrincipalsOnly() async throws {
+        let cache = PrincipalCache(lifetime: .seconds(60))
+        let lookups = NIOLockedValueBox(0)
+        let alice = Principal(tokenID: 1, userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
+        for _ in 0..<3 {
+            let found = try await cache.principal(forTokenHash: "h1") {
+                lookups.withLockedValue { $0 += 1 }
+                return alice
+            }
+            #expect(found == alice)
+        }
+        #expect(lookups.withLockedValue { $0 } == 1)
+        for _ in 0..<3 {
+            let missing = try await cache.principal(forTokenHash: "unknown") {
+                lookups.withLockedValue { $0 += 1 }
+                return nil
+            }
+            #expect(missing == nil)
+        }
+        #expect(lookups.withLockedValue { $0 } == 4)
+    }
+
+    @Test("A lookup under way when the cache is emptied (a revoke) does not put its answer back")
+    func emptyingDuringALookupWins() async throws {
+        let cache = PrincipalCache(lifetime: .seconds(60))
+        let alice = Principal(tokenID: 1, userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
+        // The lookup read the row before the revoke committed, and returns after it.
+        let stale = try await cache.principal(forTokenHash: "h1") {
+            cache.removeAll()
+            return alice
+        }
+        #expect(stale == alice)
+        let lookups = NIOLockedValueBox(0)
+        let next = try await cache.principal(forTokenHash: "h1") {
+            lookups.withLockedValue { $0 += 1 }
+            return nil
+        }
+        #expect(next == nil)
+        #expect(lookups.withLockedValue { $0 } == 1)
+    }
+
+    @Test("An entry expires after the lifetime; a lifetime of zero caches nothing")
+    func entriesExpire() async throws {
+        let alice = Principal(tokenID: 1, userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
+        for lifetime in [Duration.milliseconds(50), .zero] {
+            let cache = PrincipalCache(lifetime: lifetime)
+            let lookups = NIOLockedValueBox(0)
+            let lookup: () async throws -> Principal? = {
+                lookups.withLockedValue { $0 += 1 }
+                return alice
+            }
+            _ = try await cache.principal(forTokenHash: "h1", lookup: lookup)
+            try await Task.sleep(for: .milliseconds(120))
+            _ = try await cache.principal(forTokenHash: "h1", lookup: lookup)
+            #expect(lookups.withLockedValue { $0 } == 2, "lifetime \(lifetime)")
+        }
+    }
+
+    @Test("Past its capacity the cache drops entries instead of growing")
+    func capacityBoundsTheCache() async throws {
+        let cache = PrincipalCache(lifetime: .seconds(60), capacity: 4)
+        let lookups = NIOLockedValueBox(0)
+        for index in 0..<5 {
+            _ = try await cache.principal(forTokenHash: "h\(index)") {
+                lookups.withLockedValue { $0 += 1 }
+                return Principal(tokenID: Int64(index), userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
+            }
+        }
+        // The fifth entry emptied the full cache: the first token is looked up again.
+        _ = try await cache.principal(forTokenHash: "h0") {
+            lookups.withLockedValue { $0 += 1 }
+            return nil
+        }
+        #expect(lookups.withLockedValue { $0 } == 6)
+    }
+
+    @Test(
+        "On the instance that changes them, revoke, regenerate, a time zone and a deletion show in the very next lookup",
+        arguments: TestBackend.postgres)
+    func changesThroughThisStoreShowAtOnce(backend: TestBackend) async throws {
+        try await backend.withDatabase { url in
+            let store = try await PostgresStore.open(
+                url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: .seconds(60), logger: TestBackend.logger)
+            do {
+                let alice = try await store.makeUser("alice")
+                let first = try await store.createToken(userID: alice.id, label: "a", permission: .read, hash: "h1", at: at(1))
+                let second = try await store.createToken(userID: alice.id, label: "b", permission: .write, hash: "h2", at: at(1))
+                let third = try await store.createToken(userID: alice.id, label: "c", permission: .write, hash: "h3", at: at(1))
+                #expect(try await store.principal(forTokenHash: "h1")?.tokenID == first.id)
+                #expect(try await store.principal(forTokenHash: "h2")?.timeZone == "UTC")
+                #expect(try await store.principal(forTokenHash: "h3")?.tokenID == third.id)
+
+                #expect(try await store.revokeToken(id: first.id, at: at(2)))
+                #expect(try await store.principal(forTokenHash: "h1") == nil)
+
+                #expect(try await store.setTimeZone(userID: alice.id, timeZone: "Europe/Berlin"))
+                #expect(try await store.principal(forTokenHash: "h2")?.timeZone == "Europe/Berlin")
+
+                #expect(try await store.replaceTokenHash(id: second.id, hash: "h2-new"))
+                #expect(try await store.principal(forTokenHash: "h2") == nil)
+                #expect(try await store.principal(forTokenHash: "h2-new")?.tokenID == second.id)
+
+                // The same, through a unit of work (the API's reads).
+                try await store.touchToken(id: third.id, at: at(5))
+                let seen = try await store.withUnitOfWork { try await $0.principal(forTokenHash: "h3") }
+                #expect(seen?.lastUsed == at(5))
+                #expect(try await store.deleteUser(id: alice.id))
+                #expect(try await store.withUnitOfWork { try await $0.principal(forTokenHash: "h3") } == nil)
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
+    @Test(
+        "A token revoked through another instance is refused here within the cache's lifetime, well inside SPEC's 5 s",
+        arguments: TestBackend.postgres)
+    func otherInstancesFollowWithinTheLifetime(backend: TestBackend) async throws {
+        try await backend.withDatabase { url in
+            let lifetime = Duration.seconds(2)
+            let here = try await PostgresStore.open(
+                url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: lifetime, logger: TestBackend.logger)
+            let there = try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
+            do {
+                let alice = try await there.makeUser("alice")
+                let token = try await there.createToken(userID: alice.id, label: "a", permission: .read, hash: "h1", at: at(1))
+                // Found at once here, although this instance did not create it.
+                let lookedUp = ContinuousClock.now
+                #expect(try await here.principal(forTokenHash: "h1")?.tokenID == token.id)
+                #expect(try await there.revokeToken(id: token.id, at: at(2)))
+                // Polled until refused: the lookup before the revoke may be reused, for at most the
+                // lifetime after it started.
+                var refused: ContinuousClock.Instant?
+                while refused == nil && ContinuousClock.now - lookedUp < .seconds(5) {
+                    if try await here.principal(forTokenHash: "h1") == nil { refused = .now }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let after = try #require(refused.map { $0 - lookedUp })
+                #expect(after <= lifetime + .seconds(1), "refused \(after) after the lookup")
+            } catch {
+                try? await here.close()
+                try? await there.close()
+                throw error
+            }
+            try await here.close()
+            try await there.close()
+        }
+    }
+}
