@@ -58,15 +58,15 @@ struct ListStatement<Filters: ListFilterSet>: PostgresPreparedStatement {
         var cells = Cells(row, table: "orgasms")
         return ListRow(
             total: try cells.next(Int64.self),
-            ids: try cells.next([Int64]?.self) ?? [],
-            days: try cells.next([Int64]?.self) ?? [],
-            modes: try cells.next([String]?.self) ?? [],
-            publics: try cells.next([Bool]?.self) ?? [],
-            types: try cells.next([String]?.self) ?? [],
-            hasTypes: try cells.next([Bool]?.self) ?? [],
-            grantedBys: try cells.next([String]?.self) ?? [],
-            hasGrantedBys: try cells.next([Bool]?.self) ?? [],
-            inserted: try cells.next([Int64]?.self) ?? []
+            ids: try cells.nextArray(of: .int8) { $0.readInteger(as: Int64.self) },
+            days: try cells.nextArray(of: .int8) { $0.readInteger(as: Int64.self) },
+            modes: try cells.nextArray(of: .text) { $0.readString(length: $0.readableBytes) },
+            publics: try cells.nextArray(of: .bool) { $0.readInteger(as: UInt8.self).map { $0 != 0 } },
+            types: try cells.nextArray(of: .text) { $0.readString(length: $0.readableBytes) },
+            hasTypes: try cells.nextArray(of: .bool) { $0.readInteger(as: UInt8.self).map { $0 != 0 } },
+            grantedBys: try cells.nextArray(of: .text) { $0.readString(length: $0.readableBytes) },
+            hasGrantedBys: try cells.nextArray(of: .bool) { $0.readInteger(as: UInt8.self).map { $0 != 0 } },
+            inserted: try cells.nextArray(of: .int8) { $0.readInteger(as: Int64.self) }
         )
     }
 }
@@ -88,6 +88,42 @@ struct Cells {
     mutating func next<T: PostgresDecodable>(_ type: T.Type) throws -> T {
         guard let cell = iterator.next() else { throw CorruptRow(table: table) }
         return try cell.decode(T.self)
+    }
+
+    /// The next column as a one-dimensional array without NULLs, of elements of type `element`
+    /// read by `read` from each element's bytes; a NULL array is empty. PostgresNIO's generic
+    /// `Array` decoding looked up generic metadata for every element, 15% of the server's CPU
+    /// samples under the list's load (docs/BENCHMARKS.md, issue 12); this reads PostgreSQL's
+    /// binary array format (array_send) directly.
+    mutating func nextArray<Element>(of element: PostgresDataType, _ read: (inout ByteBuffer) -> Element?) throws -> [Element] {
+        guard let cell = iterator.next() else { throw CorruptRow(table: table) }
+        return try Self.array(cell, of: element, table: table, read)
+    }
+
+    /// The elements of `cell`, a one-dimensional binary array without NULLs of `element`s
+    /// (see ``nextArray(of:_:)``).
+    static func array<Element>(
+        _ cell: PostgresCell, of element: PostgresDataType, table: String, _ read: (inout ByteBuffer) -> Element?
+    ) throws -> [Element] {
+        guard var bytes = cell.bytes else { return [] }
+        guard cell.format == .binary,
+            let (dimensions, hasNulls, type) = bytes.readMultipleIntegers(as: (Int32, Int32, UInt32).self),
+            hasNulls == 0, type == element.rawValue
+        else { throw CorruptRow(table: table) }
+        guard dimensions != 0 else { return [] }
+        guard dimensions == 1, let (count, _) = bytes.readMultipleIntegers(as: (Int32, Int32).self), count >= 0 else {
+            throw CorruptRow(table: table)
+        }
+        var elements: [Element] = []
+        elements.reserveCapacity(min(Int(count), bytes.readableBytes / 4))  // each element has at least its length
+        for _ in 0..<count {
+            guard let length = bytes.readInteger(as: Int32.self), length >= 0, var value = bytes.readSlice(length: Int(length)),
+                let decoded = read(&value), value.readableBytes == 0
+            else { throw CorruptRow(table: table) }
+            elements.append(decoded)
+        }
+        guard bytes.readableBytes == 0 else { throw CorruptRow(table: table) }
+        return elements
     }
 }
 
