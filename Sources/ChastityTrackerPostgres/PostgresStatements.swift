@@ -230,6 +230,43 @@ struct PrincipalStatement: PostgresPreparedStatement {
     }
 }
 
+/// Changes one of a user's records from `old` to `new` only if it still is `old` (compare and set:
+/// no transaction, no lock); no row back means it changed or went away since it was read.
+struct ConditionalUpdateStatement: PostgresPreparedStatement {
+    typealias Row = Int64
+    static let name = "ct_update_if"
+    static let sql = """
+        UPDATE orgasms SET date = $3::date, mode = $4::text, public = $5::boolean, type = $6::text, grantedby = $7::text
+        WHERE id = $1 AND user_id = $2
+          AND date = $8::date AND mode = $9::text AND public = $10::boolean
+          AND type IS NOT DISTINCT FROM $11::text AND grantedby IS NOT DISTINCT FROM $12::text
+        RETURNING id
+        """
+    static let bindingDataTypes: [PostgresDataType] = [
+        .int8, .int8, .text, .text, .bool, .text, .text, .text, .text, .bool, .text, .text,
+    ]
+
+    let old: Orgasm
+    let new: Orgasm
+    let userID: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 12)
+        bindings.append(old.id)
+        bindings.append(userID)
+        for record in [new, old] {
+            bindings.append(record.date.description)
+            bindings.append(record.mode.rawValue)
+            bindings.append(record.isPublic)
+            try bindings.append(record.type)
+            try bindings.append(record.grantedBy)
+        }
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+}
+
 /// Records when a token was last used.
 struct TouchTokenStatement: PostgresPreparedStatement {
     typealias Row = ()

@@ -86,7 +86,29 @@ extension PostgresStore {
         try await boundedWrite { try await updateNow(id: id, userID: userID, changes: changes) }
     }
 
+    /// How many times an update reads and compares-and-sets before it takes the record's lock.
+    static let optimisticUpdateAttempts = 3
+
     private func updateNow(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
+        // Read, apply the changes, and write only if the record is still as read: two prepared
+        // statements on one connection, no transaction. A record changed in between is read
+        // again; after a few such races the locking transaction below settles it.
+        let settled: Orgasm?? = try await session { session in
+            for _ in 0..<Self.optimisticUpdateAttempts {
+                guard let current = try await session.orgasm(id: id, userID: userID) else { return .some(nil) }
+                let updated = changes.applied(to: current)
+                if !(try await session.execute(ConditionalUpdateStatement(old: current, new: updated, userID: userID)).isEmpty) {
+                    return updated
+                }
+            }
+            return nil
+        }
+        if let settled { return settled }
+        return try await lockingUpdate(id: id, userID: userID, changes: changes)
+    }
+
+    /// The update as one transaction that locks the record while it applies the changes.
+    private func lockingUpdate(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
         try await transaction { session in
             let rows = try await session.rows(
                 "SELECT \(unescaped: Self.columns) FROM orgasms WHERE id = \(id) AND user_id = \(userID) FOR UPDATE"

@@ -187,6 +187,37 @@ struct StoreRecordsTests {
         }
     }
 
+    @Test("Concurrent updates of different fields of one record all apply: none is lost", arguments: TestBackend.all)
+    func concurrentUpdatesLoseNothing(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let alice = try await store.makeUser("alice")
+            let items = try await store.insert(
+                (0..<8).map { _ in record("2026-01-01", .full, public: false, type: nil, grantedBy: nil) }, userID: alice.id)
+            // Per record, three updates at once, each naming one field the others leave alone.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for item in items {
+                    for field in 0..<3 {
+                        group.addTask {
+                            var changes = OrgasmChanges()
+                            switch field {
+                            case 0: changes.type = .set("Toy")
+                            case 1: changes.isPublic = .set(true)
+                            default: changes.grantedBy = .set("Her")
+                            }
+                            let updated = try await store.update(id: item.id, userID: alice.id, changes: changes)
+                            #expect(updated != nil)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for item in items {
+                let stored = try await store.orgasm(id: item.id, userID: alice.id)
+                #expect(stored?.type == "Toy" && stored?.isPublic == true && stored?.grantedBy == "Her", "\(String(describing: stored))")
+            }
+        }
+    }
+
     @Test("update to mode dom makes the record private and clears grantedby", arguments: TestBackend.all)
     func updateAppliesDomRule(backend: TestBackend) async throws {
         try await backend.withStore { store in
