@@ -55,9 +55,9 @@ public struct Configuration: Sendable {
     /// writer; PostgreSQL: in flight or waiting for a pooled connection, per instance); one more
     /// is refused at once with 503 `overloaded`. The store takes it when it is opened.
     public var writeQueueLimit: Int
-    /// How long a PostgreSQL instance reuses a token's lookup (zero: never). A token revoked or
-    /// regenerated through this instance is refused at once; through another instance or the
-    /// command line, within this time. At most 5 s (SPEC section 3); SQLite has no such cache.
+    /// How long a PostgreSQL instance reuses a token's lookup (zero: never). Changes reach every
+    /// instance at once by notification; this bounds a lost one. At most 5 s (SPEC section 3);
+    /// SQLite has no such cache.
     public var tokenCacheLifetime: Duration = Configuration.defaultTokenCacheLifetime
 
     /// ``recordQuota`` unless told otherwise: far above what a person records in a lifetime,

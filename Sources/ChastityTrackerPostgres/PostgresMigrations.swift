@@ -167,5 +167,32 @@ enum PostgresMigrations {
                 "DROP INDEX orgasms_owner_date_id",
             ]
         ),
+        // Every change to what a token's lookup returns (a token revoked, regenerated, moved or
+        // deleted; a user's time zone changed or the user deleted), made by any instance, the
+        // command line or by hand, notifies the channel ct_principals at its commit, so every
+        // instance empties its PrincipalCache at once. `last used` writes do not notify.
+        (
+            7,
+            [
+                """
+                CREATE FUNCTION ct_notify_principals() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('\(PrincipalCache.channel)', '');
+                    RETURN NULL;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER tokens_notify_principals
+                AFTER UPDATE OF hash, revoked_ms, permission, user_id OR DELETE ON tokens
+                FOR EACH STATEMENT EXECUTE FUNCTION ct_notify_principals()
+                """,
+                """
+                CREATE TRIGGER users_notify_principals
+                AFTER UPDATE OF time_zone OR DELETE ON users
+                FOR EACH STATEMENT EXECUTE FUNCTION ct_notify_principals()
+                """,
+            ]
+        ),
     ]
 }

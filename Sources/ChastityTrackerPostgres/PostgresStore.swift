@@ -27,6 +27,8 @@ public final class PostgresStore: ChastityStore {
     private let watchdog: LeaseWatchdog
     private let runTask: Task<Void, Never>
     private let watchTask: Task<Void, Never>
+    /// Listens for changes to principals (see ``PrincipalCache``); none without a cache.
+    private let listenTask: Task<Void, Never>?
     /// The most record writes this instance lets wait for or hold a connection at once.
     private let writeLimit: Int
     /// Record writes waiting for or holding a connection now.
@@ -48,9 +50,9 @@ public final class PostgresStore: ChastityStore {
     ///     before it fails with ``StoreError/unavailable``.
     ///   - writeQueueLimit: the most record writes (insert, update, delete) that may wait for or
     ///     hold a connection at once; one more fails at once with ``StoreError/overloaded``.
-    ///   - principalLifetime: how long a token's lookup is reused by this instance (zero: never).
-    ///     A token revoked or regenerated through this store is refused at once; through another
-    ///     instance or the CLI, within this time (SPEC section 3 allows 5 s).
+    ///   - principalLifetime: how long a token's lookup is reused by this instance (zero: never,
+    ///     and no listener). Changes anywhere reach the cache at once by notification (see
+    ///     ``PrincipalCache``); this bounds a lost one (SPEC section 3 allows 5 s).
     /// - Throws: ``InvalidURL`` for a malformed URL; ``StoreError/unavailable`` when the database
     ///   cannot be reached or migrated.
     public static func open(
@@ -63,12 +65,20 @@ public final class PostgresStore: ChastityStore {
     ) async throws -> PostgresStore {
         precondition(poolSize >= 1, "a pool needs at least one connection")
         precondition(writeQueueLimit >= 1, "a write queue holds at least one write")
-        var configuration = try PostgresURL(url).configuration
+        let location = try PostgresURL(url)
+        var configuration = location.configuration
         configuration.options.maximumConnections = poolSize
         configuration.options.connectTimeout = connectionWait
+        // The listener's own connection, outside the pool (one more connection per instance).
+        let listener: PostgresConnection.Configuration?
+        do {
+            listener = principalLifetime > .zero ? try location.connectionConfiguration(connectTimeout: connectionWait) : nil
+        } catch {
+            throw InvalidURL(reason: "its TLS settings cannot be used: \(error)")
+        }
         let store = PostgresStore(
             configuration: configuration, connectionWait: connectionWait, writeLimit: writeQueueLimit,
-            principals: PrincipalCache(lifetime: principalLifetime), logger: logger)
+            principals: PrincipalCache(lifetime: principalLifetime), listener: listener, logger: logger)
         do {
             try await store.migrate()
         } catch {
@@ -79,7 +89,8 @@ public final class PostgresStore: ChastityStore {
     }
 
     private init(
-        configuration: PostgresClient.Configuration, connectionWait: Duration, writeLimit: Int, principals: PrincipalCache, logger: Logger
+        configuration: PostgresClient.Configuration, connectionWait: Duration, writeLimit: Int, principals: PrincipalCache,
+        listener: PostgresConnection.Configuration?, logger: Logger
     ) {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
@@ -91,6 +102,9 @@ public final class PostgresStore: ChastityStore {
         self.watchdog = watchdog
         self.runTask = Task { await client.run() }
         self.watchTask = Task { await watchdog.run() }
+        self.listenTask = listener.map { listener in
+            Task { await Self.listen(listener, emptying: principals, logger: logger) }
+        }
     }
 
     // An arbitrary constant that names the schema migration lock in pg_advisory_xact_lock.
@@ -244,6 +258,42 @@ public final class PostgresStore: ChastityStore {
 
     // MARK: Lifecycle
 
+    /// Until cancelled: listens on ``PrincipalCache/channel`` on a connection of its own and
+    /// empties `principals` at every notification, reconnecting a second after a failure; the
+    /// cache is used only while this listens.
+    private static func listen(_ configuration: PostgresConnection.Configuration, emptying principals: PrincipalCache, logger: Logger) async {
+        var warned = false
+        while !Task.isCancelled {
+            do {
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+                do {
+                    try await connection.listen(on: PrincipalCache.channel) { notifications in
+                        principals.listening = true
+                        if warned {
+                            logger.notice("listening for token changes again")
+                            warned = false
+                        }
+                        defer { principals.listening = false }
+                        for try await _ in notifications { principals.removeAll() }
+                    }
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+                try? await connection.close()
+            } catch {
+                if !Task.isCancelled && !warned {
+                    // Once per outage: the requests' own errors say the rest.
+                    warned = true
+                    logger.warning(
+                        "not listening for token changes; tokens are looked up on every request until it listens again",
+                        metadata: ["error": "\(String(describing: error))"])
+                }
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
     public func ping() async throws {
         try await session { try await $0.run("SELECT 1") }
     }
@@ -255,8 +305,10 @@ public final class PostgresStore: ChastityStore {
     }
 
     public func close() async throws {
+        listenTask?.cancel()
         runTask.cancel()
         watchTask.cancel()
+        await listenTask?.value
         await runTask.value
         await watchTask.value
     }

@@ -73,4 +73,23 @@ struct PostgresURL {
             host: host, port: port, username: username, password: password, database: database, tls: tls
         )
     }
+
+    /// The configuration of a single connection outside the pool (the store's listener), with
+    /// the same TLS rules as ``configuration``.
+    func connectionConfiguration(connectTimeout: Duration) throws -> PostgresConnection.Configuration {
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        let tls: PostgresConnection.Configuration.TLS =
+            switch sslMode {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: unverified))
+            case .require: .require(try NIOSSLContext(configuration: unverified))
+            case .verifyFull: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .nanoseconds(
+            connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000)
+        return configuration
+    }
 }

@@ -53,7 +53,7 @@ struct WorkFailed: Error {
     let error: any Error
 }
 
-/// A value handed to a child task that the sending task waits for (see `withUnitOfWork`).
+/// A value handed to the lease's task, which the sending task waits for (see `withUnitOfWork`).
 private struct UnsafeTransfer<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }

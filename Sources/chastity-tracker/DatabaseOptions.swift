@@ -30,10 +30,13 @@ struct DatabaseOptions: ParsableArguments {
 
 extension Configuration {
     /// Opens the store this configuration names, migrating its schema, with its pool size (a
-    /// PostgreSQL store's most connections), write-queue bound and token cache; closes it afterwards.
-    func withStore<T>(logger: Logger, _ body: (any ChastityStore) async throws -> T) async throws -> T {
+    /// PostgreSQL store's most connections) and write-queue bound, and the token cache when
+    /// `serving` (a command that looks no token up has no use for it, nor for its listener's
+    /// connection); closes it afterwards.
+    func withStore<T>(logger: Logger, serving: Bool = false, _ body: (any ChastityStore) async throws -> T) async throws -> T {
         try await DatabaseLocation(database).withStore(
-            logger: logger, poolSize: poolSize, writeQueueLimit: writeQueueLimit, tokenCacheLifetime: tokenCacheLifetime, body)
+            logger: logger, poolSize: poolSize, writeQueueLimit: writeQueueLimit,
+            tokenCacheLifetime: serving ? tokenCacheLifetime : .zero, body)
     }
 
     /// The database for messages, with any password hidden.

@@ -44,7 +44,7 @@ struct Serve: AsyncParsableCommand {
     var writeQueue: String?
     @Option(
         help:
-            "Seconds a PostgreSQL instance reuses a token's lookup, 0 (off) to 5: a token revoked through another instance or the CLI is refused here within this time (env CT_TOKEN_CACHE; default 2)."
+            "Seconds a PostgreSQL instance reuses a token's lookup, 0 (off) to 5; revocations reach it at once by notification, this bounds a lost one (env CT_TOKEN_CACHE; default 2)."
     )
     var tokenCache: String?
     @Option(
@@ -105,7 +105,7 @@ struct Serve: AsyncParsableCommand {
             registry = prometheus
         }
         try await runAdmin {
-            try await configuration.withStore(logger: logger) { store in
+            try await configuration.withStore(logger: logger, serving: true) { store in
                 try await serve(store: store, configuration: configuration, logger: logger, metrics: registry)
             }
         }
