@@ -47,6 +47,20 @@ import Testing
         }
     }
 
+    @Test(
+        "A write whose user is gone by the time it writes (deleted elsewhere after the token was looked up) is 401 invalid_token, not 500",
+        arguments: requests.filter { $0.method != .get })
+    func writeForAVanishedUserIs401(method: HTTPRequest.Method, uri: String, body: String?) async throws {
+        try await TestApp.run(backend: FaultyStore.backend()) { app, client in
+            let store = try #require(app.store as? FaultyStore)
+            // What a store answers when the user's row is gone under a write (a foreign key).
+            store.fail(with: StoreError.missing("user 1"))
+            let response = try await Self.send((method, uri, body), token: app.writeToken, client: client)
+            try expectError(response, .unauthorized, "unauthorized")
+            #expect(response.headers[.wwwAuthenticate] == invalidTokenChallenge)
+        }
+    }
+
     @Test func healthzIs503WhenTheDatabaseCannotBeReached() async throws {
         try await TestApp.run(backend: FaultyStore.backend()) { app, client in
             let store = try #require(app.store as? FaultyStore)

@@ -50,6 +50,11 @@ extension APIError {
         APIError(.invalidJSON, message: message)
     }
 
+    /// 401 for a token that was sent but is not (or no longer) valid.
+    static var invalidToken: APIError {
+        .unauthorized("the token is not valid (unknown, revoked or malformed)", tokenSent: true)
+    }
+
     /// 401; `tokenSent` adds `error="invalid_token"` to the challenge.
     public static func unauthorized(_ message: String, tokenSent: Bool) -> APIError {
         APIError(

@@ -34,6 +34,12 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return .quotaExceeded(quota: quota)
         case StoreError.overloaded:
             return .overloaded
+        case StoreError.missing:
+            // The only row a request's write refers to that it does not check itself is its
+            // user's: deleted (through another instance or the command line) after the request's
+            // token was looked up, a cached lookup included. The token went with the user; this is
+            // what the next request with it gets.
+            return .invalidToken
         case is NIOTooManyBytesError:
             return .payloadTooLarge
         case let error as HTTPParserError:

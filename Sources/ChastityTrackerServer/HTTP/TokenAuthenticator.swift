@@ -30,7 +30,7 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
         guard let token = Self.bearerCredential(in: header) else {
             throw APIError.unauthorized("the Authorization header must be 'Bearer <token>'", tokenSent: false)
         }
-        guard TokenSecret.isWellFormed(token) else { throw Self.invalidToken }
+        guard TokenSecret.isWellFormed(token) else { throw APIError.invalidToken }
         let hash = TokenSecret.hash(of: token)
         guard request.method == .get || request.method == .head else {
             // A write reads its body before it touches the store and runs its own transaction:
@@ -44,10 +44,6 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
         }
     }
 
-    private static var invalidToken: APIError {
-        APIError.unauthorized("the token is not valid (unknown, revoked or malformed)", tokenSent: true)
-    }
-
     /// Looks the token up (in `unitOfWork` when there is one) and runs the rest of the chain as
     /// its caller.
     private func authenticated(
@@ -55,7 +51,7 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let reads: any StoreReads = unitOfWork ?? store
-        guard let principal = try await reads.principal(forTokenHash: hash) else { throw Self.invalidToken }
+        guard let principal = try await reads.principal(forTokenHash: hash) else { throw APIError.invalidToken }
         let now = Timestamp(clock.now())
         if principal.lastUsed.map({ now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch >= Self.lastUsedResolutionMilliseconds }) ?? true {
             // Noted, not written here: a database that cannot be written must not fail a read.
