@@ -28,7 +28,7 @@ extension PostgresSession {
         }
         bindings.append(Int64(query.limit))
         bindings.append(Int64(query.offset))
-        guard let row = try await listFilterSets[filters].list(on: self, bindings).first else { throw CorruptRow(table: "orgasms") }
+        guard let row = try await listFilterSet(filters).list(on: self, bindings).first else { throw CorruptRow(table: "orgasms") }
         let count = row.ids.count
         guard
             [

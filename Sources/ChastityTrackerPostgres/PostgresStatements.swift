@@ -10,7 +10,7 @@ import PostgresNIO
 
 /// One set of the list's filters, as a type: a prepared statement's SQL is static, so each set
 /// of filters present has its statement type (16, as the SQLite backend's 16 cached statements).
-protocol ListFilterSet: SendableMetatype {
+protocol ListFilterSet {
     /// Bit 1 from, 2 to, 4 public, 8 mode, in the order their values are bound.
     static var filters: Int { get }
 }
@@ -143,12 +143,28 @@ struct ListRow {
     var inserted: [Int64]
 }
 
-/// The statement type of each set of filters, by its bits.
-let listFilterSets: [any ListFilterSet.Type] = [
-    ListFilters0.self, ListFilters1.self, ListFilters2.self, ListFilters3.self, ListFilters4.self, ListFilters5.self,
-    ListFilters6.self, ListFilters7.self, ListFilters8.self, ListFilters9.self, ListFilters10.self, ListFilters11.self,
-    ListFilters12.self, ListFilters13.self, ListFilters14.self, ListFilters15.self,
-]
+/// The statement type of the set of filters with these bits (a function, not a global array
+/// of metatypes, which Swift 6 does not consider Sendable before 6.2's `SendableMetatype`).
+func listFilterSet(_ filters: Int) -> any ListFilterSet.Type {
+    switch filters {
+    case 0: ListFilters0.self
+    case 1: ListFilters1.self
+    case 2: ListFilters2.self
+    case 3: ListFilters3.self
+    case 4: ListFilters4.self
+    case 5: ListFilters5.self
+    case 6: ListFilters6.self
+    case 7: ListFilters7.self
+    case 8: ListFilters8.self
+    case 9: ListFilters9.self
+    case 10: ListFilters10.self
+    case 11: ListFilters11.self
+    case 12: ListFilters12.self
+    case 13: ListFilters13.self
+    case 14: ListFilters14.self
+    default: ListFilters15.self
+    }
+}
 
 private let listNames: [String] = (0..<16).map { "ct_list_\($0)" }
 
