@@ -108,7 +108,7 @@ extension PostgresStore {
     }
 
     /// The update as one transaction that locks the record while it applies the changes.
-    private func lockingUpdate(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
+    func lockingUpdate(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
         try await transaction { session in
             let rows = try await session.rows(
                 "SELECT \(unescaped: Self.columns) FROM orgasms WHERE id = \(id) AND user_id = \(userID) FOR UPDATE"

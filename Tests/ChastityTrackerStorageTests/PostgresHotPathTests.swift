@@ -127,6 +127,35 @@ struct PostgresHotPathTests {
         }
     }
 
+    @Test(
+        "The update's locking fallback (after three lost compare-and-set races) applies the changes, the dom rule included, and finds no other user's record",
+        arguments: TestBackend.postgres)
+    func lockingUpdateFallback(backend: TestBackend) async throws {
+        try await backend.withDatabase { url in
+            let store = try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
+            do {
+                let alice = try await store.makeUser("alice")
+                let bob = try await store.makeUser("bob")
+                let item = try await store.insert(
+                    [record("2026-01-01", .full, public: true, type: "Stroke", grantedBy: "Her", inserted: 5)], userID: alice.id)[0]
+                var toDom = OrgasmChanges()
+                toDom.mode = .set(.dom)
+                toDom.type = .set(nil)
+                let expected = Orgasm(
+                    id: item.id, date: item.date, mode: .dom, isPublic: false, type: nil, grantedBy: nil, inserted: item.inserted)
+                #expect(try await store.lockingUpdate(id: item.id, userID: bob.id, changes: toDom) == nil)
+                #expect(try await store.orgasm(id: item.id, userID: alice.id) == item)
+                #expect(try await store.lockingUpdate(id: item.id, userID: alice.id, changes: toDom) == expected)
+                #expect(try await store.orgasm(id: item.id, userID: alice.id) == expected)
+                #expect(try await store.lockingUpdate(id: item.id + 1000, userID: alice.id, changes: toDom) == nil)
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
     /// Two users with records interleaved, vacuumed and analysed; returns the first user's id.
     private func seed(_ url: String) async throws -> Int64 {
         let store = try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
