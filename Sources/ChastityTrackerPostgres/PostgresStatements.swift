@@ -302,23 +302,37 @@ struct TouchTokenStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row {}
 }
 
+/// The insert of a batch of records of one user over parallel arrays ($1 the user, $2 to $9 the
+/// columns), with `condition` (an SQL boolean) deciding whether any row goes in.
+private func insertSQL(where condition: String = "true") -> String {
+    """
+    INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms)
+    SELECT $1, item.date::date, item.mode, item.public,
+           CASE WHEN item.has_type THEN item.type END,
+           CASE WHEN item.has_grantedby THEN item.grantedby END,
+           item.inserted_ms
+    FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::bigint[])
+         WITH ORDINALITY AS item(date, mode, public, type, has_type, grantedby, has_grantedby, inserted_ms, position)
+    WHERE \(condition)
+    ORDER BY item.position
+    RETURNING id
+    """
+}
+
+/// Locks user $1's kept total until the commit (creating it at 0 when missing) and returns it.
+private let lockTotalSQL = """
+    INSERT INTO orgasm_totals (user_id, total) VALUES ($1, 0)
+    ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total
+    RETURNING total
+    """
+
 /// Inserts a batch of records of one user over parallel arrays, so a batch of any size is one
 /// round trip and all or none. Arrays cannot hold NULL here, so nullable texts come with a
 /// "present" flag.
 struct InsertStatement: PostgresPreparedStatement {
     typealias Row = Int64
     static let name = "ct_insert"
-    static let sql = """
-        INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms)
-        SELECT $1, item.date::date, item.mode, item.public,
-               CASE WHEN item.has_type THEN item.type END,
-               CASE WHEN item.has_grantedby THEN item.grantedby END,
-               item.inserted_ms
-        FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::bigint[])
-             WITH ORDINALITY AS item(date, mode, public, type, has_type, grantedby, has_grantedby, inserted_ms, position)
-        ORDER BY item.position
-        RETURNING id
-        """
+    static let sql = insertSQL()
 
     let bindings: PostgresBindings
 
@@ -327,7 +341,7 @@ struct InsertStatement: PostgresPreparedStatement {
 }
 
 /// ``InsertStatement`` under the record quota, in one statement (one round trip, no explicit
-/// transaction): the CTE locks the user's kept total (creating it at 0 when missing) until the
+/// transaction): the CTE (``LockTotalStatement``'s SQL) locks the user's kept total until the
 /// statement commits, so a concurrent insert of this user, from any instance, waits for it and
 /// then sees its rows counted; the records are inserted only when the total plus the batch stays
 /// within the quota ($10), else none (no rows back). The totals trigger runs after the
@@ -335,23 +349,9 @@ struct InsertStatement: PostgresPreparedStatement {
 struct QuotaInsertStatement: PostgresPreparedStatement {
     typealias Row = Int64
     static let name = "ct_insert_quota"
-    static let sql = """
-        WITH total AS (
-            INSERT INTO orgasm_totals (user_id, total) VALUES ($1, 0)
-            ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total
-            RETURNING total
-        )
-        INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms)
-        SELECT $1, item.date::date, item.mode, item.public,
-               CASE WHEN item.has_type THEN item.type END,
-               CASE WHEN item.has_grantedby THEN item.grantedby END,
-               item.inserted_ms
-        FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::bigint[])
-             WITH ORDINALITY AS item(date, mode, public, type, has_type, grantedby, has_grantedby, inserted_ms, position)
-        WHERE (SELECT total FROM total) + cardinality($2::text[]) <= $10::bigint
-        ORDER BY item.position
-        RETURNING id
-        """
+    static let sql =
+        "WITH total AS (\(lockTotalSQL))\n"
+        + insertSQL(where: "(SELECT total FROM total) + cardinality($2::text[]) <= $10::bigint")
 
     /// ``InsertStatement``'s bindings, then the quota.
     let bindings: PostgresBindings
@@ -365,11 +365,7 @@ struct QuotaInsertStatement: PostgresPreparedStatement {
 struct LockTotalStatement: PostgresPreparedStatement {
     typealias Row = Int64
     static let name = "ct_lock_total"
-    static let sql = """
-        INSERT INTO orgasm_totals (user_id, total) VALUES ($1, 0)
-        ON CONFLICT (user_id) DO UPDATE SET total = orgasm_totals.total
-        RETURNING total
-        """
+    static let sql = lockTotalSQL
 
     let userID: Int64
 

@@ -115,13 +115,10 @@ extension PostgresStore {
             )
             guard let current = try rows.first.map(Self.orgasm(from:)) else { return nil }
             let updated = changes.applied(to: current)
-            try await session.run(
-                """
-                UPDATE orgasms
-                SET date = \(updated.date.description)::date, mode = \(updated.mode.rawValue), public = \(updated.isPublic),
-                    type = \(updated.type), grantedby = \(updated.grantedBy)
-                WHERE id = \(id) AND user_id = \(userID)
-                """)
+            // Locked, the record is still as read: the compare-and-set always writes here.
+            guard !(try await session.execute(ConditionalUpdateStatement(old: current, new: updated, userID: userID)).isEmpty) else {
+                throw StoreError.conflict("orgasm \(id) changed under its lock")
+            }
             return updated
         }
     }

@@ -16,8 +16,9 @@ struct PostgresHotPathTests {
     func hotPathStatementsArePrepared(backend: TestBackend) async throws {
         try await backend.withDatabase { url in
             // One connection, so every call below and the check run on the same one.
-            let store = try await PostgresStore.open(url: url, poolSize: 1, connectionWait: .seconds(20), logger: TestBackend.logger)
-            do {
+            try await TestBackend.closing(
+                try await PostgresStore.open(url: url, poolSize: 1, connectionWait: .seconds(20), logger: TestBackend.logger)
+            ) { store in
                 let alice = try await store.makeUser("alice")
                 let token = try await store.createToken(userID: alice.id, label: "t", permission: .read, hash: "h1", at: at(1))
                 #expect(try await store.principal(forTokenHash: "h1")?.tokenID == token.id)
@@ -31,11 +32,7 @@ struct PostgresHotPathTests {
                 }
                 // An insert under the quota without an idempotency key is the one statement ct_insert_quota.
                 #expect(names == ["ct_details", "ct_insert_quota", "ct_list_0", "ct_list_8", "ct_principal", "ct_touch_token"])
-            } catch {
-                try? await store.close()
-                throw error
             }
-            try await store.close()
         }
     }
 
@@ -55,8 +52,7 @@ struct PostgresHotPathTests {
             for _ in 0..<5 where opened == nil {
                 opened = try? await PostgresStore.open(url: url, poolSize: 1, connectionWait: .seconds(2), logger: TestBackend.logger)
             }
-            let store = try #require(opened)
-            do {
+            try await TestBackend.closing(try #require(opened)) { store in
                 try await store.ping()
                 try await store.withUnitOfWork { reads async throws -> Void in
                     #expect(try await reads.principal(forTokenHash: "h1")?.userID == alice.id)
@@ -66,11 +62,7 @@ struct PostgresHotPathTests {
                 }
                 // Returned to the pool afterwards.
                 try await store.ping()
-            } catch {
-                try? await store.close()
-                throw error
             }
-            try await store.close()
         }
     }
 
@@ -105,8 +97,9 @@ struct PostgresHotPathTests {
     @Test("The unfiltered total is the kept total, as on SQLite: a user without a totals row has 0", arguments: TestBackend.postgres)
     func unfilteredTotalFollowsTheKeptRow(backend: TestBackend) async throws {
         try await backend.withDatabase { url in
-            let store = try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
-            do {
+            try await TestBackend.closing(
+                try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
+            ) { store in
                 let alice = try await store.makeUser("alice")
                 _ = try await store.insert([record("2025-01-01"), record("2025-01-02"), record("2025-01-03")], userID: alice.id)
                 let filtered = try await store.orgasms(userID: alice.id, matching: OrgasmQuery(from: day("2025-01-02")))
@@ -119,11 +112,7 @@ struct PostgresHotPathTests {
                 #expect(try await store.orgasms(userID: alice.id, matching: OrgasmQuery()).total == 7)
                 try await store.session { try await $0.run("DELETE FROM orgasm_totals WHERE user_id = \(alice.id)") }
                 #expect(try await store.orgasms(userID: alice.id, matching: OrgasmQuery()).total == 0)
-            } catch {
-                try? await store.close()
-                throw error
             }
-            try await store.close()
         }
     }
 
@@ -132,8 +121,9 @@ struct PostgresHotPathTests {
         arguments: TestBackend.postgres)
     func lockingUpdateFallback(backend: TestBackend) async throws {
         try await backend.withDatabase { url in
-            let store = try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
-            do {
+            try await TestBackend.closing(
+                try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
+            ) { store in
                 let alice = try await store.makeUser("alice")
                 let bob = try await store.makeUser("bob")
                 let item = try await store.insert(
@@ -148,11 +138,7 @@ struct PostgresHotPathTests {
                 #expect(try await store.lockingUpdate(id: item.id, userID: alice.id, changes: toDom) == expected)
                 #expect(try await store.orgasm(id: item.id, userID: alice.id) == expected)
                 #expect(try await store.lockingUpdate(id: item.id + 1000, userID: alice.id, changes: toDom) == nil)
-            } catch {
-                try? await store.close()
-                throw error
             }
-            try await store.close()
         }
     }
 

@@ -119,9 +119,10 @@ struct PrincipalCacheTests {
         arguments: TestBackend.postgres)
     func changesThroughThisStoreShowAtOnce(backend: TestBackend) async throws {
         try await backend.withDatabase { url in
-            let store = try await PostgresStore.open(
-                url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: .seconds(60), logger: TestBackend.logger)
-            do {
+            try await TestBackend.closing(
+                try await PostgresStore.open(
+                    url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: .seconds(60), logger: TestBackend.logger)
+            ) { store in
                 try await waitUntilListening(store)
                 let alice = try await store.makeUser("alice")
                 let first = try await store.createToken(userID: alice.id, label: "a", permission: .read, hash: "h1", at: at(1))
@@ -147,11 +148,7 @@ struct PrincipalCacheTests {
                 #expect(seen?.lastUsed == at(5))
                 #expect(try await store.deleteUser(id: alice.id))
                 #expect(try await store.withUnitOfWork { try await $0.principal(forTokenHash: "h3") } == nil)
-            } catch {
-                try? await store.close()
-                throw error
             }
-            try await store.close()
         }
     }
 
@@ -160,34 +157,32 @@ struct PrincipalCacheTests {
         arguments: TestBackend.postgres)
     func otherInstancesNotify(backend: TestBackend) async throws {
         try await backend.withDatabase { url in
-            let here = try await PostgresStore.open(
-                url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: .seconds(60), logger: TestBackend.logger)
-            let there = try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
-            do {
-                try await waitUntilListening(here)
-                let alice = try await there.makeUser("alice")
-                let first = try await there.createToken(userID: alice.id, label: "a", permission: .read, hash: "h1", at: at(1))
-                let second = try await there.createToken(userID: alice.id, label: "b", permission: .read, hash: "h2", at: at(1))
-                _ = try await there.createToken(userID: alice.id, label: "c", permission: .read, hash: "h3", at: at(1))
-                for hash in ["h1", "h2", "h3"] { #expect(try await here.principal(forTokenHash: hash) != nil) }
-                // A last-used write is no change to a principal; it is not notified.
-                try await there.touchToken(id: first.id, at: at(3))
+            try await TestBackend.closing(
+                try await PostgresStore.open(
+                    url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: .seconds(60), logger: TestBackend.logger)
+            ) { here in
+                try await TestBackend.closing(
+                    try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
+                ) { there in
+                    try await waitUntilListening(here)
+                    let alice = try await there.makeUser("alice")
+                    let first = try await there.createToken(userID: alice.id, label: "a", permission: .read, hash: "h1", at: at(1))
+                    let second = try await there.createToken(userID: alice.id, label: "b", permission: .read, hash: "h2", at: at(1))
+                    _ = try await there.createToken(userID: alice.id, label: "c", permission: .read, hash: "h3", at: at(1))
+                    for hash in ["h1", "h2", "h3"] { #expect(try await here.principal(forTokenHash: hash) != nil) }
+                    // A last-used write is no change to a principal; it is not notified.
+                    try await there.touchToken(id: first.id, at: at(3))
 
-                #expect(try await there.revokeToken(id: first.id, at: at(2)))
-                try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h1") == nil }
-                #expect(try await there.replaceTokenHash(id: second.id, hash: "h2-new"))
-                try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h2") == nil }
-                #expect(try await there.setTimeZone(userID: alice.id, timeZone: "Asia/Tokyo"))
-                try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h3")?.timeZone == "Asia/Tokyo" }
-                #expect(try await there.deleteUser(id: alice.id))
-                try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h3") == nil }
-            } catch {
-                try? await here.close()
-                try? await there.close()
-                throw error
+                    #expect(try await there.revokeToken(id: first.id, at: at(2)))
+                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h1") == nil }
+                    #expect(try await there.replaceTokenHash(id: second.id, hash: "h2-new"))
+                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h2") == nil }
+                    #expect(try await there.setTimeZone(userID: alice.id, timeZone: "Asia/Tokyo"))
+                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h3")?.timeZone == "Asia/Tokyo" }
+                    #expect(try await there.deleteUser(id: alice.id))
+                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h3") == nil }
+                }
             }
-            try await here.close()
-            try await there.close()
         }
     }
 
@@ -197,34 +192,32 @@ struct PrincipalCacheTests {
     func lostNotificationsExpireWithTheLifetime(backend: TestBackend) async throws {
         try await backend.withDatabase { url in
             let lifetime = Duration.seconds(2)
-            let here = try await PostgresStore.open(
-                url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: lifetime, logger: TestBackend.logger)
-            let there = try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
-            do {
-                try await waitUntilListening(here)
-                let alice = try await there.makeUser("alice")
-                let token = try await there.createToken(userID: alice.id, label: "a", permission: .read, hash: "h1", at: at(1))
-                let lookedUp = ContinuousClock.now
-                #expect(try await here.principal(forTokenHash: "h1")?.tokenID == token.id)
-                // Revoked with the triggers off for this session (superuser only), so nothing is notified.
-                try await there.transaction { session in
-                    try await session.run("SET LOCAL session_replication_role = replica")
-                    try await session.run("UPDATE tokens SET revoked_ms = 2 WHERE id = \(token.id)")
+            try await TestBackend.closing(
+                try await PostgresStore.open(
+                    url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: lifetime, logger: TestBackend.logger)
+            ) { here in
+                try await TestBackend.closing(
+                    try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
+                ) { there in
+                    try await waitUntilListening(here)
+                    let alice = try await there.makeUser("alice")
+                    let token = try await there.createToken(userID: alice.id, label: "a", permission: .read, hash: "h1", at: at(1))
+                    let lookedUp = ContinuousClock.now
+                    #expect(try await here.principal(forTokenHash: "h1")?.tokenID == token.id)
+                    // Revoked with the triggers off for this session (superuser only), so nothing is notified.
+                    try await there.transaction { session in
+                        try await session.run("SET LOCAL session_replication_role = replica")
+                        try await session.run("UPDATE tokens SET revoked_ms = 2 WHERE id = \(token.id)")
+                    }
+                    var refused: ContinuousClock.Instant?
+                    while refused == nil && ContinuousClock.now - lookedUp < .seconds(5) {
+                        if try await here.principal(forTokenHash: "h1") == nil { refused = .now }
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    let after = try #require(refused.map { $0 - lookedUp })
+                    #expect(after <= lifetime + .seconds(2), "refused \(after) after the lookup")
                 }
-                var refused: ContinuousClock.Instant?
-                while refused == nil && ContinuousClock.now - lookedUp < .seconds(5) {
-                    if try await here.principal(forTokenHash: "h1") == nil { refused = .now }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                let after = try #require(refused.map { $0 - lookedUp })
-                #expect(after <= lifetime + .seconds(2), "refused \(after) after the lookup")
-            } catch {
-                try? await here.close()
-                try? await there.close()
-                throw error
             }
-            try await here.close()
-            try await there.close()
         }
     }
 

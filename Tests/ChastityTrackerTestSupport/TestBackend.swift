@@ -132,7 +132,7 @@ public struct TestBackend: Sendable, CustomStringConvertible {
     }
 
     /// Runs `body` with `store`, then closes the store, whether `body` throws or not.
-    private static func closing<T>(_ store: any ChastityStore, _ body: (any ChastityStore) async throws -> T) async throws -> T {
+    public static func closing<Store: ChastityStore, T>(_ store: Store, _ body: (Store) async throws -> T) async throws -> T {
         do {
             let value = try await body(store)
             try await store.close()
