@@ -111,10 +111,7 @@ extension Configuration {
         }
         if let value = text(flags.tokenCache, Variable.tokenCache) {
             // SPEC section 3: a revoke shows on every instance within 5 s.
-            guard let seconds = Double(value), seconds.isFinite, seconds >= 0, seconds <= 5 else {
-                throw ConfigurationError("--token-cache must be a number of seconds from 0 (off) to 5, not '\(value)'")
-            }
-            tokenCacheLifetime = .milliseconds(Int64((seconds * 1000).rounded()))
+            tokenCacheLifetime = try Self.seconds(value, flag: "--token-cache", in: 0...5, described: "0 (off) to 5")
         }
         corsOrigins =
             flags.corsOrigins.isEmpty
@@ -135,8 +132,16 @@ extension Configuration {
 
     /// A timeout given in seconds (`30`, `0.5`): from a millisecond to an hour.
     static func timeout(_ text: String, flag: String) throws(ConfigurationError) -> Duration {
-        guard let seconds = Double(text), seconds.isFinite, seconds >= 0.001, seconds <= 3600 else {
-            throw ConfigurationError("\(flag) must be a number of seconds from 0.001 to 3600, not '\(text)'")
+        try seconds(text, flag: flag, in: 0.001...3600, described: "0.001 to 3600")
+    }
+
+    /// A duration given in seconds (`30`, `0.5`) within `range` (`described` in the message), to
+    /// the millisecond.
+    static func seconds(_ text: String, flag: String, in range: ClosedRange<Double>, described: String) throws(ConfigurationError)
+        -> Duration
+    {
+        guard let seconds = Double(text), seconds.isFinite, range.contains(seconds) else {
+            throw ConfigurationError("\(flag) must be a number of seconds from \(described), not '\(text)'")
         }
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }

@@ -60,7 +60,7 @@ public final class PostgresStore: ChastityStore {
         poolSize: Int = 10,
         connectionWait: Duration = .milliseconds(1500),
         writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
-        principalLifetime: Duration = .seconds(2),
+        principalLifetime: Duration = Configuration.defaultTokenCacheLifetime,
         logger: Logger = Logger(label: "chastity-tracker.postgres")
     ) async throws -> PostgresStore {
         precondition(poolSize >= 1, "a pool needs at least one connection")

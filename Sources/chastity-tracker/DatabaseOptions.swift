@@ -56,10 +56,11 @@ struct DatabaseLocation {
     /// Opens the store, runs `body` and closes the store, whatever happens. `poolSize` (at least 1)
     /// bounds a PostgreSQL store's connections; SQLite has its own single writer and ignores it.
     /// `writeQueueLimit` bounds the writes waiting for the database (see `serve --write-queue`);
-    /// `tokenCacheLifetime` is a PostgreSQL store's (see `serve --token-cache`).
+    /// `tokenCacheLifetime` is a PostgreSQL store's (see `serve --token-cache`); none by default, as
+    /// a command that looks no token up has no use for it or for its listener's connection.
     func withStore<T>(
         logger: Logger, poolSize: Int = Configuration.defaultPoolSize, writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
-        tokenCacheLifetime: Duration = Configuration.defaultTokenCacheLifetime,
+        tokenCacheLifetime: Duration = .zero,
         _ body: (any ChastityStore) async throws -> T
     ) async throws -> T {
         let store: any ChastityStore
