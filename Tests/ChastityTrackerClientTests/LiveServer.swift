@@ -26,31 +26,16 @@ struct LiveServer: Sendable {
     let readToken: String
     let writeToken: String
 
-    /// Runs `body` against a new server, then stops it and closes the store.
+    /// Runs `body` against a new server, then stops it and closes the store. On PostgreSQL the
+    /// server runs without the purges, as the API suite's apps do: a purge is global, and on the
+    /// database the suites share it would delete other tests' sessions and counts.
     static func run(
         configuration: ChastityTrackerDomain.Configuration = ChastityTrackerDomain.Configuration(), backend: TestBackend = .selected,
         _ body: @Sendable (LiveServer) async throws -> Void
     ) async throws {
-        switch backend.kind {
-        case .sqlite:
-            try await run(configuration: configuration, isolatedBackend: backend, body)
-        case .postgres:
-            // A live server runs the purge services, and a purge is global: on the PostgreSQL
-            // database the API suite shares, it would delete other tests' sessions and counts. So
-            // each live server gets a database of its own.
-            try await backend.withDatabase { url in
-                try await run(configuration: configuration, isolatedBackend: TestBackend(kind: .postgres(url: url)), body)
-            }
-        }
-    }
-
-    private static func run(
-        configuration: ChastityTrackerDomain.Configuration, isolatedBackend backend: TestBackend,
-        _ body: @Sendable (LiveServer) async throws -> Void
-    ) async throws {
         let (store, cleanup) = try await backend.makeStore()
         defer { cleanup() }
-        do {
+        try await TestBackend.closing(store) { store in
             let clock = FixedWallClock(now)
             var configuration = configuration
             configuration.host = "127.0.0.1"
@@ -59,28 +44,24 @@ struct LiveServer: Sendable {
             let owner = try await admin.addUser(name: "owner-\(UUID().uuidString.prefix(8).lowercased())", timeZone: "UTC")
             let (_, read) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
             let (_, write) = try await admin.createToken(userName: owner.name, permission: .write, label: "write")
-            try await serve(store, configuration: configuration, clock: clock) { port in
+            try await serve(store, configuration: configuration, clock: clock, purges: !backend.isPostgres) { port in
                 try await body(
                     LiveServer(
                         url: URL(string: "http://127.0.0.1:\(port)")!, store: store, clock: clock, owner: owner,
                         readToken: read.plaintext, writeToken: write.plaintext
                     ))
             }
-        } catch {
-            try? await store.close()
-            throw error
         }
-        try? await store.close()
     }
 
     /// Opens the existential so the generic composition root sees the concrete store type.
     private static func serve<Store: ChastityStore>(
-        _ store: Store, configuration: ChastityTrackerDomain.Configuration, clock: FixedWallClock,
+        _ store: Store, configuration: ChastityTrackerDomain.Configuration, clock: FixedWallClock, purges: Bool,
         _ body: @Sendable (Int) async throws -> Void
     ) async throws {
         var logger = Logger(label: "chastity-client-test")
         logger.logLevel = .critical
-        let app = try buildApplication(configuration: configuration, store: store, clock: clock, logger: logger)
+        let app = try buildApplication(configuration: configuration, store: store, clock: clock, logger: logger, purges: purges)
         try await app.test(.live) { client in
             try await body(try #require(client.port))
         }
