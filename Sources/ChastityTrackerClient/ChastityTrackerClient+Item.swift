@@ -29,12 +29,9 @@ extension ChastityTrackerClient {
             self.inserted = inserted
         }
 
-        init(_ item: Components.Schemas.Item) throws {
-            guard let mode = Mode(rawValue: item.mode.rawValue) else {
-                throw ChastityTrackerError.unexpected("unknown mode \(item.mode.rawValue)")
-            }
+        init(_ item: Components.Schemas.Item) {
             self.init(
-                id: item.id, date: item.date, mode: mode, isPublic: item._public == ._1, type: item._type,
+                id: item.id, date: item.date, mode: Mode(item.mode), isPublic: item._public == ._1, type: item._type,
                 grantedBy: item.grantedby, inserted: item.inserted
             )
         }

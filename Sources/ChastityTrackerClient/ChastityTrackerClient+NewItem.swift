@@ -23,7 +23,7 @@ extension ChastityTrackerClient {
 
         var generated: Components.Schemas.NewItem {
             Components.Schemas.NewItem(
-                date: date, mode: Components.Schemas.Mode(rawValue: mode.rawValue)!,
+                date: date, mode: mode.generated,
                 _public: isPublic.map { .case2($0) }, _type: type, grantedby: grantedBy
             )
         }

@@ -18,8 +18,8 @@ extension ChastityTrackerClient {
             self.offset = offset
         }
 
-        init(_ page: Components.Schemas.Page) throws {
-            try self.init(items: page.items.map(Item.init), total: page.total, limit: page.limit, offset: page.offset)
+        init(_ page: Components.Schemas.Page) {
+            self.init(items: page.items.map(Item.init), total: page.total, limit: page.limit, offset: page.offset)
         }
     }
 }

@@ -88,12 +88,12 @@ public final class ChastityTrackerClient: Sendable {
     ) async throws -> Page {
         let query = Operations.ListOrDetails.Input.Query(
             from: from, to: to, _public: isPublic.map { $0 ? ._1 : ._0 },
-            mode: mode.map { Components.Schemas.Mode(rawValue: $0.rawValue)! },
+            mode: mode?.generated,
             limit: limit, offset: try offset.map { try Self.int32($0, name: "offset") }
         )
         let output = try await call { try await client.listOrDetails(query: query) }
         switch try output.ok.body.json.data {
-        case .Page(let page): return try Page(page)
+        case .Page(let page): return Page(page)
         case .Item: throw ChastityTrackerError.unexpected("a list answer carried one item")
         }
     }
@@ -118,7 +118,7 @@ public final class ChastityTrackerClient: Sendable {
     public func item(id: Int64) async throws -> Item {
         let output = try await call { try await client.listOrDetails(query: .init(id: id)) }
         switch try output.ok.body.json.data {
-        case .Item(let item): return try Item(item)
+        case .Item(let item): return Item(item)
         case .Page: throw ChastityTrackerError.unexpected("a details answer carried a page")
         }
     }
@@ -183,7 +183,7 @@ public final class ChastityTrackerClient: Sendable {
             throw ChastityTrackerError.unexpected("PATCH answered \(response.status.code)")
         }
         let data = try await Data(collecting: body, upTo: ResponseMiddleware.maximumBodySize)
-        return try Item(JSONDecoder().decode(Components.Schemas.ItemEnvelope.self, from: data).data)
+        return Item(try JSONDecoder().decode(Components.Schemas.ItemEnvelope.self, from: data).data)
     }
 
     /// Deletes the item with this id; ``ChastityTrackerError`` with status 404 when there is none.

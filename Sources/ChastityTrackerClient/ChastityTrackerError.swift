@@ -42,7 +42,7 @@ public struct ChastityTrackerError: Error, Sendable, Hashable, CustomStringConve
     /// The code of an answer that is not what the API documents.
     static let unexpectedCode = "unexpected_response"
 
-    static func unexpected(_ message: String, status: Int = 0, requestID: String? = nil) -> ChastityTrackerError {
-        ChastityTrackerError(status: status, code: unexpectedCode, message: message, requestID: requestID)
+    static func unexpected(_ message: String, status: Int = 0, requestID: String? = nil, retryAfter: Int? = nil) -> ChastityTrackerError {
+        ChastityTrackerError(status: status, code: unexpectedCode, message: message, requestID: requestID, retryAfter: retryAfter)
     }
 }

@@ -29,11 +29,9 @@ struct ResponseMiddleware: ClientMiddleware {
         if let responseBody { data = try await Data(collecting: responseBody, upTo: Self.maximumBodySize) }
         let retryAfter = response.headerFields[.retryAfter].flatMap { Int($0) }
         guard let envelope = try? JSONDecoder().decode(Components.Schemas.ErrorEnvelope.self, from: data) else {
-            throw ChastityTrackerError(
-                status: response.status.code, code: ChastityTrackerError.unexpectedCode,
-                message: "HTTP \(response.status.code) without an error envelope", requestID: requestID,
-                retryAfter: retryAfter
-            )
+            throw ChastityTrackerError.unexpected(
+                "HTTP \(response.status.code) without an error envelope", status: response.status.code, requestID: requestID,
+                retryAfter: retryAfter)
         }
         throw ChastityTrackerError(
             status: response.status.code, code: envelope.error.code.rawValue, message: envelope.error.message,
