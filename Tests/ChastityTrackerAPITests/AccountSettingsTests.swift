@@ -317,13 +317,23 @@ struct AccountSettingsTests {
             _ = try await app.store.recordSignInFailure(account: "recent", at: Timestamp(app.clock.now()), resetBefore: Timestamp(app.clock.now()))
             // 30 minutes after the first sign-in: that session is idle exactly at its timeout.
             app.clock.advance(by: 10 * 60)
+            // The account throttle's quiet period is 15 minutes: a count whose last failure is
+            // exactly that old at the purge still counts, one a millisecond older does not.
+            let quietEdge = Timestamp(app.clock.now()).millisecondsSinceEpoch - 15 * 60 * 1000
+            for (account, instant) in [("quiet-edge", quietEdge), ("past-quiet-edge", quietEdge - 1)] {
+                let at = Timestamp(millisecondsSinceEpoch: instant)
+                _ = try await app.store.recordSignInFailure(account: account, at: at, resetBefore: at)
+            }
             await purge.purgeOnce()
             let epoch = Timestamp(millisecondsSinceEpoch: 0)
             #expect(try await app.store.session(hash: oldHash, lastSeenSince: epoch, createdSince: epoch) == nil)
             #expect(try await app.store.session(hash: busyHash, lastSeenSince: epoch, createdSince: epoch) != nil)
-            // Failure counts 15 quiet minutes old are forgotten; 10 minutes old are kept.
+            // Failure counts 30 quiet minutes old are forgotten; 10 minutes old are kept; the quiet
+            // period's edge is exact.
             #expect(try await app.store.signInFailures(account: "someone") == nil)
             #expect(try await app.store.signInFailures(account: "recent")?.count == 1)
+            #expect(try await app.store.signInFailures(account: "quiet-edge")?.count == 1)
+            #expect(try await app.store.signInFailures(account: "past-quiet-edge") == nil)
             // Kept busy until 12 hours after its sign-in, it goes at its absolute expiry.
             #expect(try await busy.get("/account/").status == .ok)
             for _ in 0..<35 {
