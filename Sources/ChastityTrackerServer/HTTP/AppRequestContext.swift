@@ -11,8 +11,9 @@ public struct AppRequestContext: RequestContext {
     public var principal: Principal?
     /// Set by ``AccountSessionMiddleware`` on the signed-in account pages; `nil` elsewhere.
     public var account: SignedInAccount?
-    /// Set by ``TokenAuthenticator`` on reads: the unit of work the token was looked up in, for
-    /// the handler's own reads (one connection per request); `nil` elsewhere.
+    /// Set by ``TokenAuthenticator`` with ``principal``: where the handler reads, the unit of work
+    /// the token was looked up in on a GET (one connection per request), the store on writes;
+    /// `nil` elsewhere.
     public var reads: (any StoreReads)?
     /// The peer of the connection (the proxy, when there is one); `nil` when unknown (in tests).
     public let remoteAddress: SocketAddress?
@@ -33,17 +34,17 @@ public struct AppRequestContext: RequestContext {
 public struct AuthenticatedContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let principal: Principal
-    /// The unit of work of a read (see ``AppRequestContext/reads``); `nil` on writes.
-    public let reads: (any StoreReads)?
+    /// Where the handler reads (see ``AppRequestContext/reads``).
+    public let reads: any StoreReads
 
     /// Throws 401 when no authenticator ran before (a wiring mistake, never a client's).
     public init(context: AppRequestContext) throws {
-        guard let principal = context.principal else {
+        guard let principal = context.principal, let reads = context.reads else {
             throw APIError.unauthorized("a bearer token is required", tokenSent: false)
         }
         self.coreContext = context.coreContext
         self.principal = principal
-        self.reads = context.reads
+        self.reads = reads
     }
 
     public var maxUploadSize: Int { APILimits.maximumBodySize }

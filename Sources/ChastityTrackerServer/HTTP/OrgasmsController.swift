@@ -33,7 +33,7 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
     @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let parameters = try Self.parameters(of: request)
         // The unit of work the token was looked up in, so the request uses one connection.
-        let reads: any StoreReads = context.reads ?? store
+        let reads = context.reads
         if parameters.contains("id") {
             let id = try requiredID(parameters)
             guard let item = try await reads.orgasm(id: id, userID: context.principal.userID) else { throw APIError.itemNotFound }

@@ -36,21 +36,20 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
             // A write reads its body before it touches the store and runs its own transaction:
             // holding a connection while a client sends the body would let slow clients take
             // the pool, so only the lookup and the write itself lease one.
-            return try await authenticated(request, context, hash: hash, unitOfWork: nil, next: next)
+            return try await authenticated(request, context, hash: hash, reads: store, next: next)
         }
         // A read: the token lookup and the handler's query share one connection lease.
         return try await store.withUnitOfWork { reads in
-            try await authenticated(request, context, hash: hash, unitOfWork: reads, next: next)
+            try await authenticated(request, context, hash: hash, reads: reads, next: next)
         }
     }
 
-    /// Looks the token up (in `unitOfWork` when there is one) and runs the rest of the chain as
-    /// its caller.
+    /// Looks the token up in `reads` (a GET's unit of work, or the store) and runs the rest of the
+    /// chain as its caller, reading there.
     private func authenticated(
-        _ request: Request, _ context: Context, hash: String, unitOfWork: (any StoreReads)?,
+        _ request: Request, _ context: Context, hash: String, reads: any StoreReads,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let reads: any StoreReads = unitOfWork ?? store
         guard let principal = try await reads.principal(forTokenHash: hash) else { throw APIError.invalidToken }
         let now = Timestamp(clock.now())
         if principal.lastUsed.map({ now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch >= Self.lastUsedResolutionMilliseconds }) ?? true {
@@ -59,7 +58,7 @@ public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
         }
         var context = context
         context.principal = principal
-        context.reads = unitOfWork
+        context.reads = reads
         context.logger[metadataKey: "token_id"] = "\(principal.tokenID)"
         return try await next(request, context)
     }
