@@ -14,16 +14,6 @@ struct SettingsController<Store: ChastityStore>: Sendable {
     let clock: any WallClock
     let settings: AccountSettings
     let renderer: AccountRenderer
-    /// A hash of no one's password: checked when the user has none, so every check costs the same.
-    let decoy: DecoyHash
-
-    init(store: Store, clock: any WallClock, settings: AccountSettings, renderer: AccountRenderer) {
-        self.store = store
-        self.clock = clock
-        self.settings = settings
-        self.renderer = renderer
-        self.decoy = DecoyHash(parameters: settings.decoyParameters)
-    }
 
     /// The password form's fields.
     struct PasswordForm: Decodable {
@@ -93,9 +83,9 @@ struct SettingsController<Store: ChastityStore>: Sendable {
             )
         }
 
-        let stored = try await store.passwordHash(userID: user.id)
-        // The decoy costs the same scrypt work when no password is set.
-        let matches = Password.verify(form.current ?? "", against: stored ?? decoy.hash) && stored != nil
+        // A signed-in user signed in with a password, so there is one; none would be wrong. (No decoy
+        // as on the sign-in page: the timing tells a signed-in user nothing about their own account.)
+        let matches = try await store.passwordHash(userID: user.id).map { Password.verify(form.current ?? "", against: $0) } ?? false
         var currentError: String?
         if !matches {
             let failures = try await store.recordSignInFailure(
