@@ -12,106 +12,93 @@ import Testing
 /// made them, and within 5 s on every other instance sharing the database.
 @Suite("PostgreSQL principal cache")
 struct PrincipalCacheTests {
+    private static let alice = Principal(tokenID: 1, userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
+
+    /// Lookups that count how often the cache asked for them.
+    private final class Lookups: Sendable {
+        private let calls = NIOLockedValueBox(0)
+        var count: Int { calls.withLockedValue { $0 } }
+
+        /// A lookup that answers `principal`.
+        func answering(_ principal: Principal?) -> @Sendable () async throws -> Principal? {
+            { [calls] in
+                calls.withLockedValue { $0 += 1 }
+                return principal
+            }
+        }
+    }
+
+    /// A cache that is in use: its store listens for changes.
+    private static func listeningCache(lifetime: Duration = .seconds(60), capacity: Int = 10_000) -> PrincipalCache {
+        let cache = PrincipalCache(lifetime: lifetime, capacity: capacity)
+        cache.listening = true
+        return cache
+    }
+
     @Test("A token seen moments ago is not looked up again; one never found is looked up every time")
     func reusesFoundPrincipalsOnly() async throws {
-        let cache = PrincipalCache(lifetime: .seconds(60))
-        cache.listening = true
-        let lookups = NIOLockedValueBox(0)
-        let alice = Principal(tokenID: 1, userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
-        for _ in 0..<3 {
-            let found = try await cache.principal(forTokenHash: "h1") {
-                lookups.withLockedValue { $0 += 1 }
-                return alice
-            }
-            #expect(found == alice)
-        }
-        #expect(lookups.withLockedValue { $0 } == 1)
-        for _ in 0..<3 {
-            let missing = try await cache.principal(forTokenHash: "unknown") {
-                lookups.withLockedValue { $0 += 1 }
-                return nil
-            }
-            #expect(missing == nil)
-        }
-        #expect(lookups.withLockedValue { $0 } == 4)
+        let cache = Self.listeningCache()
+        let lookups = Lookups()
+        for _ in 0..<3 { #expect(try await cache.principal(forTokenHash: "h1", lookup: lookups.answering(Self.alice)) == Self.alice) }
+        #expect(lookups.count == 1)
+        for _ in 0..<3 { #expect(try await cache.principal(forTokenHash: "unknown", lookup: lookups.answering(nil)) == nil) }
+        #expect(lookups.count == 4)
     }
 
     @Test("A lookup under way when the cache is emptied (a revoke) does not put its answer back")
     func emptyingDuringALookupWins() async throws {
-        let cache = PrincipalCache(lifetime: .seconds(60))
-        cache.listening = true
-        let alice = Principal(tokenID: 1, userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
+        let cache = Self.listeningCache()
         // The lookup read the row before the revoke committed, and returns after it.
         let stale = try await cache.principal(forTokenHash: "h1") {
             cache.removeAll()
-            return alice
+            return Self.alice
         }
-        #expect(stale == alice)
-        let lookups = NIOLockedValueBox(0)
-        let next = try await cache.principal(forTokenHash: "h1") {
-            lookups.withLockedValue { $0 += 1 }
-            return nil
-        }
-        #expect(next == nil)
-        #expect(lookups.withLockedValue { $0 } == 1)
+        #expect(stale == Self.alice)
+        let lookups = Lookups()
+        #expect(try await cache.principal(forTokenHash: "h1", lookup: lookups.answering(nil)) == nil)
+        #expect(lookups.count == 1)
     }
 
     @Test("An entry expires after the lifetime; a lifetime of zero caches nothing")
     func entriesExpire() async throws {
-        let alice = Principal(tokenID: 1, userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
         for lifetime in [Duration.milliseconds(50), .zero] {
-            let cache = PrincipalCache(lifetime: lifetime)
-            cache.listening = true
-            let lookups = NIOLockedValueBox(0)
-            let lookup: () async throws -> Principal? = {
-                lookups.withLockedValue { $0 += 1 }
-                return alice
-            }
-            _ = try await cache.principal(forTokenHash: "h1", lookup: lookup)
+            let cache = Self.listeningCache(lifetime: lifetime)
+            let lookups = Lookups()
+            _ = try await cache.principal(forTokenHash: "h1", lookup: lookups.answering(Self.alice))
             try await Task.sleep(for: .milliseconds(120))
-            _ = try await cache.principal(forTokenHash: "h1", lookup: lookup)
-            #expect(lookups.withLockedValue { $0 } == 2, "lifetime \(lifetime)")
+            _ = try await cache.principal(forTokenHash: "h1", lookup: lookups.answering(Self.alice))
+            #expect(lookups.count == 2, "lifetime \(lifetime)")
         }
     }
 
     @Test("Only while the store listens for changes is the cache used, and each start of listening begins empty")
     func usedOnlyWhileListening() async throws {
         let cache = PrincipalCache(lifetime: .seconds(60))
-        let lookups = NIOLockedValueBox(0)
-        let alice = Principal(tokenID: 1, userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
-        let lookup: () async throws -> Principal? = {
-            lookups.withLockedValue { $0 += 1 }
-            return alice
-        }
+        let lookups = Lookups()
+        let lookup = lookups.answering(Self.alice)
         for _ in 0..<2 { _ = try await cache.principal(forTokenHash: "h1", lookup: lookup) }
-        #expect(lookups.withLockedValue { $0 } == 2)
+        #expect(lookups.count == 2)
         cache.listening = true
         for _ in 0..<2 { _ = try await cache.principal(forTokenHash: "h1", lookup: lookup) }
-        #expect(lookups.withLockedValue { $0 } == 3)
+        #expect(lookups.count == 3)
         // Stopped and started again (a reconnect): what was cached before may be stale.
         cache.listening = false
         cache.listening = true
         _ = try await cache.principal(forTokenHash: "h1", lookup: lookup)
-        #expect(lookups.withLockedValue { $0 } == 4)
+        #expect(lookups.count == 4)
     }
 
     @Test("Past its capacity the cache drops entries instead of growing")
     func capacityBoundsTheCache() async throws {
-        let cache = PrincipalCache(lifetime: .seconds(60), capacity: 4)
-        cache.listening = true
-        let lookups = NIOLockedValueBox(0)
+        let cache = Self.listeningCache(capacity: 4)
+        let lookups = Lookups()
         for index in 0..<5 {
-            _ = try await cache.principal(forTokenHash: "h\(index)") {
-                lookups.withLockedValue { $0 += 1 }
-                return Principal(tokenID: Int64(index), userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
-            }
+            let principal = Principal(tokenID: Int64(index), userID: 7, timeZone: "UTC", permission: .read, lastUsed: nil)
+            _ = try await cache.principal(forTokenHash: "h\(index)", lookup: lookups.answering(principal))
         }
         // The fifth entry emptied the full cache: the first token is looked up again.
-        _ = try await cache.principal(forTokenHash: "h0") {
-            lookups.withLockedValue { $0 += 1 }
-            return nil
-        }
-        #expect(lookups.withLockedValue { $0 } == 6)
+        _ = try await cache.principal(forTokenHash: "h0", lookup: lookups.answering(nil))
+        #expect(lookups.count == 6)
     }
 
     @Test(
