@@ -20,6 +20,9 @@ extension Configuration {
         public var writeQueue: String?
         public var tokenCache: String?
         public var corsOrigins: [String] = []
+        public var trustedProxies: [String] = []
+        public var passwordChecks: String?
+        public var signInFailuresPerMinute: String?
         public var idleTimeout: String?
         public var tlsHandshakeTimeout: String?
 
@@ -44,6 +47,9 @@ extension Configuration {
         public static let writeQueue = "CT_WRITE_QUEUE"
         public static let tokenCache = "CT_TOKEN_CACHE"
         public static let corsOrigins = "CT_CORS_ORIGINS"
+        public static let trustedProxies = "CT_TRUSTED_PROXIES"
+        public static let passwordChecks = "CT_PASSWORD_CHECKS"
+        public static let signInFailuresPerMinute = "CT_SIGN_IN_FAILURES_PER_MINUTE"
         public static let idleTimeout = "CT_IDLE_TIMEOUT"
         public static let tlsHandshakeTimeout = "CT_TLS_HANDSHAKE_TIMEOUT"
     }
@@ -117,6 +123,30 @@ extension Configuration {
             flags.corsOrigins.isEmpty
             ? (environment[Variable.corsOrigins] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
             : flags.corsOrigins
+        let proxies =
+            flags.trustedProxies.isEmpty
+            ? (environment[Variable.trustedProxies] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+            : flags.trustedProxies
+        if !proxies.isEmpty {
+            trustedProxies = try proxies.map { text throws(ConfigurationError) in
+                guard let network = IPNetwork(text) else {
+                    throw ConfigurationError("--trusted-proxy must be an IP address or a block such as 10.0.0.0/8 or fd00::/8, not '\(text)'")
+                }
+                return network
+            }
+        }
+        if let checks = try integer(
+            flags.passwordChecks, Variable.passwordChecks, atLeast: 1,
+            { "--password-checks must be a whole number of checks at once, 1 or more, not '\($0)'" })
+        {
+            passwordChecks = checks
+        }
+        if let budget = try integer(
+            flags.signInFailuresPerMinute, Variable.signInFailuresPerMinute, atLeast: 0,
+            { "--sign-in-failures-per-minute must be 0 (no budget) or more failed checks per minute, not '\($0)'" })
+        {
+            signInFailuresPerMinute = budget
+        }
         if let value = text(flags.idleTimeout, Variable.idleTimeout) { idleTimeout = try Self.timeout(value, flag: "--idle-timeout") }
         if let value = text(flags.tlsHandshakeTimeout, Variable.tlsHandshakeTimeout) {
             tlsHandshakeTimeout = try Self.timeout(value, flag: "--tls-handshake-timeout")

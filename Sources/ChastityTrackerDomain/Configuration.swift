@@ -60,6 +60,24 @@ public struct Configuration: Sendable {
     /// SQLite has no such cache.
     public var tokenCacheLifetime: Duration = Configuration.defaultTokenCacheLifetime
 
+    /// The peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed, with
+    /// ``behindProxy``: the proxy's own address. Anyone else's forwarded headers are ignored, and
+    /// their requests count as plain HTTP. Loopback unless told otherwise.
+    public var trustedProxies: [IPNetwork] = IPNetwork.loopback
+    /// How many password checks (scrypt, about 100 ms of a core and 32 MiB each) run at once, on
+    /// threads of their own; a few more may wait, and a sign-in past them answers 503 at once.
+    public var passwordChecks: Int = Configuration.defaultPasswordChecks
+    /// How many failed password checks per minute this instance runs for browsers that have not
+    /// signed in to the account before; past it they are refused (429) without a check, while
+    /// browsers with the account's device cookie still get theirs. 0 turns the budget off.
+    public var signInFailuresPerMinute: Int = Configuration.defaultSignInFailuresPerMinute
+
+    /// ``passwordChecks`` unless told otherwise: one per two cores, at least one, so that the
+    /// API keeps the other cores however many sign-ins arrive.
+    public static var defaultPasswordChecks: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
+    /// ``signInFailuresPerMinute`` unless told otherwise: one a second, six seconds of a core per
+    /// minute at the most.
+    public static let defaultSignInFailuresPerMinute = 60
     /// ``recordQuota`` unless told otherwise: far above what a person records in a lifetime,
     /// far below what fills a disk.
     public static let defaultRecordQuota = 100_000
@@ -99,42 +117,14 @@ public struct Configuration: Sendable {
     }
 
     /// Whether `host` only accepts connections from this machine: `localhost`, an IPv4 address
-    /// in 127.0.0.0/8 or the IPv6 loopback `::1` (bracketed or not). A name that merely starts
-    /// with `127.` (`127.0.0.1.nip.io`) is a DNS name that may resolve anywhere, so it is not.
+    /// in 127.0.0.0/8 or the IPv6 loopback `::1` (bracketed or not, in any spelling). A name that
+    /// merely starts with `127.` (`127.0.0.1.nip.io`) is a DNS name that may resolve anywhere, so
+    /// it is not; nor is an IPv4-mapped spelling (`::ffff:127.0.0.1`), an unusual thing to bind
+    /// to, where refusing costs nothing.
     public static func isLoopback(_ host: String) -> Bool {
         if host.lowercased() == "localhost" { return true }
-        var address = Substring(host)
-        if address.hasPrefix("["), address.hasSuffix("]") { address = address.dropFirst().dropLast() }
-        let octets = address.split(separator: ".", omittingEmptySubsequences: false)
-        if octets.count == 4, octets.allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy({ ("0"..."9").contains($0) }) && Int($0)! <= 255 }) {
-            return octets[0] == "127"
-        }
-        // IPv6: every spelling of ::1 (leading zeros and the :: abbreviation).
-        return ipv6Groups(address) == [0, 0, 0, 0, 0, 0, 0, 1]
-    }
-
-    /// The eight 16-bit groups of a textual IPv6 address without embedded IPv4, or `nil`.
-    private static func ipv6Groups(_ text: Substring) -> [UInt16]? {
-        func groups(_ part: Substring) -> [UInt16]? {
-            if part.isEmpty { return [] }
-            var result: [UInt16] = []
-            for group in part.split(separator: ":", omittingEmptySubsequences: false) {
-                guard (1...4).contains(group.count), let value = UInt16(group, radix: 16) else { return nil }
-                result.append(value)
-            }
-            return result
-        }
-        let halves = text.components(separatedBy: "::")
-        switch halves.count {
-        case 1:
-            guard let all = groups(Substring(halves[0])), all.count == 8 else { return nil }
-            return all
-        case 2:
-            guard let head = groups(Substring(halves[0])), let tail = groups(Substring(halves[1])), head.count + tail.count < 8 else { return nil }
-            return head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
-        default:
-            return nil
-        }
+        guard let address = IPAddress(host), !(address.isIPv4 && host.contains(":")) else { return false }
+        return IPNetwork.loopback.contains { $0.contains(address) }
     }
 
     /// Refuses a plain-HTTP bind beyond loopback unless a TLS-terminating proxy is declared:

@@ -194,5 +194,18 @@ enum PostgresMigrations {
                 """,
             ]
         ),
+        // Keys the server keeps for itself, shared by every instance and kept across restarts:
+        // the device cookies' signing key.
+        (
+            8,
+            [
+                """
+                CREATE TABLE server_keys (
+                    name TEXT PRIMARY KEY,
+                    key TEXT NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 }

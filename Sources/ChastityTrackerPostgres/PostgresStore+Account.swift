@@ -119,4 +119,14 @@ extension PostgresStore {
             try await session.rows("DELETE FROM sign_in_failures WHERE last_failure_ms < \(cutoff.millisecondsSinceEpoch) RETURNING 1").count
         }
     }
+
+    public func serverKey(named name: String, orStore candidate: String) async throws -> String {
+        try await session { session in
+            try await session.run("INSERT INTO server_keys (name, key) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING")
+            guard let row = try await session.rows("SELECT key FROM server_keys WHERE name = \(name)").first else {
+                throw CorruptRow(table: "server_keys")
+            }
+            return try row.decode(String.self)
+        }
+    }
 }

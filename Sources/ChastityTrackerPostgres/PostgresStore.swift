@@ -237,20 +237,27 @@ public final class PostgresStore: ChastityStore {
                     attempt += 1
                     continue
                 default:
+                    // Never the `detail` (it can hold the row: "Failing row contains …") nor the
+                    // whole error (its debug description carries the server's fields and the query).
                     logger.error(
                         "PostgreSQL query failed",
                         metadata: [
                             "sqlstate": "\(state ?? "")",
                             "message": "\(error.serverInfo?[.message] ?? "")",
-                            "detail": "\(error.serverInfo?[.detail] ?? "")",
+                            "table": "\(error.serverInfo?[.tableName] ?? "")",
+                            "constraint": "\(error.serverInfo?[.constraintName] ?? "")",
                         ])
                     throw StoreError.unavailable
                 }
             } catch is ConnectionWaitExpired {
                 logger.error("no PostgreSQL connection became available in time", metadata: ["wait": "\(connectionWait)"])
                 throw StoreError.unavailable
+            } catch let error as PSQLError {
+                // The code alone: the error's debug description carries the server's fields and the query.
+                logger.error("PostgreSQL call failed", metadata: ["code": "\(error.code)"])
+                throw StoreError.unavailable
             } catch {
-                logger.error("PostgreSQL call failed", metadata: ["error": "\(String(reflecting: error))"])
+                logger.error("PostgreSQL call failed", metadata: ["error": "\(String(describing: error))"])
                 throw StoreError.unavailable
             }
         }

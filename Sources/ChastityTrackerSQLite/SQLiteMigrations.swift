@@ -115,5 +115,16 @@ enum SQLiteMigrations {
             );
             """
         ),
+        // Keys the server keeps for itself, shared by every process on the database and kept
+        // across restarts: the device cookies' signing key.
+        (
+            7,
+            """
+            CREATE TABLE server_keys (
+                name TEXT PRIMARY KEY,
+                key TEXT NOT NULL
+            );
+            """
+        ),
     ]
 }

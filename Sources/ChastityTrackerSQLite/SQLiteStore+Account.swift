@@ -118,4 +118,18 @@ extension SQLiteStore {
             return connection.changes
         }
     }
+
+    public func serverKey(named name: String, orStore candidate: String) async throws -> String {
+        let stored = try await read { connection in
+            try connection.first("SELECT key FROM server_keys WHERE name = ?", [.text(name)]) { row in row.text(0) }
+        }
+        if let stored { return stored }
+        return try await write { connection in
+            try connection.query("INSERT INTO server_keys (name, key) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", [.text(name), .text(candidate)])
+            guard let key = try connection.first("SELECT key FROM server_keys WHERE name = ?", [.text(name)], { row in row.text(0) }) else {
+                throw CorruptRow(table: "server_keys")
+            }
+            return key
+        }
+    }
 }

@@ -1,5 +1,5 @@
 public import ChastityTrackerDomain
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 import HummingbirdCore
 public import HummingbirdHTTP2
@@ -113,7 +113,8 @@ public func buildRouter<Store: ChastityStore>(
     // Outside everything that can answer an account path (the HTTPS rule, errors, 404, 405), so
     // every one of those answers carries the pages' security headers.
     router.add(middleware: AccountSecurityHeadersMiddleware())
-    router.add(middleware: TransportSecurityMiddleware(behindProxy: configuration.behindProxy, tls: configuration.tls != nil))
+    let proxies = ProxyTrust(behindProxy: configuration.behindProxy, trusted: configuration.trustedProxies)
+    router.add(middleware: TransportSecurityMiddleware(proxies: proxies, tls: configuration.tls != nil))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MethodGuardMiddleware(routes: table))
 
@@ -135,24 +136,37 @@ public func buildRouter<Store: ChastityStore>(
         recordQuota: configuration.recordQuota > 0 ? configuration.recordQuota : nil
     )
     for path in RouteTable.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
-    addAccountRoutes(to: router, store: store, clock: clock, settings: account, behindProxy: configuration.behindProxy)
+    addAccountRoutes(to: router, store: store, clock: clock, settings: account, configuration: configuration, proxies: proxies)
     return router
 }
 
-/// The account pages (docs/CONTRACT.md section 12): every form POST passes the CSRF check, and
-/// every page but the sign-in form and the stylesheet needs a live session.
+/// The account pages (docs/CONTRACT.md section 12): every request counts against its address's
+/// limit, every form POST passes the CSRF check, and every page but the sign-in form and the
+/// stylesheet needs a live session. Passwords are checked through one ``PasswordGate``.
 func addAccountRoutes<Store: ChastityStore>(
-    to router: Router<AppRequestContext>, store: Store, clock: any WallClock, settings: AccountSettings, behindProxy: Bool
+    to router: Router<AppRequestContext>, store: Store, clock: any WallClock, settings: AccountSettings, configuration: Configuration,
+    proxies: ProxyTrust
 ) {
     let renderer = AccountRenderer()
-    let pages = router.group().add(middleware: AccountCSRFMiddleware(renderer: renderer))
+    var pages = router.group()
+    if settings.requestsPerMinute > 0 {
+        pages = pages.add(
+            middleware: AccountRequestLimitMiddleware(limit: settings.requestsPerMinute, proxies: proxies, clock: clock, renderer: renderer))
+    }
+    pages = pages.add(middleware: AccountCSRFMiddleware(renderer: renderer))
     pages.get(RouterPath(AccountRoutes.stylesheet)) { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: AccountTemplates.stylesheet))
         )
     }
-    let signIn = SignInController(store: store, clock: clock, settings: settings, renderer: renderer, behindProxy: behindProxy)
+    let gate = PasswordGate(
+        store: store, hasher: settings.passwordHasher ?? PooledPasswordHasher(threads: configuration.passwordChecks),
+        guardian: SignInGuard(
+            throttle: settings.accountThrottle, addressThrottle: settings.addressThrottle, failuresPerMinute: configuration.signInFailuresPerMinute),
+        decoy: DecoyHash(parameters: settings.decoyParameters), devices: DeviceCookieKeys(store: store), proxies: proxies
+    )
+    let signIn = SignInController(store: store, clock: clock, settings: settings, renderer: renderer, gate: gate)
     signIn.addRoutes(to: pages)
     let signedIn = pages.group()
         .add(middleware: AccountSessionMiddleware(store: store, clock: clock, settings: settings))
@@ -160,5 +174,5 @@ func addAccountRoutes<Store: ChastityStore>(
     signIn.addSignOut(to: signedIn)
     AccountPagesController(store: store, clock: clock, renderer: renderer).addRoutes(to: signedIn)
     AccountRecordsController(store: store, renderer: renderer).addRoutes(to: signedIn)
-    SettingsController(store: store, clock: clock, settings: settings, renderer: renderer).addRoutes(to: signedIn)
+    SettingsController(store: store, clock: clock, settings: settings, renderer: renderer, gate: gate).addRoutes(to: signedIn)
 }

@@ -31,9 +31,33 @@ struct LineLogHandler: LogHandler {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
+    /// One line, whatever the values hold: control characters in the message and the metadata
+    /// (a typed name with a line break, say) are escaped, so no input can forge a line.
     private func text(_ event: LogEvent, _ pairs: [(key: String, value: Logger.MetadataValue)]) -> String {
-        let metadata = pairs.map { " \($0.key)=\($0.value)" }.joined()
-        return "\(Self.localTimestamp()) \(event.level) \(label):\(metadata) [\(event.source)] \(event.message)\n"
+        let metadata = pairs.map { " \(Self.escaped($0.key))=\(Self.escaped("\($0.value)"))" }.joined()
+        return "\(Self.localTimestamp()) \(event.level) \(label):\(metadata) [\(event.source)] \(Self.escaped("\(event.message)"))\n"
+    }
+
+    /// `text` with every control character (C0, DEL, C1, and the line and paragraph separators)
+    /// and the backslash written as a Swift-style escape: `\n`, `\u{1B}`, `\\`.
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where needsEscape(scalar): result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\\" || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     /// One JSON object: `time`, `level`, `label`, `message`, then the metadata by key, written with

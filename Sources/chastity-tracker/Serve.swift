@@ -28,6 +28,21 @@ struct Serve: AsyncParsableCommand {
             "A TLS-terminating proxy is in front: allow a plain-HTTP bind beyond loopback and refuse requests it marks X-Forwarded-Proto: http (env CT_BEHIND_PROXY=1)."
     )
     var behindProxy = false
+    @Option(
+        help:
+            "A proxy (address or block, e.g. 10.0.0.0/8) whose X-Forwarded-For and X-Forwarded-Proto count, with --behind-proxy; repeat for more (env CT_TRUSTED_PROXIES, comma-separated; default loopback)."
+    )
+    var trustedProxy: [String] = []
+    @Option(
+        help:
+            "How many password checks (scrypt) run at once on threads of their own; a few more wait, and further sign-ins answer 503 (env CT_PASSWORD_CHECKS; default one per two cores, at least 1)."
+    )
+    var passwordChecks: String?
+    @Option(
+        help:
+            "Failed password checks per minute for browsers that have not signed in to the account before; past it they answer 429 without a check; 0 turns it off (env CT_SIGN_IN_FAILURES_PER_MINUTE; default 60)."
+    )
+    var signInFailuresPerMinute: String?
     @Option(help: "Requests per minute per token; 0 turns the limit off (env CT_RATE_LIMIT; default 600).")
     var rateLimit: String?
     @Flag(help: "Serve Prometheus metrics at /metrics (env CT_METRICS=1).")
@@ -79,6 +94,9 @@ struct Serve: AsyncParsableCommand {
         flags.writeQueue = writeQueue
         flags.tokenCache = tokenCache
         flags.corsOrigins = corsOrigin
+        flags.trustedProxies = trustedProxy
+        flags.passwordChecks = passwordChecks
+        flags.signInFailuresPerMinute = signInFailuresPerMinute
         flags.idleTimeout = idleTimeout
         flags.tlsHandshakeTimeout = tlsHandshakeTimeout
         return flags

@@ -91,6 +91,15 @@ final class AccountBrowser: @unchecked Sendable {
         return String(html[start.upperBound..<end])
     }
 
+    /// The key under which the store counts this browser's failed password checks for
+    /// `account`: its device cookie's (set when it signed in to that account), or `nil`.
+    func deviceCounter(for account: String) -> String? {
+        guard let value = cookies["__Host-ct_device"] else { return nil }
+        let parts = value.split(separator: ".")
+        guard parts.count == 3 else { return nil }
+        return "\(account)/device/\(parts[1])"
+    }
+
     /// Forgets one cookie, as a browser does when it expires.
     func drop(_ name: String) { cookies[name] = nil }
 
@@ -99,8 +108,8 @@ final class AccountBrowser: @unchecked Sendable {
 
     private func send(_ path: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
         var headers = headers
-        // Every cookie of ours has Path=/account/: sent for /account/ and below, not for /account.
-        if path.hasPrefix("/account/"), !cookies.isEmpty {
+        // Every cookie of ours has Path=/ (the __Host- prefix requires it): sent with every request.
+        if !cookies.isEmpty {
             headers[.cookie] = cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
         }
         let response = try await client.execute(uri: path, method: method, headers: headers, body: body)

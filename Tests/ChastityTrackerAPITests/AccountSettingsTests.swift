@@ -60,16 +60,16 @@ struct AccountSettingsTests {
             let otherUser = try await Self.onSettings(client, as: other.user.name)
             let elsewhere = try await Self.onSettings(client, as: app.owner.name)
             let browser = try await Self.onSettings(client, as: app.owner.name)
-            let before = try #require(browser.cookies["ct_session"])
+            let before = try #require(browser.cookies["__Host-ct_session"])
             let oldToken = try #require(browser.csrfToken)
 
             let response = try await Self.changePassword(browser)
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/account/settings?saved=password")
-            let after = try #require(browser.cookies["ct_session"])
+            let after = try #require(browser.cookies["__Host-ct_session"])
             #expect(after != before)
             #expect(
-                response.headers[values: .setCookie] == ["ct_session=\(after); Path=/account/; Max-Age=43200; HttpOnly; Secure; SameSite=Strict"])
+                response.headers[values: .setCookie] == ["__Host-ct_session=\(after); Path=/; Max-Age=43200; HttpOnly; Secure; SameSite=Strict"])
             let page = try await browser.get("/account/settings?saved=password")
             #expect(page.status == .ok)
             #expect(page.text.contains(#"<p class="notice" role="status">Your password is changed. Every other browser signed in"#))
@@ -80,7 +80,7 @@ struct AccountSettingsTests {
             #expect(ended.status == .seeOther)
             #expect(ended.headers[.location] == "/account/sign-in")
             let stale = AccountBrowser(client)
-            stale.set("ct_session", before)
+            stale.set("__Host-ct_session", before)
             #expect(try await stale.get("/account/").status == .seeOther)
             // Another user's session is untouched.
             #expect(try await otherUser.get("/account/").status == .ok)
@@ -107,7 +107,7 @@ struct AccountSettingsTests {
         try await TestApp.run { app, client in
             try await app.setPassword()
             let browser = try await Self.onSettings(client, as: app.owner.name)
-            let session = browser.cookies["ct_session"]
+            let session = browser.cookies["__Host-ct_session"]
             let response = try await Self.changePassword(browser, current: current, new: new, confirm: confirm)
             #expect(response.status == .badRequest)
             #expect(response.text.contains(#"<p class="error" role="alert">\#(message)</p>"#))
@@ -115,13 +115,14 @@ struct AccountSettingsTests {
             // No password is ever put back into the page.
             #expect(!response.text.contains(TestApp.password))
             #expect(!response.text.contains(new))
-            #expect(browser.cookies["ct_session"] == session)
+            #expect(browser.cookies["__Host-ct_session"] == session)
             #expect(try await browser.get("/account/settings").status == .ok)
             let stored = try #require(try await app.store.passwordHash(userID: app.owner.id))
             #expect(Password.verify(TestApp.password, against: stored))
-            // Only a wrong current password counts as a failed sign-in.
-            let failures = try await app.store.signInFailures(account: app.owner.name)
+            // Only a wrong current password counts as a failed sign-in, on this browser's device counter.
+            let failures = try await app.store.signInFailures(account: try #require(browser.deviceCounter(for: app.owner.name)))
             #expect(failures?.count == (message == "the current password is wrong" ? 1 : nil))
+            #expect(try await app.store.signInFailures(account: app.owner.name) == nil)
         }
     }
 
@@ -131,18 +132,24 @@ struct AccountSettingsTests {
             try await app.setPassword()
             let browser = try await Self.onSettings(client, as: app.owner.name)
             for _ in 0..<3 { #expect(try await Self.changePassword(browser, current: "wrong password!").status == .badRequest) }
-            #expect(try await app.store.signInFailures(account: app.owner.name)?.count == 3)
+            let device = try #require(browser.deviceCounter(for: app.owner.name))
+            #expect(try await app.store.signInFailures(account: device)?.count == 3)
+            #expect(try await app.store.signInFailures(account: app.owner.name) == nil)
             let throttled = try await Self.changePassword(browser)
             #expect(throttled.status == .tooManyRequests)
             #expect(throttled.headers[.retryAfter] == "1")
             #expect(throttled.text.contains("Try again in 1 second."))
-            // The count is the account's: the sign-in form waits too.
-            #expect(try await AccountBrowser(client).signIn(app.owner.name).status == .tooManyRequests)
+            // The count is this browser's (its device cookie's): its sign-in form waits too, while
+            // the account's own count, which strangers share, is untouched.
+            let sameDevice = AccountBrowser(client)
+            sameDevice.set("__Host-ct_device", try #require(browser.cookies["__Host-ct_device"]))
+            #expect(try await sameDevice.signIn(app.owner.name).status == .tooManyRequests)
+            #expect(try await AccountBrowser(client).signIn(app.owner.name).status == .seeOther)
             #expect(Password.verify(TestApp.password, against: try #require(try await app.store.passwordHash(userID: app.owner.id))))
             app.clock.advance(by: 1)
             #expect(try await Self.changePassword(browser).status == .seeOther)
             // A success clears the count.
-            #expect(try await app.store.signInFailures(account: app.owner.name) == nil)
+            #expect(try await app.store.signInFailures(account: device) == nil)
         }
     }
 
@@ -192,7 +199,7 @@ struct AccountSettingsTests {
         }
     }
 
-    @Test("deleting the account needs the exact name; then the user, records, tokens, sessions and failure count are gone")
+    @Test("deleting the account needs the exact name and the current password; then the user, records, tokens, sessions and failure count are gone")
     func deleteAccount() async throws {
         try await TestApp.run { app, client in
             try await app.setPassword()
@@ -209,14 +216,25 @@ struct AccountSettingsTests {
                 #expect(refused.status == .badRequest)
                 #expect(refused.text.contains(#"<p class="error" role="alert">type your account name exactly as shown to delete the account</p>"#))
             }
+            // The right name without the current password, or with a wrong one, deletes nothing.
+            // (Two wrong ones at the most: a third failure would make the right one wait a second.)
+            for password in ["wrong password!"] {
+                let refused = try await browser.post("/account/settings/delete", [("confirm", app.owner.name), ("password", password)])
+                #expect(refused.status == .badRequest)
+                #expect(refused.text.contains(#"<p class="error" role="alert">the password is wrong</p>"#))
+            }
+            let missing = try await browser.post("/account/settings/delete", [("confirm", app.owner.name)])
+            #expect(missing.status == .badRequest)
             #expect(try await app.store.user(named: app.owner.name) == app.owner)
+            #expect(try await app.storedItems().count == 1)
+            #expect(try await app.store.tokens(userID: app.owner.id).count == 2)
             #expect(try await app.store.user(named: other.user.name) == other.user)
 
-            let deleted = try await browser.post("/account/settings/delete", [("confirm", app.owner.name)])
+            let deleted = try await browser.post("/account/settings/delete", [("confirm", app.owner.name), ("password", TestApp.password)])
             #expect(deleted.status == .ok)
             #expect(deleted.text.contains("<h1>Account deleted</h1>"))
-            #expect(deleted.headers[values: .setCookie] == ["ct_session=; Path=/account/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"])
-            #expect(browser.cookies["ct_session"] == nil)
+            #expect(deleted.headers[values: .setCookie] == ["__Host-ct_session=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"])
+            #expect(browser.cookies["__Host-ct_session"] == nil)
             #expect(!deleted.text.contains(#"action="/account/sign-out""#))
 
             #expect(try await app.store.user(named: app.owner.name) == nil)
@@ -245,7 +263,7 @@ struct AccountSettingsTests {
             let forms: [(String, [(String, String)])] = [
                 ("/account/settings/password", [("current", TestApp.password), ("new", Self.newPassword), ("confirm", Self.newPassword)]),
                 ("/account/settings/time-zone", [("timeZone", "Europe/Berlin")]),
-                ("/account/settings/delete", [("confirm", app.owner.name)]),
+                ("/account/settings/delete", [("confirm", app.owner.name), ("password", TestApp.password)]),
             ]
             for (path, fields) in forms {
                 for csrf: String?? in [.none, .some(otherToken), .some("")] {
@@ -276,7 +294,8 @@ struct AccountSettingsTests {
 
             // The owner's password is not the intruder's current password.
             #expect(try await Self.changePassword(intruder).status == .badRequest)
-            #expect(try await app.store.signInFailures(account: other.user.name)?.count == 1)
+            #expect(try await app.store.signInFailures(account: try #require(intruder.deviceCounter(for: other.user.name)))?.count == 1)
+            #expect(try await app.store.signInFailures(account: other.user.name) == nil)
             #expect(try await app.store.signInFailures(account: app.owner.name) == nil)
             // The owner's name does not confirm the intruder's deletion, let alone the owner's.
             #expect(try await intruder.post("/account/settings/delete", [("confirm", app.owner.name)]).status == .badRequest)
@@ -288,7 +307,9 @@ struct AccountSettingsTests {
                 try await Self.changePassword(intruder, current: "the other user's password", new: "yet another passphrase").status == .seeOther)
             #expect(try await intruder.post("/account/settings/delete", [("confirm", other.user.name)], csrf: nil).status == .forbidden)
             try await intruder.get("/account/settings")
-            #expect(try await intruder.post("/account/settings/delete", [("confirm", other.user.name)]).status == .ok)
+            #expect(
+                try await intruder.post("/account/settings/delete", [("confirm", other.user.name), ("password", "yet another passphrase")]).status
+                    == .ok)
 
             #expect(try await app.store.user(named: app.owner.name) == app.owner)
             #expect(Password.verify(TestApp.password, against: try #require(try await app.store.passwordHash(userID: app.owner.id))))
@@ -308,12 +329,12 @@ struct AccountSettingsTests {
             let purge = AccountPurgeService(store: app.store, clock: app.clock, logger: Logger(label: "test"), settings: .forTests)
             let old = AccountBrowser(client)
             try await old.signIn(app.owner.name)
-            let oldHash = TokenSecret.hash(of: try #require(old.cookies["ct_session"]))
+            let oldHash = TokenSecret.hash(of: try #require(old.cookies["__Host-ct_session"]))
             _ = try await app.store.recordSignInFailure(account: "someone", at: Timestamp(app.clock.now()), resetBefore: Timestamp(app.clock.now()))
             app.clock.advance(by: 20 * 60)
             let busy = AccountBrowser(client)
             try await busy.signIn(app.owner.name)
-            let busyHash = TokenSecret.hash(of: try #require(busy.cookies["ct_session"]))
+            let busyHash = TokenSecret.hash(of: try #require(busy.cookies["__Host-ct_session"]))
             _ = try await app.store.recordSignInFailure(account: "recent", at: Timestamp(app.clock.now()), resetBefore: Timestamp(app.clock.now()))
             // 30 minutes after the first sign-in: that session is idle exactly at its timeout.
             app.clock.advance(by: 10 * 60)

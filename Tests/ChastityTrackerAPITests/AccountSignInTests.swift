@@ -10,7 +10,7 @@ import Testing
 /// headers (docs/CONTRACT.md section 12), on the selected backend.
 @Suite("Account pages: signing in")
 struct AccountSignInTests {
-    static let cookieAttributes = "Path=/account/; Max-Age=%d; HttpOnly; Secure; SameSite=Strict"
+    static let cookieAttributes = "Path=/; Max-Age=%d; HttpOnly; Secure; SameSite=Strict"
 
     @Test("the sign-in page is a form with name, password and a CSRF token equal to its pre-session cookie")
     func signInPageIsAForm() async throws {
@@ -22,13 +22,13 @@ struct AccountSignInTests {
             #expect(page.text.contains(#"<form method="post" action="/account/sign-in">"#))
             #expect(page.text.contains(#"<input id="name" name="name" value="" autocomplete="username""#))
             #expect(page.text.contains(#"<input id="password" name="password" type="password""#))
-            let cookie = try #require(browser.cookies["ct_signin"])
+            let cookie = try #require(browser.cookies["__Host-ct_signin"])
             #expect(cookie.count == 43)
             #expect(browser.csrfToken == cookie)
-            #expect(page.headers[values: .setCookie] == ["ct_signin=\(cookie); " + String(format: Self.cookieAttributes, 3600)])
+            #expect(page.headers[values: .setCookie] == ["__Host-ct_signin=\(cookie); " + String(format: Self.cookieAttributes, 3600)])
             // A second visit keeps the token, so a form open in another tab stays valid.
             try await browser.get("/account/sign-in")
-            #expect(browser.cookies["ct_signin"] == cookie)
+            #expect(browser.cookies["__Host-ct_signin"] == cookie)
         }
     }
 
@@ -40,14 +40,15 @@ struct AccountSignInTests {
             let response = try await browser.signIn(app.owner.name)
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/account/")
-            let session = try #require(browser.cookies["ct_session"])
+            let session = try #require(browser.cookies["__Host-ct_session"])
             #expect(session.count == 43)
             #expect(
                 response.headers[values: .setCookie] == [
-                    "ct_session=\(session); " + String(format: Self.cookieAttributes, 43200),
-                    "ct_signin=; " + String(format: Self.cookieAttributes, 0),
+                    "__Host-ct_session=\(session); " + String(format: Self.cookieAttributes, 43200),
+                    "__Host-ct_signin=; " + String(format: Self.cookieAttributes, 0),
+                    "__Host-ct_device=\(try #require(browser.cookies["__Host-ct_device"])); " + String(format: Self.cookieAttributes, 15_552_000),
                 ])
-            #expect(browser.cookies["ct_signin"] == nil)
+            #expect(browser.cookies["__Host-ct_signin"] == nil)
             let stored = try await app.store.session(
                 hash: TokenSecret.hash(of: session), lastSeenSince: Timestamp(millisecondsSinceEpoch: 0),
                 createdSince: Timestamp(millisecondsSinceEpoch: 0))
@@ -78,7 +79,7 @@ struct AccountSignInTests {
                 let response = try await browser.signIn(name, password)
                 #expect(response.status == .unauthorized)
                 #expect(response.text.contains(#"<p class="error" role="alert">wrong name or password</p>"#))
-                #expect(browser.cookies["ct_session"] == nil)
+                #expect(browser.cookies["__Host-ct_session"] == nil)
                 #expect(!response.text.contains(password) || password.isEmpty)
                 // The pages differ only in the name put back into the field and the form's token.
                 pages.append(
@@ -96,12 +97,12 @@ struct AccountSignInTests {
             try await app.setPassword()
             let browser = AccountBrowser(client)
             try await browser.signIn(app.owner.name)
-            let first = try #require(browser.cookies["ct_session"])
+            let first = try #require(browser.cookies["__Host-ct_session"])
             try await browser.signIn(app.owner.name)
-            let second = try #require(browser.cookies["ct_session"])
+            let second = try #require(browser.cookies["__Host-ct_session"])
             #expect(first != second)
             #expect(try await browser.get("/account/").status == .ok)
-            browser.set("ct_session", first)
+            browser.set("__Host-ct_session", first)
             let old = try await browser.get("/account/")
             #expect(old.status == .seeOther)
             #expect(old.headers[.location] == "/account/sign-in")
@@ -115,16 +116,16 @@ struct AccountSignInTests {
             let response = try await browser.get(path)
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/account/sign-in")
-            browser.set("ct_session", String(repeating: "A", count: 43))
+            browser.set("__Host-ct_session", String(repeating: "A", count: 43))
             let forged = try await browser.get(path)
             #expect(forged.status == .seeOther)
-            #expect(forged.headers[values: .setCookie] == ["ct_session=; " + String(format: Self.cookieAttributes, 0)])
+            #expect(forged.headers[values: .setCookie] == ["__Host-ct_session=; " + String(format: Self.cookieAttributes, 0)])
         }
     }
 
     @Test("failed sign-ins of one account are throttled with growing waits, then a 15-minute lock, answered 429")
     func accountThrottle() async throws {
-        try await TestApp.run(configuration: Self.behindProxy) { app, client in
+        try await TestApp.run(configuration: Self.behindProxy, testing: .live) { app, client in
             try await app.setPassword()
             // Every attempt from another address: the count is the account's.
             var address = 0
@@ -160,7 +161,7 @@ struct AccountSignInTests {
 
     @Test("failed sign-ins from one client address are throttled across names; another address is not")
     func addressThrottle() async throws {
-        try await TestApp.run(configuration: Self.behindProxy) { app, client in
+        try await TestApp.run(configuration: Self.behindProxy, testing: .live) { app, client in
             try await app.setPassword()
             func attempt(_ name: String, from address: String) async throws -> TestResponse {
                 let browser = AccountBrowser(client)
@@ -195,7 +196,7 @@ struct AccountSignInTests {
             let expired = try await browser.get("/account/")
             #expect(expired.status == .seeOther)
             #expect(expired.headers[.location] == "/account/sign-in")
-            #expect(browser.cookies["ct_session"] == nil)
+            #expect(browser.cookies["__Host-ct_session"] == nil)
         }
     }
 
@@ -232,17 +233,17 @@ struct AccountSignInTests {
             ] {
                 #expect(response.status == .forbidden)
                 #expect(response.text.contains("<h1>Form expired</h1>"))
-                #expect(browser.cookies["ct_session"] == nil)
+                #expect(browser.cookies["__Host-ct_session"] == nil)
             }
             // Without the cookie, the token alone proves nothing.
-            browser.drop("ct_signin")
+            browser.drop("__Host-ct_signin")
             #expect(try await browser.post("/account/sign-in", fields, csrf: token).status == .forbidden)
             // An empty cookie and an empty field are not a match: a token has to have been issued.
-            browser.set("ct_signin", "")
+            browser.set("__Host-ct_signin", "")
             #expect(try await browser.post("/account/sign-in", fields, csrf: "").status == .forbidden)
             #expect(try await app.store.signInFailures(account: app.owner.name) == nil)
             // The same form with its cookie, its token and our origin (or none) signs in.
-            browser.set("ct_signin", token)
+            browser.set("__Host-ct_signin", token)
             #expect(try await browser.post("/account/sign-in", fields, csrf: token, origin: nil).status == .seeOther)
         }
     }
@@ -309,13 +310,13 @@ struct AccountSignInTests {
             let browser = AccountBrowser(client)
             try await browser.signIn(app.owner.name)
             try await browser.get("/account/")
-            let session = try #require(browser.cookies["ct_session"])
+            let session = try #require(browser.cookies["__Host-ct_session"])
             let response = try await browser.post("/account/sign-out")
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/account/sign-in")
-            #expect(response.headers[values: .setCookie] == ["ct_session=; " + String(format: Self.cookieAttributes, 0)])
-            #expect(browser.cookies["ct_session"] == nil)
-            browser.set("ct_session", session)
+            #expect(response.headers[values: .setCookie] == ["__Host-ct_session=; " + String(format: Self.cookieAttributes, 0)])
+            #expect(browser.cookies["__Host-ct_session"] == nil)
+            browser.set("__Host-ct_session", session)
             #expect(try await browser.get("/account/").status == .seeOther)
         }
     }
@@ -377,7 +378,7 @@ struct AccountSignInTests {
 
     @Test("behind a proxy, an account page asked over plain HTTP is refused with 403 as an HTML page saying to use HTTPS")
     func plainHTTPRefusedBehindProxy() async throws {
-        try await TestApp.run(configuration: Self.behindProxy) { _, client in
+        try await TestApp.run(configuration: Self.behindProxy, testing: .live) { _, client in
             let response = try await client.execute(uri: "/account/sign-in", method: .get, headers: [.xForwardedProto: "http"], body: nil)
             #expect(response.status == .forbidden)
             #expect(response.headers[.contentType] == "text/html; charset=utf-8")
@@ -400,8 +401,10 @@ struct AccountSignInTests {
         }
     }
 
+    /// Behind a proxy, served live: requests come from loopback, a trusted proxy by default (the
+    /// router's test requests have no peer, which is no trusted proxy).
     static var behindProxy: Configuration {
-        var configuration = Configuration()
+        var configuration = Configuration(port: 0)
         configuration.behindProxy = true
         return configuration
     }

@@ -123,7 +123,8 @@ struct AccountSnapshotTests {
             Self.expectSnapshot(try await browser.post("/account/settings/time-zone", [("timeZone", "Asia/Tokyo")]), named: "time-zone-changed")
             Self.expectSnapshot(try await browser.get("/account/settings?saved=time-zone"), named: "saved-time-zone")
             Self.expectSnapshot(try await browser.post("/account/settings/delete", [("confirm", "someone else")]), named: "delete-unconfirmed")
-            Self.expectSnapshot(try await browser.post("/account/settings/delete", [("confirm", app.owner.name)]), named: "deleted")
+            Self.expectSnapshot(
+                try await browser.post("/account/settings/delete", [("confirm", app.owner.name), ("password", TestApp.password)]), named: "deleted")
         }
     }
 
@@ -147,6 +148,7 @@ struct AccountSnapshotTests {
         }
         text += "\n" + response.text
         let replacements: [(String, String)] = [
+            (#"ct_device=[A-Za-z0-9_.-]+"#, "ct_device=<DEVICE>"),
             (#"ct_[A-Za-z0-9_-]{43}"#, "ct_<SECRET>"),
             (#"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"#, "<RANDOM>"),
             (#"(owner|other)-[0-9a-f]{8}"#, "$1-<ID>"),

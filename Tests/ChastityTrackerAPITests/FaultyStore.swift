@@ -5,8 +5,8 @@ import Foundation
 
 /// A real store whose record methods, session lookups and `ping` throw `fault` once it is set, so
 /// tests can prove how the API and the account pages answer a failing database. Users and tokens
-/// always work, so API requests get past authentication. Separately, `writeFault` makes every write (`touchToken` and
-/// `checkWritable` included) throw while reads keep working: a database that can be read but not
+/// always work, so API requests get past authentication. Separately, `writeFault` makes every write (`touchToken`,
+/// `checkWritable` and the account pages' session and sign-in failure writes included) throw while reads keep working: a database that can be read but not
 /// written.
 final class FaultyStore: ChastityStore, @unchecked Sendable {
     private let base: any ChastityStore
@@ -70,25 +70,42 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
     func setPasswordHash(userID: Int64, hash: String) async throws -> Bool { try await base.setPasswordHash(userID: userID, hash: hash) }
     func passwordHash(userID: Int64) async throws -> String? { try await base.passwordHash(userID: userID) }
     func createSession(hash: String, userID: Int64, at created: Timestamp) async throws {
+        try checkWrite()
         try await base.createSession(hash: hash, userID: userID, at: created)
     }
     func session(hash: String, lastSeenSince idleCutoff: Timestamp, createdSince absoluteCutoff: Timestamp) async throws -> AccountSession? {
         try check()
         return try await base.session(hash: hash, lastSeenSince: idleCutoff, createdSince: absoluteCutoff)
     }
-    func touchSession(hash: String, at instant: Timestamp) async throws { try await base.touchSession(hash: hash, at: instant) }
-    func deleteSession(hash: String) async throws -> Bool { try await base.deleteSession(hash: hash) }
-    func deleteSessions(userID: Int64) async throws -> Int { try await base.deleteSessions(userID: userID) }
+    func touchSession(hash: String, at instant: Timestamp) async throws {
+        try checkWrite()
+        try await base.touchSession(hash: hash, at: instant)
+    }
+    func deleteSession(hash: String) async throws -> Bool {
+        try checkWrite()
+        return try await base.deleteSession(hash: hash)
+    }
+    func deleteSessions(userID: Int64) async throws -> Int {
+        try checkWrite()
+        return try await base.deleteSessions(userID: userID)
+    }
     func signInFailures(account: String) async throws -> SignInFailures? { try await base.signInFailures(account: account) }
     func recordSignInFailure(account: String, at instant: Timestamp, resetBefore: Timestamp) async throws -> SignInFailures {
-        try await base.recordSignInFailure(account: account, at: instant, resetBefore: resetBefore)
+        try checkWrite()
+        return try await base.recordSignInFailure(account: account, at: instant, resetBefore: resetBefore)
     }
-    func clearSignInFailures(account: String) async throws { try await base.clearSignInFailures(account: account) }
+    func clearSignInFailures(account: String) async throws {
+        try checkWrite()
+        try await base.clearSignInFailures(account: account)
+    }
     func purgeSessions(lastSeenBefore idleCutoff: Timestamp, createdBefore absoluteCutoff: Timestamp) async throws -> Int {
         try await base.purgeSessions(lastSeenBefore: idleCutoff, createdBefore: absoluteCutoff)
     }
     func purgeSignInFailures(lastFailureBefore cutoff: Timestamp) async throws -> Int {
         try await base.purgeSignInFailures(lastFailureBefore: cutoff)
+    }
+    func serverKey(named name: String, orStore candidate: String) async throws -> String {
+        try await base.serverKey(named: name, orStore: candidate)
     }
 
     func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {

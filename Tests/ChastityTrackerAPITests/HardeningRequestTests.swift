@@ -106,9 +106,11 @@ struct HardeningRequestTests {
         "/api/v2/orgasms.php/", "/api/v2/orgasms.php//", "//api//v2//orgasms//", "api/v2/orgasms.php",
     ]
 
-    @Test(arguments: servedSpellings)
+    // Served live (requests must come from a trusted proxy's address), so only spellings an HTTP
+    // client can send: a request target starts with a slash.
+    @Test(arguments: servedSpellings.filter { $0.hasPrefix("/") })
     func behindAProxyEverySpellingOfTheEndpointIs403HTTPSRequired(path: String) async throws {
-        try await TestApp.run(configuration: Configuration(behindProxy: true)) { app, client in
+        try await TestApp.run(configuration: Configuration(port: 0, behindProxy: true), testing: .live) { app, client in
             // The router does serve this spelling: over HTTPS it answers with data.
             let served = try await client.execute(uri: "\(path)?limit=1", method: .get, headers: .bearer(app.readToken))
             #expect(served.status == .ok, "\(path): \(served.text)")

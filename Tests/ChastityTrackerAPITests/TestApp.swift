@@ -27,7 +27,8 @@ struct TestApp: Sendable {
     let readTokenID: Int64
     let writeTokenID: Int64
 
-    /// Runs `body` with a new app and a router test client, then closes the store.
+    /// Runs `body` with a new app and a test client (the router's by default; `.live` where the
+    /// connection's peer address matters: the router's requests have none), then closes the store.
     static func run(
         timeZone: String = "UTC",
         now: Date = TestApp.defaultNow,
@@ -35,6 +36,7 @@ struct TestApp: Sendable {
         backend: TestBackend = .selected,
         metrics: PrometheusCollectorRegistry? = nil,
         account: AccountSettings = .forTests,
+        testing: TestingSetup = .router,
         _ body: @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         let (store, cleanup) = try await backend.makeStore()
@@ -53,7 +55,8 @@ struct TestApp: Sendable {
             // On the PostgreSQL database the suite shares, an app's purge would delete other apps'
             // sessions and keys by its own fixed clock; SQLite apps have a database each.
             try await serve(
-                store, configuration: configuration, clock: clock, metrics: metrics, account: account, purges: !backend.isPostgres
+                store, configuration: configuration, clock: clock, metrics: metrics, account: account, purges: !backend.isPostgres,
+                testing: testing
             ) { client in
                 try await body(app, client)
             }
@@ -67,7 +70,7 @@ struct TestApp: Sendable {
     /// Opens the existential so the generic composition root sees the concrete store type.
     private static func serve<Store: ChastityStore>(
         _ store: Store, configuration: Configuration, clock: FixedWallClock, metrics: PrometheusCollectorRegistry?,
-        account: AccountSettings, purges: Bool, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+        account: AccountSettings, purges: Bool, testing: TestingSetup, _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         var logger = Logger(label: "chastity-api-test")
         logger.logLevel = .warning
@@ -75,7 +78,7 @@ struct TestApp: Sendable {
             configuration: configuration, store: store, clock: clock, logger: logger, metrics: metrics, account: account, purges: purges
         )
         // Every JSON answer is also decoded with the SDK's generated types (GeneratedTypesCheck.swift).
-        try await app.test(.router) { client in try await body(GeneratedTypesCheckingClient(base: client)) }
+        try await app.test(testing) { client in try await body(GeneratedTypesCheckingClient(base: client)) }
     }
 
     static func uniqueName(_ base: String) -> String {

@@ -15,13 +15,15 @@ struct TransportTests {
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     static let hsts = HTTPField.Name("Strict-Transport-Security")!
     static let requestID = HTTPField.Name("X-Request-ID")!
-    static let behindProxy = Configuration(behindProxy: true)
+    /// Behind a proxy: served live, so that requests come from a peer (loopback, a trusted proxy by
+    /// default); the router's test requests have none and would count as plain HTTP.
+    static let behindProxy = Configuration(port: 0, behindProxy: true)
 
     // MARK: HTTPS behind a proxy
 
     @Test(arguments: ["http", "HTTP", "http, https", " http "])
     func behindAProxyAPlainHTTPRequestIs403HTTPSRequiredAndNeverARedirect(proto: String) async throws {
-        try await TestApp.run(configuration: Self.behindProxy) { app, client in
+        try await TestApp.run(configuration: Self.behindProxy, testing: .live) { app, client in
             let requests: [(String, HTTPRequest.Method, HTTPFields)] = [
                 (orgasmsPath, .get, .bearer(app.readToken)),
                 ("/api/v2/orgasms?id=1", .get, .bearer(app.readToken)),
@@ -44,7 +46,7 @@ struct TransportTests {
     }
 
     @Test func behindAProxyAnHTTPSRequestPassesAndCarriesHSTS() async throws {
-        try await TestApp.run(configuration: Self.behindProxy) { app, client in
+        try await TestApp.run(configuration: Self.behindProxy, testing: .live) { app, client in
             var headers: HTTPFields = .bearer(app.readToken)
             headers[Self.forwardedProto] = "https"
             let forwarded = try await client.execute(uri: orgasmsPath, method: .get, headers: headers)
@@ -246,7 +248,7 @@ struct TransportTests {
     }
 
     @Test func theHTTPSRequiredRefusalCarriesTheRequestID() async throws {
-        try await TestApp.run(configuration: Self.behindProxy) { _, client in
+        try await TestApp.run(configuration: Self.behindProxy, testing: .live) { _, client in
             let response = try await client.execute(
                 uri: orgasmsPath, method: .get, headers: [Self.forwardedProto: "http", Self.requestID: "trace-1"])
             try expectError(response, .forbidden, "https_required")

@@ -16,7 +16,7 @@ struct CopyAccountTests {
         try await source.waitUntilHealthy()
         let session = try #require(try await Self.signIn(source, "alice", "correct horse battery", in: sandbox.directory).session)
         let signedIn = try await SetPasswordCommandTests.curl(
-            ["-H", "Cookie: ct_session=\(session)", "\(source.baseURL)/account/"], in: sandbox.directory)
+            ["-H", "Cookie: __Host-ct_session=\(session)", "\(source.baseURL)/account/"], in: sandbox.directory)
         #expect(signedIn.status == 200)
         _ = try await source.stop()
 
@@ -27,7 +27,7 @@ struct CopyAccountTests {
         let copied = try ServerProcess(databasePath: target, in: sandbox.directory)
         try await copied.waitUntilHealthy()
         let refused = try await SetPasswordCommandTests.curl(
-            ["-H", "Cookie: ct_session=\(session)", "\(copied.baseURL)/account/"], in: sandbox.directory)
+            ["-H", "Cookie: __Host-ct_session=\(session)", "\(copied.baseURL)/account/"], in: sandbox.directory)
         #expect(refused.status == 303)
         #expect(refused.headers.lowercased().contains("\r\nlocation: /account/sign-in\r\n"), "\(refused.headers)")
         let again = try await Self.signIn(copied, "alice", "correct horse battery", in: sandbox.directory)
@@ -44,13 +44,13 @@ struct CopyAccountTests {
         status: Int, session: String?
     ) {
         let form = try await SetPasswordCommandTests.curl(["\(server.baseURL)/account/sign-in"], in: directory)
-        let preSession = try #require(SetPasswordCommandTests.cookie("ct_signin", in: form.headers))
+        let preSession = try #require(SetPasswordCommandTests.cookie("__Host-ct_signin", in: form.headers))
         let response = try await SetPasswordCommandTests.curl(
             [
-                "-H", "Cookie: ct_signin=\(preSession)", "-H", "Origin: \(server.baseURL)",
+                "-H", "Cookie: __Host-ct_signin=\(preSession)", "-H", "Origin: \(server.baseURL)",
                 "--data-urlencode", "csrf=\(preSession)", "--data-urlencode", "name=\(name)", "--data-urlencode", "password=\(password)",
                 "\(server.baseURL)/account/sign-in",
             ], in: directory)
-        return (response.status, SetPasswordCommandTests.cookie("ct_session", in: response.headers))
+        return (response.status, SetPasswordCommandTests.cookie("__Host-ct_session", in: response.headers))
     }
 }

@@ -64,22 +64,22 @@ struct SetPasswordCommandTests {
         try await server.waitUntilHealthy()
 
         let form = try await Self.curl(["\(server.baseURL)/account/sign-in"], in: sandbox.directory)
-        let preSession = try #require(Self.cookie("ct_signin", in: form.headers))
+        let preSession = try #require(Self.cookie("__Host-ct_signin", in: form.headers))
         let signIn = try await Self.curl(
             [
-                "-H", "Cookie: ct_signin=\(preSession)", "-H", "Origin: \(server.baseURL)",
+                "-H", "Cookie: __Host-ct_signin=\(preSession)", "-H", "Origin: \(server.baseURL)",
                 "--data-urlencode", "csrf=\(preSession)", "--data-urlencode", "name=alice", "--data-urlencode", "password=correct horse battery",
                 "\(server.baseURL)/account/sign-in",
             ], in: sandbox.directory)
         #expect(signIn.status == 303)
-        let session = try #require(Self.cookie("ct_session", in: signIn.headers))
-        let overview = try await Self.curl(["-H", "Cookie: ct_session=\(session)", "\(server.baseURL)/account/"], in: sandbox.directory)
+        let session = try #require(Self.cookie("__Host-ct_session", in: signIn.headers))
+        let overview = try await Self.curl(["-H", "Cookie: __Host-ct_session=\(session)", "\(server.baseURL)/account/"], in: sandbox.directory)
         #expect(overview.status == 200)
         #expect(overview.body.contains("<h1>alice</h1>"))
         #expect(overview.body.contains("<dd>Asia/Tokyo</dd>"))
 
         #expect(try await sandbox.run(["users", "set-password", "alice"], stdin: "another fine password\n").status == 0)
-        let ended = try await Self.curl(["-H", "Cookie: ct_session=\(session)", "\(server.baseURL)/account/"], in: sandbox.directory)
+        let ended = try await Self.curl(["-H", "Cookie: __Host-ct_session=\(session)", "\(server.baseURL)/account/"], in: sandbox.directory)
         #expect(ended.status == 303)
         #expect(!server.stderr.contains("correct horse battery"))
         #expect(!server.stdout.contains("correct horse battery"))
@@ -102,7 +102,7 @@ struct SetPasswordCommandTests {
 
     /// The value a `Set-Cookie` header in `headers` gives `name`.
     static func cookie(_ name: String, in headers: String) -> String? {
-        for line in headers.split(separator: "\r\n") where line.lowercased().hasPrefix("set-cookie: \(name)=") {
+        for line in headers.split(separator: "\r\n") where line.lowercased().hasPrefix("set-cookie: \(name.lowercased())=") {
             let value = line.dropFirst("set-cookie: \(name)=".count).prefix { $0 != ";" }
             return String(value)
         }

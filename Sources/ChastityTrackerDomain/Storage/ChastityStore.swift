@@ -76,6 +76,10 @@ public protocol ChastityStore: StoreReads {
     /// Deletes the failed sign-in counts whose last failure is before `cutoff` (they no longer
     /// count towards a throttle). Returns how many.
     func purgeSignInFailures(lastFailureBefore cutoff: Timestamp) async throws -> Int
+    /// The server's own key named `name` (text, e.g. base64): the one already stored, or else
+    /// `candidate`, stored now. Concurrent callers, on every instance, get the same key; it
+    /// outlives restarts. (The device cookies' signing key.)
+    func serverKey(named name: String, orStore candidate: String) async throws -> String
 
     // MARK: Records
 

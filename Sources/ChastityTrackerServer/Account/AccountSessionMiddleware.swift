@@ -5,7 +5,8 @@ public import Hummingbird
 /// Admits a request to the signed-in account pages only with a live session: the cookie's id,
 /// hashed, names a stored session that is neither idle past `idleTimeout` nor older than
 /// `absoluteTimeout`. Anything else is sent to the sign-in page (303) with the cookie cleared.
-/// A live session is touched, which restarts its idle time.
+/// A live session is touched, which restarts its idle time; an unknown or expired one costs no
+/// write.
 struct AccountSessionMiddleware<Store: ChastityStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: Store
@@ -18,8 +19,8 @@ struct AccountSessionMiddleware<Store: ChastityStore>: RouterMiddleware {
         let secret = SessionSecret(plaintext: id)
         let cutoffs = settings.sessionCutoffs(at: now)
         guard let session = try await store.session(hash: secret.hash, lastSeenSince: cutoffs.idle, createdSince: cutoffs.absolute) else {
-            // Expired or unknown: a leftover row of an expired session goes now.
-            _ = try await store.deleteSession(hash: secret.hash)
+            // Expired or unknown: no write (anyone can send cookies by the thousand); the hourly
+            // purge removes an expired session's row.
             return Self.toSignIn(clearing: true)
         }
         try await store.touchSession(hash: secret.hash, at: now)

@@ -1,8 +1,9 @@
 public import ChastityTrackerDomain
 
 /// The account pages' settings: how long a session lasts, how failed sign-ins are throttled and
-/// how passwords are hashed. Constants with documented defaults for now (README, "Account
-/// pages"); tests pass faster ones to ``buildApplication(configuration:store:clock:logger:metrics:account:)``.
+/// how passwords are hashed. Constants with documented defaults (README, "Account pages"); the
+/// ones an operator sets are flags in ``Configuration``. Tests pass faster ones to
+/// ``buildApplication(configuration:store:clock:logger:metrics:account:purges:)``.
 public struct AccountSettings: Sendable {
     /// A session unused for this many seconds has ended (default 30 minutes).
     public var idleTimeout: Int64
@@ -18,11 +19,21 @@ public struct AccountSettings: Sendable {
     /// The cost of the hash stored when a password is changed on the settings page (the same as
     /// `users set-password`'s by default).
     public var passwordParameters: Password.Parameters
+    /// How long a device cookie lasts, in seconds (default 180 days): a browser that signed in to
+    /// an account within it keeps its own throttle counter for that account.
+    public var deviceCookieLifetime: Int64
+    /// Requests per minute any one client address (IPv6: its /64) may make to the account pages
+    /// (default 300); past it they answer 429 at once. 0 turns the limit off.
+    public var requestsPerMinute: Int
+    /// Where passwords are hashed and checked; `nil` (the default) for a ``PooledPasswordHasher``
+    /// with ``Configuration/passwordChecks`` threads.
+    public var passwordHasher: (any PasswordHasher)?
 
     public init(
         idleTimeout: Int64 = 30 * 60, absoluteTimeout: Int64 = 12 * 60 * 60,
         accountThrottle: SignInThrottle = .account, addressThrottle: SignInThrottle = .address,
-        decoyParameters: Password.Parameters = .standard, passwordParameters: Password.Parameters = .standard
+        decoyParameters: Password.Parameters = .standard, passwordParameters: Password.Parameters = .standard,
+        deviceCookieLifetime: Int64 = 180 * 24 * 60 * 60, requestsPerMinute: Int = 300, passwordHasher: (any PasswordHasher)? = nil
     ) {
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
@@ -30,6 +41,9 @@ public struct AccountSettings: Sendable {
         self.addressThrottle = addressThrottle
         self.decoyParameters = decoyParameters
         self.passwordParameters = passwordParameters
+        self.deviceCookieLifetime = deviceCookieLifetime
+        self.requestsPerMinute = requestsPerMinute
+        self.passwordHasher = passwordHasher
     }
 
     /// The first instants a session may have been last seen and created at to be live at `now`:

@@ -43,6 +43,8 @@ extension AccountTemplates {
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="confirm-name">Type your account name, {{name}}, to confirm</label>
         <input id="confirm-name" name="confirm" autocomplete="off" autocapitalize="none" spellcheck="false" required>
+        <label for="delete-password">Your password</label>
+        <input id="delete-password" name="password" type="password" autocomplete="current-password" required>
         {{#deleteError}}<p class="error" role="alert">{{deleteError}}</p>{{/deleteError}}
         <button type="submit" class="danger">Delete my account</button>
         </form>

@@ -1,7 +1,8 @@
 import ChastityTrackerDomain
 import Synchronization
 
-/// Failed sign-ins per client address, in this instance's memory (an address is not an account:
+/// Failed sign-ins per client address (``IPAddress/throttleKey``: IPv4 per address, IPv6 per
+/// /64), in this instance's memory (an address is not an account:
 /// losing the counts on a restart only forgives a little). Bounded: past `capacity` addresses, the
 /// ones whose counts are already forgotten by the throttle's quiet period are dropped, then the
 /// oldest.
@@ -30,6 +31,15 @@ final class AddressThrottle: Sendable {
                 if table.count >= capacity { Self.evict(from: &table, before: resetBefore) }
                 table[address] = SignInFailures(count: 1, last: now)
             }
+        }
+    }
+
+    /// Takes back one failure of `address` counted ahead of a check that then succeeded or never
+    /// ran.
+    func forgive(_ address: String) {
+        failures.withLock { table in
+            guard let previous = table[address] else { return }
+            table[address] = previous.count > 1 ? SignInFailures(count: previous.count - 1, last: previous.last) : nil
         }
     }
 

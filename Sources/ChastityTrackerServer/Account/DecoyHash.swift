@@ -2,7 +2,7 @@ import ChastityTrackerDomain
 import Synchronization
 
 /// The hash that unknown names are checked against, made on first use rather than at start-up
-/// (it costs a full scrypt run).
+/// (it costs a full scrypt run, made on the password hasher like any other).
 final class DecoyHash: Sendable {
     private let parameters: Password.Parameters
     private let made = Mutex<String?>(nil)
@@ -11,12 +11,12 @@ final class DecoyHash: Sendable {
         self.parameters = parameters
     }
 
-    var hash: String {
-        made.withLock { made in
-            if let made { return made }
-            let hash = (try? Password.hash("a password that no account has", parameters: parameters)) ?? ""
-            made = hash
-            return hash
-        }
+    /// The decoy, made with `hasher` the first time (two first callers may both make one; either
+    /// serves). Throws what the hasher throws.
+    func hash(using hasher: any PasswordHasher) async throws -> String {
+        if let made = made.withLock({ $0 }) { return made }
+        let hash = try await hasher.hash("a password that no account has", parameters: parameters)
+        made.withLock { $0 = $0 ?? hash }
+        return hash
     }
 }

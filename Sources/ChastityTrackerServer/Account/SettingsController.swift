@@ -14,6 +14,7 @@ struct SettingsController<Store: ChastityStore>: Sendable {
     let clock: any WallClock
     let settings: AccountSettings
     let renderer: AccountRenderer
+    let gate: PasswordGate<Store>
 
     /// The password form's fields.
     struct PasswordForm: Decodable {
@@ -27,9 +28,10 @@ struct SettingsController<Store: ChastityStore>: Sendable {
         var timeZone: String?
     }
 
-    /// The delete form's field: the account name, typed.
+    /// The delete form's fields: the account name, typed, and the current password.
     struct DeleteForm: Decodable {
         var confirm: String?
+        var password: String?
     }
 
     /// The confirmations a change redirects to, by their query flag.
@@ -64,35 +66,18 @@ struct SettingsController<Store: ChastityStore>: Sendable {
         return renderer.page("settings", view, status: status)
     }
 
-    /// Checks the current password the way signing in does (the same scrypt work and the same
-    /// per-account throttle: a wrong one counts as a failed sign-in), then stores the new one,
-    /// which ends every session of the user, and starts a new session for this browser.
+    /// Checks the current password the way signing in does (``PasswordGate``: the same throttle,
+    /// a wrong one counts as a failed sign-in), then stores the new one, which ends every session
+    /// of the user, and starts a new session for this browser.
     private func changePassword(_ request: Request, context: AccountContext) async throws -> Response {
         let form = try await AccountForm.decode(PasswordForm.self, request, context: context) ?? PasswordForm()
         let user = context.account.user
         let now = Timestamp(clock.now())
-        if let wait = try await settings.accountThrottle.wait(after: store.signInFailures(account: user.name), at: now), wait > 0 {
-            context.logger.notice("password change throttled", metadata: ["userID": "\(user.id)", "retryAfter": "\(wait)"])
-            return renderer.message(
-                AccountViews.Message(
-                    signedIn: true, csrf: context.account.secret.csrfToken, heading: "Too many wrong passwords",
-                    text: "Changing the password is paused after repeated wrong passwords. Try again in \(wait) second\(wait == 1 ? "" : "s").",
-                    link: AccountRoutes.settings, linkText: "Settings"
-                ),
-                status: .tooManyRequests, headers: [.retryAfter: "\(wait)"]
-            )
-        }
-
-        // A signed-in user signed in with a password, so there is one; none would be wrong. (No decoy
-        // as on the sign-in page: the timing tells a signed-in user nothing about their own account.)
-        let matches = try await store.passwordHash(userID: user.id).map { Password.verify(form.current ?? "", against: $0) } ?? false
         var currentError: String?
-        if !matches {
-            let failures = try await store.recordSignInFailure(
-                account: user.name, at: now, resetBefore: settings.accountThrottle.resetBefore(now))
-            context.logger.notice(
-                "password change refused: wrong current password", metadata: ["userID": "\(user.id)", "failures": "\(failures.count)"])
-            currentError = "the current password is wrong"
+        switch try await checkCurrentPassword(form.current ?? "", request: request, context: context, at: now) {
+        case .matched: break
+        case .mismatched: currentError = "the current password is wrong"
+        case .refused(let response): return response
         }
         let new = form.new ?? ""
         var newError: String?
@@ -110,9 +95,13 @@ struct SettingsController<Store: ChastityStore>: Sendable {
             }
         }
 
-        let hash = try Password.hash(new, parameters: settings.passwordParameters)
+        let hash: String
+        do {
+            hash = try await gate.hasher.hash(new, parameters: settings.passwordParameters)
+        } catch let busy as PasswordHasherBusy {
+            return busyPage(context, retryAfter: busy.retryAfter)
+        }
         guard try await store.setPasswordHash(userID: user.id, hash: hash) else { return AccountSessionMiddleware<Store>.toSignIn(clearing: true) }
-        try await store.clearSignInFailures(account: user.name)
         // Every session ended with the change, this browser's too: it gets a new one.
         let secret = SessionSecret.generate()
         try await store.createSession(hash: secret.hash, userID: user.id, at: now)
@@ -146,14 +135,20 @@ struct SettingsController<Store: ChastityStore>: Sendable {
     }
 
     /// Deletes the user with every record, token, session and failed sign-in count, once the
-    /// account name is typed exactly; the browser's cookie is cleared.
+    /// account name is typed exactly and the current password is right (checked as
+    /// ``changePassword(_:context:)`` checks it); the browser's cookie is cleared.
     private func deleteAccount(_ request: Request, context: AccountContext) async throws -> Response {
-        let typed = (try await AccountForm.decode(DeleteForm.self, request, context: context))?.confirm ?? ""
+        let form = try await AccountForm.decode(DeleteForm.self, request, context: context) ?? DeleteForm()
         let user = context.account.user
-        guard typed == user.name else {
+        guard form.confirm == user.name else {
             return render(context, status: .badRequest) { view in
                 view.deleteError = "type your account name exactly as shown to delete the account"
             }
+        }
+        switch try await checkCurrentPassword(form.password ?? "", request: request, context: context, at: Timestamp(clock.now())) {
+        case .matched: break
+        case .mismatched: return render(context, status: .badRequest) { view in view.deleteError = "the password is wrong" }
+        case .refused(let response): return response
         }
         _ = try await store.deleteUser(id: user.id)
         context.logger.info("account deleted on the account pages", metadata: ["userID": "\(user.id)"])
@@ -164,6 +159,54 @@ struct SettingsController<Store: ChastityStore>: Sendable {
                 link: AccountRoutes.signIn, linkText: "Sign in"
             ),
             status: .ok, headers: [.setCookie: AccountCookies.clear(AccountCookies.session)]
+        )
+    }
+
+    /// What checking the current password found; `refused` carries the page to answer (429 or 503).
+    private enum CurrentPassword {
+        case matched
+        case mismatched
+        case refused(Response)
+    }
+
+    /// Checks the signed-in user's current password through ``PasswordGate``, on this browser's
+    /// device cookie's counter when it holds one.
+    private func checkCurrentPassword(_ password: String, request: Request, context: AccountContext, at now: Timestamp) async throws
+        -> CurrentPassword
+    {
+        let user = context.account.user
+        let (attempt, _) = try await gate.attempt(at: user.name, request: request, peer: context.remoteAddress)
+        switch try await gate.check(password, of: user, attempt: attempt, at: now) {
+        case .matched:
+            return .matched
+        case .mismatched:
+            context.logger.notice("current password refused on the settings page", metadata: ["userID": "\(user.id)"])
+            return .mismatched
+        case .throttled(let wait):
+            context.logger.notice("current password check throttled", metadata: ["userID": "\(user.id)", "retryAfter": "\(wait)"])
+            return .refused(
+                renderer.message(
+                    AccountViews.Message(
+                        signedIn: true, csrf: context.account.secret.csrfToken, heading: "Too many wrong passwords",
+                        text: "Checking the password is paused after repeated wrong passwords. Try again in \(wait) second\(wait == 1 ? "" : "s").",
+                        link: AccountRoutes.settings, linkText: "Settings"
+                    ),
+                    status: .tooManyRequests, headers: [.retryAfter: "\(wait)"]
+                ))
+        case .busy(let retryAfter):
+            return .refused(busyPage(context, retryAfter: retryAfter))
+        }
+    }
+
+    /// 503: the password hasher is full; nothing was checked or changed.
+    private func busyPage(_ context: AccountContext, retryAfter: Int64) -> Response {
+        renderer.message(
+            AccountViews.Message(
+                signedIn: true, csrf: context.account.secret.csrfToken, heading: "Busy",
+                text: "Too many passwords are being checked right now. Nothing was changed; try again in a moment.",
+                link: AccountRoutes.settings, linkText: "Settings"
+            ),
+            status: .serviceUnavailable, headers: [.retryAfter: "\(retryAfter)"]
         )
     }
 

@@ -7,18 +7,18 @@ import NIOCore
 /// Signing in and out of the account pages (docs/CONTRACT.md section 12).
 ///
 /// Every failure (unknown name, wrong password, no password set) answers the same page with
-/// "wrong name or password" and costs the same scrypt work, so the answers tell nobody which
-/// names exist. Failures are throttled per account name (counted in the database, so every
-/// instance agrees) and per client address (in memory), answered with 429 and `Retry-After`.
+/// "wrong name or password"; those that reach a check cost the same scrypt work, so the answers
+/// tell nobody which names exist. A typed name no account can have (``User/validate(name:)``)
+/// is refused before any lookup. Every check passes ``PasswordGate``: counted before it runs, per
+/// account name (persisted, so every instance agrees) and per client address, or, for a browser
+/// holding the account's device cookie, on that cookie's counter alone; throttled attempts answer
+/// 429 with `Retry-After`, and a full hasher 503 with `Retry-After`, both without hashing.
 struct SignInController<Store: ChastityStore>: Sendable {
     let store: Store
     let clock: any WallClock
     let settings: AccountSettings
     let renderer: AccountRenderer
-    let addresses: AddressThrottle
-    let behindProxy: Bool
-    /// A hash of no one's password: unknown names are checked against it.
-    let decoy: DecoyHash
+    let gate: PasswordGate<Store>
 
     static var failureMessage: String { "wrong name or password" }
 
@@ -26,16 +26,6 @@ struct SignInController<Store: ChastityStore>: Sendable {
     struct Form: Decodable {
         var name: String?
         var password: String?
-    }
-
-    init(store: Store, clock: any WallClock, settings: AccountSettings, renderer: AccountRenderer, behindProxy: Bool) {
-        self.store = store
-        self.clock = clock
-        self.settings = settings
-        self.renderer = renderer
-        self.addresses = AddressThrottle(throttle: settings.addressThrottle)
-        self.behindProxy = behindProxy
-        self.decoy = DecoyHash(parameters: settings.decoyParameters)
     }
 
     /// `GET /account/sign-in` and `POST /account/sign-in` (the form is checked for its
@@ -72,12 +62,21 @@ struct SignInController<Store: ChastityStore>: Sendable {
         let name = fields.name ?? ""
         let password = fields.password ?? ""
         let now = Timestamp(clock.now())
-        let address = ClientAddress.of(request, context: context, behindProxy: behindProxy)
+        let address = gate.proxies.throttleKey(of: request, peer: context.remoteAddress)
 
-        let accountWait = try await settings.accountThrottle.wait(after: store.signInFailures(account: name), at: now)
-        let wait = max(addresses.wait(for: address, at: now) ?? 0, accountWait ?? 0)
-        if wait > 0 {
-            context.logger.notice("sign-in throttled", metadata: ["name": "\(name)", "address": "\(address)", "retryAfter": "\(wait)"])
+        do throws(ValidationError) {
+            try User.validate(name: name)
+        } catch {
+            gate.guardian.countCheap(address: address, at: now)
+            context.logger.notice("sign-in refused: not a possible account name", metadata: ["address": "\(address)"])
+            return form(request, name: name, error: Self.failureMessage, status: .unauthorized)
+        }
+        let (attempt, device) = try await gate.attempt(at: name, request: request, peer: context.remoteAddress)
+        let user = try await store.user(named: name)
+        switch try await gate.check(password, of: user, attempt: attempt, at: now) {
+        case .throttled(let wait):
+            context.logger.notice(
+                "sign-in throttled", metadata: ["name": "\(name)", "address": "\(address)", "device": "\(device != nil)", "retryAfter": "\(wait)"])
             return renderer.message(
                 AccountViews.Message(
                     heading: "Too many failed sign-ins",
@@ -86,20 +85,24 @@ struct SignInController<Store: ChastityStore>: Sendable {
                 ),
                 status: .tooManyRequests, headers: [.retryAfter: "\(wait)"]
             )
-        }
-
-        let user = try await store.user(named: name)
-        let stored = try await user.asyncMap { try await store.passwordHash(userID: $0.id) } ?? nil
-        // The decoy costs the same scrypt work when there is no user or no password.
-        let matches = Password.verify(password, against: stored ?? decoy.hash) && stored != nil
-        guard let user, matches else {
-            let failures = try await store.recordSignInFailure(account: name, at: now, resetBefore: settings.accountThrottle.resetBefore(now))
-            addresses.recordFailure(of: address, at: now)
-            context.logger.notice("sign-in failed", metadata: ["name": "\(name)", "address": "\(address)", "failures": "\(failures.count)"])
+        case .busy(let retryAfter):
+            context.logger.notice("sign-in refused: the password checks are full", metadata: ["address": "\(address)"])
+            return renderer.message(
+                AccountViews.Message(
+                    heading: "Busy",
+                    text: "Too many sign-ins are being checked right now. Try again in a moment.",
+                    link: AccountRoutes.signIn, linkText: "Sign in"
+                ),
+                status: .serviceUnavailable, headers: [.retryAfter: "\(retryAfter)"]
+            )
+        case .mismatched:
+            context.logger.notice("sign-in failed", metadata: ["name": "\(name)", "address": "\(address)", "device": "\(device != nil)"])
             return form(request, name: name, error: Self.failureMessage, status: .unauthorized)
+        case .matched:
+            break
         }
+        guard let user else { return form(request, name: name, error: Self.failureMessage, status: .unauthorized) }
 
-        try await store.clearSignInFailures(account: name)
         // A new id at every sign-in; a session the browser still held ends here.
         if let previous = AccountCookies.value(AccountCookies.session, in: request) {
             _ = try await store.deleteSession(hash: SessionSecret(plaintext: previous).hash)
@@ -111,14 +114,9 @@ struct SignInController<Store: ChastityStore>: Sendable {
         headers.append(
             HTTPField(name: .setCookie, value: AccountCookies.set(AccountCookies.session, secret.plaintext, maxAge: settings.absoluteTimeout)))
         headers.append(HTTPField(name: .setCookie, value: AccountCookies.clear(AccountCookies.signIn)))
+        // A fresh device cookie at every sign-in: this browser is now known to the account.
+        let cookie = DeviceCookie.issue(for: user.name).value(signedWith: try await gate.devices.key())
+        headers.append(HTTPField(name: .setCookie, value: AccountCookies.set(AccountCookies.device, cookie, maxAge: settings.deviceCookieLifetime)))
         return Response(status: .seeOther, headers: headers)
-    }
-}
-
-extension Optional {
-    /// The wrapped value mapped by an async function, or `nil`.
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -2,32 +2,41 @@ public import ChastityTrackerDomain
 public import HTTPTypes
 public import Hummingbird
 
-/// HTTPS rules (docs/CONTRACT.md section 10; the account pages of section 12 follow them too): behind a
-/// TLS-terminating proxy, a request the proxy marks as plain HTTP (`X-Forwarded-Proto: http`) is refused with 403 `https_required` (never redirected:
-/// a redirect has already leaked the token); whenever clients reach us over HTTPS, answers carry
-/// `Strict-Transport-Security`.
-public struct TransportSecurityMiddleware<Context: RequestContext>: RouterMiddleware {
-    let behindProxy: Bool
-    let sendsHSTS: Bool
+/// HTTPS rules (docs/CONTRACT.md section 10; the account pages of section 12 follow them too).
+/// Behind a TLS-terminating proxy, a request to the API or the account
+/// pages is refused with 403 `https_required` (never redirected: a redirect has already leaked the
+/// token) when the proxy marks it as plain HTTP (`X-Forwarded-Proto: http`), and when it comes
+/// from a peer that is no trusted proxy (``ProxyTrust``) over plain HTTP: such a request went past
+/// the proxy, so nothing says it was encrypted, and its own word does not count. Whenever clients reach us over
+/// HTTPS, answers carry `Strict-Transport-Security`.
+public struct TransportSecurityMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
+    let proxies: ProxyTrust
+    let tls: Bool
     static var hsts: String { "max-age=31536000" }
 
-    public init(behindProxy: Bool, tls: Bool) {
-        self.behindProxy = behindProxy
-        self.sendsHSTS = behindProxy || tls
+    public init(proxies: ProxyTrust, tls: Bool) {
+        self.proxies = proxies
+        self.tls = tls
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if behindProxy, request.uri.path.hasPrefix("/api/") || AccountRoutes.isAccountPath(request.uri.path),
-            let proto = request.headers[.xForwardedProto]?.split(separator: ",").first?.trimmingWhitespace().lowercased(),
-            proto == "http"
-        {
+        if proxies.behindProxy, request.uri.path.hasPrefix("/api/") || AccountRoutes.isAccountPath(request.uri.path), isPlainHTTP(request, context) {
             var response = try APIError.httpsRequired.response(from: request, context: context)
             response.headers[.strictTransportSecurity] = Self.hsts
             return response
         }
         var response = try await next(request, context)
-        if sendsHSTS { response.headers[.strictTransportSecurity] = Self.hsts }
+        if proxies.behindProxy || tls { response.headers[.strictTransportSecurity] = Self.hsts }
         return response
+    }
+
+    /// Whether the request came, or may have come, over plain HTTP: as a trusted proxy says, or,
+    /// from anyone else, unless it reached our own TLS.
+    private func isPlainHTTP(_ request: Request, _ context: Context) -> Bool {
+        guard proxies.believesForwardedHeaders(from: proxies.peer(context.remoteAddress)) else { return !tls }
+        let proto = request.headers[.xForwardedProto]?.split(separator: ",").first?.trimmingWhitespace().lowercased()
+        return proto == "http"
     }
 }
 

@@ -1,0 +1,147 @@
+import ChastityTrackerDomain
+import Synchronization
+
+/// Decides, in memory and before any hashing, whether a password may be checked now, and counts
+/// each check before it runs, so that parallel guesses cannot slip past the throttle between a
+/// check and its count (SPEC section 12, "Under attack").
+///
+/// Three things can refuse an attempt, each with the seconds to wait:
+/// - its counter (the account name's, or for a browser with the account's device cookie, that
+///   cookie's), through ``SignInThrottle``: the larger of the failures the store has persisted
+///   (every instance's) and those this instance has seen, plus the checks of it running here now;
+/// - for a browser without the account's device cookie, its address (``AddressThrottle``);
+/// - for such a browser too, the instance's budget of failed checks per minute: past it, strangers
+///   are refused cheaply, while browsers that have signed in to the account still get their check.
+///
+/// An admitted attempt holds a ``Ticket`` until ``settle(_:_:at:)``. The failures seen here are
+/// kept in memory as well as persisted by the caller, so a count read from the store just before
+/// another check's failure was written still sees that failure.
+final class SignInGuard: Sendable {
+    /// Who is trying: the counter's key, the client's address and whether it holds the
+    /// account's device cookie.
+    struct Attempt: Sendable {
+        var counter: String
+        var address: String
+        var trusted: Bool
+    }
+
+    /// An admitted attempt, to be settled once its check is done (or did not run).
+    struct Ticket: Sendable {
+        let attempt: Attempt
+        let budgetWindow: Int64
+    }
+
+    /// How an admitted attempt ended.
+    enum Outcome {
+        /// The password was wrong; the caller persists the failure.
+        case failed
+        /// The password was right.
+        case succeeded
+        /// No check ran (the hasher was full, or the store failed).
+        case notChecked
+    }
+
+    /// One counter as this instance sees it.
+    private struct Local {
+        var running = 0
+        var failed = 0
+        var last = Timestamp(millisecondsSinceEpoch: 0)
+    }
+
+    private struct State {
+        var counters: [String: Local] = [:]
+        var budgetWindow: Int64 = 0
+        var budgetUsed = 0
+    }
+
+    let throttle: SignInThrottle
+    private let addresses: AddressThrottle
+    private let failuresPerMinute: Int
+    private let capacity: Int
+    private let state = Mutex(State())
+
+    /// `throttle` for every counter, `addressThrottle` per address, and at most
+    /// `failuresPerMinute` failed checks a minute for browsers without a device cookie (0: no
+    /// budget). At most `capacity` counters are kept in memory (the store keeps them all).
+    init(throttle: SignInThrottle, addressThrottle: SignInThrottle, failuresPerMinute: Int, capacity: Int = 10_000) {
+        self.throttle = throttle
+        self.addresses = AddressThrottle(throttle: addressThrottle, capacity: capacity)
+        self.failuresPerMinute = failuresPerMinute
+        self.capacity = capacity
+    }
+
+    /// Admits `attempt` at `now`, counting it at once, or answers the seconds it must wait.
+    /// `persisted` is what the store holds for its counter.
+    func admit(_ attempt: Attempt, persisted: SignInFailures?, at now: Timestamp) -> Result<Ticket, Refusal> {
+        let second = now.millisecondsSinceEpoch / 1000
+        let window = second - second % 60
+        let resetBefore = throttle.resetBefore(now)
+        return state.withLock { state in
+            if state.budgetWindow != window {
+                state.budgetWindow = window
+                state.budgetUsed = 0
+            }
+            var wait: Int64 = 0
+            if !attempt.trusted {
+                if failuresPerMinute > 0, state.budgetUsed >= failuresPerMinute { wait = window + 60 - second }
+                wait = max(wait, addresses.wait(for: attempt.address, at: now) ?? 0)
+            }
+            var local = state.counters[attempt.counter] ?? Local()
+            if local.last < resetBefore { local.failed = 0 }
+            var counted = persisted.flatMap { $0.last >= resetBefore ? $0 : nil }
+            if local.failed > (counted?.count ?? 0) { counted = SignInFailures(count: local.failed, last: local.last) }
+            if local.running > 0 { counted = SignInFailures(count: (counted?.count ?? 0) + local.running, last: now) }
+            wait = max(wait, throttle.wait(after: counted, at: now) ?? 0)
+            guard wait == 0 else { return .failure(Refusal(wait: wait)) }
+            if state.counters[attempt.counter] == nil, state.counters.count >= capacity { Self.evict(from: &state.counters, before: resetBefore) }
+            local.running += 1
+            state.counters[attempt.counter] = local
+            if !attempt.trusted {
+                state.budgetUsed += 1
+                addresses.recordFailure(of: attempt.address, at: now)
+            }
+            return .success(Ticket(attempt: attempt, budgetWindow: window))
+        }
+    }
+
+    /// Counts a refusal that needed no check (a name no account can have) against the address.
+    func countCheap(address: String, at now: Timestamp) {
+        addresses.recordFailure(of: address, at: now)
+    }
+
+    /// Ends an admitted attempt at `now`: its check stops counting as running, a failure stays
+    /// counted, and a success, or a check that never ran, gives back what the attempt took from
+    /// the address and the budget.
+    func settle(_ ticket: Ticket, _ outcome: Outcome, at now: Timestamp) {
+        let attempt = ticket.attempt
+        state.withLock { state in
+            var local = state.counters[attempt.counter] ?? Local()
+            local.running = max(0, local.running - 1)
+            switch outcome {
+            case .failed:
+                local.failed += 1
+                local.last = now
+            case .succeeded:
+                local.failed = 0
+            case .notChecked:
+                break
+            }
+            state.counters[attempt.counter] = local.running == 0 && local.failed == 0 ? nil : local
+            guard outcome != .failed, !attempt.trusted else { return }
+            if state.budgetWindow == ticket.budgetWindow { state.budgetUsed = max(0, state.budgetUsed - 1) }
+            addresses.forgive(attempt.address)
+        }
+    }
+
+    /// Makes room: counters with no check running whose failures are forgotten go, then the
+    /// oldest idle one.
+    private static func evict(from counters: inout [String: Local], before resetBefore: Timestamp) {
+        counters = counters.filter { $0.value.running > 0 || $0.value.last >= resetBefore }
+        if let oldest = counters.filter({ $0.value.running == 0 }).min(by: { $0.value.last < $1.value.last }) { counters[oldest.key] = nil }
+    }
+
+    /// The seconds an attempt must wait before it may be made.
+    struct Refusal: Error {
+        var wait: Int64
+    }
+}
