@@ -412,7 +412,8 @@ struct AccountSignInTests {
     static func expectSecurityHeaders(_ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(
             response.headers[.contentSecurityPolicy]
-                == "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'", sourceLocation: sourceLocation)
+                == "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            sourceLocation: sourceLocation)
         #expect(response.headers[.xContentTypeOptions] == "nosniff", sourceLocation: sourceLocation)
         #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", sourceLocation: sourceLocation)
         #expect(response.headers[.cacheControl] == "no-store", sourceLocation: sourceLocation)

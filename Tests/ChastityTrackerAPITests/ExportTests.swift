@@ -1,7 +1,8 @@
 import ChastityTrackerDomain
-import ChastityTrackerServer
 import ChastityTrackerTestSupport
 import Testing
+
+@testable import ChastityTrackerServer
 
 /// `export` over every backend: what it writes for text a spreadsheet would run.
 @Suite("export on every backend")
@@ -55,5 +56,22 @@ struct ExportTests {
             #expect(json.contains(#""type":"=1+2","grantedby":"+1""#))
             #expect(json.contains(#""type":"\tTab","grantedby":"\rReturn""#))
         }
+    }
+
+    @Test(
+        "a CSV cell is quoted when it holds a quote, comma or line break scalar, and every quote scalar is doubled, a combining mark after it or not",
+        arguments: [
+            ("\"\u{301}", "\"\"\"\u{301}\""),
+            ("a\"\u{301}b\"c", "\"a\"\"\u{301}b\"\"c\""),
+            ("=\"\u{301}", "\"'=\"\"\u{301}\""),
+            ("x,\u{301}", "\"x,\u{301}\""),
+            ("x\n\u{301}", "\"x\n\u{301}\""),
+            ("x\r\u{301}", "\"x\r\u{301}\""),
+            (#"say "hi""#, #""say ""hi""""#),
+            ("e\u{301}", "e\u{301}"),
+        ])
+    func csvCellQuotesByScalar(text: String, cell: String) {
+        // Bytes, not String ==, which compares Characters.
+        #expect(Array(Administration.csvCell(.string(text)).utf8) == Array(cell.utf8), "\(Administration.csvCell(.string(text)).debugDescription)")
     }
 }

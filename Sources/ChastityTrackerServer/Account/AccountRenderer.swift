@@ -3,14 +3,25 @@ import Hummingbird
 import Mustache
 import NIOCore
 
-/// Renders the account pages from their embedded templates into complete responses.
+/// Renders the account pages from their embedded templates into complete responses, every value
+/// escaped byte-wise (``ByteWiseHTMLContentType``).
 struct AccountRenderer: Sendable {
     private let library: MustacheLibrary
 
+    // swift-mustache keeps content types in one process-wide table and looks a template's
+    // CONTENT_TYPE pragma up while parsing it: ours is registered here, once (a static let runs
+    // exactly once, thread-safely), before any renderer parses a template.
+    private static let registration: Void = MustacheContentTypes.register(ByteWiseHTMLContentType(), named: ByteWiseHTMLContentType.name)
+
     init() {
+        Self.registration
         var library = MustacheLibrary()
         for (name, text) in AccountTemplates.all {
-            // The templates are constants of this binary; one that does not parse is a bug caught by every page test.
+            // The templates are constants of this binary; one that does not parse, or would escape
+            // by Character (swift-mustache's HTML, the default), is a bug caught by every page test.
+            guard text.utf8.starts(with: ByteWiseHTMLContentType.pragma.utf8) else {
+                preconditionFailure("account template \(name) does not start with \(ByteWiseHTMLContentType.pragma)")
+            }
             do { try library.register(text, named: name) } catch { preconditionFailure("account template \(name) does not parse: \(error)") }
         }
         self.library = library

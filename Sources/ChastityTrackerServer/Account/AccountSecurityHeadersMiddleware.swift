@@ -5,7 +5,7 @@ public import Hummingbird
 /// once, for every status (refusals, 404 and 405 included), so that no page can leave them out.
 public struct AccountSecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var contentSecurityPolicy: String {
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     }
 
     public init() {}

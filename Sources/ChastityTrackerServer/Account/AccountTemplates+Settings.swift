@@ -1,6 +1,7 @@
 extension AccountTemplates {
     /// The settings page: change the password, change the time zone, delete the account.
     static let settings = """
+        {{% CONTENT_TYPE: HTML_BYTES }}
         {{<layout}}
         {{$title}}Settings{{/title}}
         {{$body}}

@@ -1,6 +1,8 @@
-/// The account pages' templates (mustache, HTML-escaped by default) and stylesheet, compiled into
-/// the binary so there is nothing to install. Templates hold no rule and no query: each renders
-/// one view model built by a handler.
+/// The account pages' templates (mustache) and stylesheet, compiled into the binary so there is
+/// nothing to install. Templates hold no rule and no query: each renders one view model built by
+/// a handler. Each template's first line chooses byte-wise HTML escaping
+/// (``ByteWiseHTMLContentType``) for itself: swift-mustache goes back to its own `HTML` escaping
+/// in every partial and parent, so the layout needs the line as much as the pages.
 enum AccountTemplates {
     /// Every template by name; pages fill the `layout`'s `title` and `body` blocks.
     static let all: [String: String] = [
@@ -8,6 +10,7 @@ enum AccountTemplates {
     ]
 
     static let layout = """
+        {{% CONTENT_TYPE: HTML_BYTES }}
         <!doctype html>
         <html lang="en">
         <head>
@@ -41,6 +44,7 @@ enum AccountTemplates {
         """
 
     static let signIn = """
+        {{% CONTENT_TYPE: HTML_BYTES }}
         {{<layout}}
         {{$title}}Sign in{{/title}}
         {{$body}}
@@ -61,6 +65,7 @@ enum AccountTemplates {
         """
 
     static let overview = """
+        {{% CONTENT_TYPE: HTML_BYTES }}
         {{<layout}}
         {{$title}}Overview{{/title}}
         {{$body}}
@@ -132,6 +137,7 @@ enum AccountTemplates {
         """
 
     static let tokens = """
+        {{% CONTENT_TYPE: HTML_BYTES }}
         {{<layout}}
         {{$title}}Tokens{{/title}}
         {{$body}}
@@ -195,6 +201,7 @@ enum AccountTemplates {
         """
 
     static let records = """
+        {{% CONTENT_TYPE: HTML_BYTES }}
         {{<layout}}
         {{$title}}Records{{/title}}
         {{$body}}
@@ -250,6 +257,7 @@ enum AccountTemplates {
         """
 
     static let message = """
+        {{% CONTENT_TYPE: HTML_BYTES }}
         {{<layout}}
         {{$title}}{{heading}}{{/title}}
         {{$body}}

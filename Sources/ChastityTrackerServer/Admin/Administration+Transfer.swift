@@ -70,9 +70,18 @@ extension Administration {
         default:
             text = value.text
         }
-        // Scalars again: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        // Scalars again: "\r\n" is one Character, equal to neither "\r" nor "\n", and a quote
+        // followed by a combining mark is one Character that is not a quote (so neither
+        // `contains` nor `replacingOccurrences` over Characters would see it).
         guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var cell = String.UnicodeScalarView()
+        cell.append("\"")
+        for scalar in text.unicodeScalars {
+            cell.append(scalar)
+            if scalar == "\"" { cell.append(scalar) }
+        }
+        cell.append("\"")
+        return String(cell)
     }
 
     /// Imports the JSON that `export` writes into a user's log, all or nothing: every item is
