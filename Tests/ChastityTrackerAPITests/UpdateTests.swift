@@ -131,7 +131,7 @@ import Testing
 
     @Test func missingIdIs400() async throws {
         try await TestApp.run { app, client in
-            try await Self.seedFull(app)
+            _ = try await Self.seedFull(app)
             try expectValidationError(try await client.send(.patch, orgasmsPath, token: app.writeToken, json: #"{"type":"x"}"#), field: "id")
         }
     }

@@ -1,34 +1,41 @@
-import ChastityTrackerDomain
-import ChastityTrackerServer
+public import ChastityTrackerDomain
 import Foundation
-import Logging
+public import Logging
 
-/// `serve`'s log handler: one line per event on stderr, either swift-log's `StreamLogHandler`
+/// `serve`'s log handler (set up by the command, before anything logs): one line per event on stderr, either swift-log's `StreamLogHandler`
 /// text format (`time level label: key=value [source] message`) or one JSON object (`time`,
 /// `level`, `label`, `message` and the metadata) for log shippers.
 ///
 /// Metadata is formatted when a line is written, not each time a key is set: the server sets the
 /// request and token ids on every request and logs on few of them, and `StreamLogHandler`'s eager
 /// formatting was 5% of a list request's CPU time.
-struct LineLogHandler: LogHandler {
+public struct LineLogHandler: LogHandler {
     let label: String
     let format: LogFormat
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    public init(label: String, format: LogFormat) {
+        self.label = label
+        self.format = format
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    public func log(event: LogEvent) {
+        FileHandle.standardError.write(Data(line(for: event).utf8))
+    }
+
+    /// The line written for `event`, its newline included.
+    public func line(for event: LogEvent) -> String {
         let pairs = metadata.merging(event.metadata ?? [:]) { _, new in new }.sorted { $0.key < $1.key }
-        let line =
-            switch format {
-            case .text: text(event, pairs)
-            case .json: json(event, pairs)
-            }
-        FileHandle.standardError.write(Data(line.utf8))
+        return switch format {
+        case .text: text(event, pairs)
+        case .json: json(event, pairs)
+        }
     }
 
     /// One line, whatever the values hold: control characters in the message and the metadata
@@ -40,7 +47,7 @@ struct LineLogHandler: LogHandler {
 
     /// `text` with every control character (C0, DEL, C1, and the line and paragraph separators)
     /// and the backslash written as a Swift-style escape: `\n`, `\u{1B}`, `\\`.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
