@@ -21,12 +21,20 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
 
     /// What a check found.
     enum Verdict: Sendable, Hashable {
-        case matched
+        /// The password is the account's.
+        case matched(User)
         case mismatched
         /// Refused before any check: try again in this many seconds.
         case throttled(wait: Int64)
         /// The hasher was full; nothing was checked or counted.
         case busy(retryAfter: Int64)
+    }
+
+    /// Whose password is checked: an account by the name typed (looked up only once the attempt
+    /// is admitted), or the signed-in user.
+    enum Account: Sendable {
+        case named(String)
+        case user(User)
     }
 
     /// The attempt a request makes at `account`'s password: on its device cookie's counter when
@@ -38,20 +46,26 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
         return (attempt, device)
     }
 
-    /// Checks `password` against `user`'s stored hash (`nil`: no such user, checked against the
-    /// decoy and never matching), counted under `attempt`.
-    func check(_ password: String, of user: User?, attempt: SignInGuard.Attempt, at now: Timestamp) async throws -> Verdict {
+    /// Checks `password` against `account`'s stored hash, counted under `attempt`. A name without
+    /// an account, or an account without a password, is checked against the decoy and never
+    /// matches. A refused attempt costs no hashing, no write, and when refused on what memory
+    /// knows (budget, address), no read either.
+    func check(_ password: String, of account: Account, attempt: SignInGuard.Attempt, at now: Timestamp) async throws -> Verdict {
+        if let refusal = guardian.quickRefusal(attempt, at: now) { return .throttled(wait: refusal.wait) }
         let persisted = try await store.signInFailures(account: attempt.counter)
         let ticket: SignInGuard.Ticket
         switch guardian.admit(attempt, persisted: persisted, at: now) {
         case .failure(let refusal): return .throttled(wait: refusal.wait)
         case .success(let admitted): ticket = admitted
         }
+        let user: User?
         let matches: Bool
         do {
-            var stored: String?
-            if let user { stored = try await store.passwordHash(userID: user.id) }
-            if let stored {
+            switch account {
+            case .named(let name): user = try await store.user(named: name)
+            case .user(let known): user = known
+            }
+            if let user, let stored = try await store.passwordHash(userID: user.id) {
                 matches = try await hasher.verify(password, against: stored)
             } else {
                 _ = try await hasher.verify(password, against: try await decoy.hash(using: hasher))
@@ -66,9 +80,9 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
         }
         // Counted in memory first: a failure the store then cannot write still counts here.
         guardian.settle(ticket, matches ? .succeeded : .failed, at: now)
-        if matches {
+        if matches, let user {
             if persisted != nil { try await store.clearSignInFailures(account: attempt.counter) }
-            return .matched
+            return .matched(user)
         }
         _ = try await store.recordSignInFailure(account: attempt.counter, at: now, resetBefore: guardian.throttle.resetBefore(now))
         return .mismatched

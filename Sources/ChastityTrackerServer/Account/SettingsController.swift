@@ -176,7 +176,7 @@ struct SettingsController<Store: ChastityStore>: Sendable {
     {
         let user = context.account.user
         let (attempt, _) = try await gate.attempt(at: user.name, request: request, peer: context.remoteAddress)
-        switch try await gate.check(password, of: user, attempt: attempt, at: now) {
+        switch try await gate.check(password, of: .user(user), attempt: attempt, at: now) {
         case .matched:
             return .matched
         case .mismatched:

@@ -72,8 +72,8 @@ struct SignInController<Store: ChastityStore>: Sendable {
             return form(request, name: name, error: Self.failureMessage, status: .unauthorized)
         }
         let (attempt, device) = try await gate.attempt(at: name, request: request, peer: context.remoteAddress)
-        let user = try await store.user(named: name)
-        switch try await gate.check(password, of: user, attempt: attempt, at: now) {
+        let user: User
+        switch try await gate.check(password, of: .named(name), attempt: attempt, at: now) {
         case .throttled(let wait):
             context.logger.notice(
                 "sign-in throttled", metadata: ["name": "\(name)", "address": "\(address)", "device": "\(device != nil)", "retryAfter": "\(wait)"])
@@ -98,10 +98,9 @@ struct SignInController<Store: ChastityStore>: Sendable {
         case .mismatched:
             context.logger.notice("sign-in failed", metadata: ["name": "\(name)", "address": "\(address)", "device": "\(device != nil)"])
             return form(request, name: name, error: Self.failureMessage, status: .unauthorized)
-        case .matched:
-            break
+        case .matched(let account):
+            user = account
         }
-        guard let user else { return form(request, name: name, error: Self.failureMessage, status: .unauthorized) }
 
         // A new id at every sign-in; a session the browser still held ends here.
         if let previous = AccountCookies.value(AccountCookies.session, in: request) {

@@ -70,6 +70,21 @@ final class SignInGuard: Sendable {
         self.capacity = capacity
     }
 
+    /// The seconds `attempt` must wait for what is known without the store (the budget and the
+    /// address, for a browser without a device cookie), or `nil`: a flood refused here costs no
+    /// database read. ``admit(_:persisted:at:)`` checks these again.
+    func quickRefusal(_ attempt: Attempt, at now: Timestamp) -> Refusal? {
+        guard !attempt.trusted else { return nil }
+        let second = now.millisecondsSinceEpoch / 1000
+        let window = second - second % 60
+        let budgetWait = state.withLock { state -> Int64 in
+            guard failuresPerMinute > 0, state.budgetWindow == window, state.budgetUsed >= failuresPerMinute else { return 0 }
+            return window + 60 - second
+        }
+        let wait = max(budgetWait, addresses.wait(for: attempt.address, at: now) ?? 0)
+        return wait > 0 ? Refusal(wait: wait) : nil
+    }
+
     /// Admits `attempt` at `now`, counting it at once, or answers the seconds it must wait.
     /// `persisted` is what the store holds for its counter.
     func admit(_ attempt: Attempt, persisted: SignInFailures?, at now: Timestamp) -> Result<Ticket, Refusal> {
