@@ -15,12 +15,14 @@ public struct User: Sendable, Hashable {
         self.created = created
     }
 
-    /// Checks a user name: 1 to 64 characters of letters, digits, `.`, `_`, `-` and `@`.
+    /// Checks a user name: 1 to 64 characters (at most 256 bytes of UTF-8) of letters, digits,
+    /// `.`, `_`, `-` and `@`.
     public static func validate(name: String) throws(ValidationError) {
         let allowed = name.unicodeScalars.allSatisfy {
             ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-_@".unicodeScalars.contains($0))
         }
-        guard !name.isEmpty, name.count <= 64, allowed else {
+        // Bytes too: 64 characters can hold kilobytes (a letter with thousands of combining jamo).
+        guard !name.isEmpty, name.count <= 64, name.utf8.count <= 256, allowed else {
             throw ValidationError(
                 field: "name",
                 message: "a user name is 1 to 64 characters of letters, digits, '.', '_', '-' and '@'"

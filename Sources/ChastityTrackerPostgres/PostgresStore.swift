@@ -238,12 +238,15 @@ public final class PostgresStore: ChastityStore {
                     continue
                 default:
                     // Never the `detail` (it can hold the row: "Failing row contains …") nor the
-                    // whole error (its debug description carries the server's fields and the query).
+                    // whole error (its debug description carries the server's fields and the query);
+                    // the message only outside data exceptions and integrity violations (classes 22
+                    // and 23), whose messages can quote a value.
+                    let quotesValues = state.map { $0.hasPrefix("22") || $0.hasPrefix("23") } ?? true
                     logger.error(
                         "PostgreSQL query failed",
                         metadata: [
                             "sqlstate": "\(state ?? "")",
-                            "message": "\(error.serverInfo?[.message] ?? "")",
+                            "message": "\(quotesValues ? "" : error.serverInfo?[.message] ?? "")",
                             "table": "\(error.serverInfo?[.tableName] ?? "")",
                             "constraint": "\(error.serverInfo?[.constraintName] ?? "")",
                         ])

@@ -148,10 +148,12 @@ func addAccountRoutes<Store: ChastityStore>(
     proxies: ProxyTrust
 ) {
     let renderer = AccountRenderer()
+    let devices = DeviceCookieKeys(store: store)
     var pages = router.group()
     if settings.requestsPerMinute > 0 {
         pages = pages.add(
-            middleware: AccountRequestLimitMiddleware(limit: settings.requestsPerMinute, proxies: proxies, clock: clock, renderer: renderer))
+            middleware: AccountRequestLimitMiddleware(
+                limit: settings.requestsPerMinute, proxies: proxies, devices: devices, clock: clock, settings: settings, renderer: renderer))
     }
     pages = pages.add(middleware: AccountCSRFMiddleware(renderer: renderer))
     pages.get(RouterPath(AccountRoutes.stylesheet)) { _, _ in
@@ -164,7 +166,7 @@ func addAccountRoutes<Store: ChastityStore>(
         store: store, hasher: settings.passwordHasher ?? PooledPasswordHasher(threads: configuration.passwordChecks),
         guardian: SignInGuard(
             throttle: settings.accountThrottle, addressThrottle: settings.addressThrottle, failuresPerMinute: configuration.signInFailuresPerMinute),
-        decoy: DecoyHash(parameters: settings.decoyParameters), devices: DeviceCookieKeys(store: store), proxies: proxies
+        decoy: DecoyHash(parameters: settings.decoyParameters), devices: devices, proxies: proxies
     )
     let signIn = SignInController(store: store, clock: clock, settings: settings, renderer: renderer, gate: gate)
     signIn.addRoutes(to: pages)

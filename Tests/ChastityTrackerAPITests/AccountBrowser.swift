@@ -8,9 +8,9 @@ import NIOCore
 import Testing
 
 extension AccountSettings {
-    /// The defaults, with cheap hashes (the decoy and a changed password's) so that the suite
-    /// stays fast.
-    static let forTests = AccountSettings(decoyParameters: .cheap, passwordParameters: .cheap)
+    /// The defaults, with cheap hashes (the decoy and a changed password's) and no pause before
+    /// a refusal, so that the suite stays fast.
+    static let forTests = AccountSettings(decoyParameters: .cheap, passwordParameters: .cheap, refusalPause: .zero)
 }
 
 extension Password.Parameters {

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Synchronization
 import Testing
 
@@ -55,7 +56,9 @@ struct AccountUnderAttackTests {
     func parallelGuessesAreCountedBeforeTheyAreChecked() async throws {
         let hasher = CountingPasswordHasher()
         try await TestApp.run(account: Self.settings(hasher)) { app, client in
-            try await app.setPassword()
+            // A check of real cost (about 100 ms), so that the 16 overlap: counted only after its
+            // check, as before the fix, every one of them would run.
+            #expect(try await app.store.setPasswordHash(userID: app.owner.id, hash: try Password.hash(TestApp.password)))
             var browsers: [AccountBrowser] = []
             for _ in 0..<16 { browsers.append(try await Self.browserOnForm(client)) }
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
@@ -111,9 +114,21 @@ struct AccountUnderAttackTests {
             #expect(signedIn.headers[.location] == "/account/")
             #expect(try await owner.get("/account/tokens").status == .ok)
             // A device cookie for another account, or a forged one, counts for nothing.
-            let forger = try await Self.browserOnForm(client)
-            forger.set("__Host-ct_device", String(device.dropLast(2)) + (device.hasSuffix("AA") ? "AB" : "AA"))
-            #expect(try await forger.post("/account/sign-in", [("name", app.owner.name), ("password", TestApp.password)]).status == .tooManyRequests)
+            let other = try await app.makeOtherUser()
+            try await app.setPassword(for: other.user.id)
+            let elsewhere = AccountBrowser(client)
+            #expect(try await elsewhere.signIn(other.user.name, headers: [.xForwardedFor: "198.51.100.9"]).status == .seeOther)
+            let otherDevice = try #require(elsewhere.cookies["__Host-ct_device"])
+            let parts = device.split(separator: ".").map(String.init)
+            let middle = parts[2].index(parts[2].startIndex, offsetBy: 20)
+            let forgedMAC = parts[2].replacingCharacters(in: middle...middle, with: parts[2][middle] == "A" ? "B" : "A")
+            for cookie in [otherDevice, [parts[0], parts[1], forgedMAC].joined(separator: ".")] {
+                let forger = try await Self.browserOnForm(client)
+                forger.set("__Host-ct_device", cookie)
+                let refused = try await forger.post(
+                    "/account/sign-in", [("name", app.owner.name), ("password", TestApp.password)], headers: [.xForwardedFor: "198.51.100.10"])
+                #expect(refused.status == .tooManyRequests)
+            }
         }
     }
 
@@ -224,6 +239,13 @@ struct AccountUnderAttackTests {
             #expect(busy.allSatisfy { $0.1 == "1" })
             #expect(responses.allSatisfy { $0.0 == .serviceUnavailable || $0.0 == .unauthorized })
             #expect(hasher.verifications == responses.filter { $0.0 == .unauthorized }.count)
+            // Uncounted: the refused attempts left no failure behind, so the address still has its
+            // ten free failures (a counted 503 would have used them up).
+            for _ in 0..<(SignInThrottle.address.freeFailures - responses.filter { $0.0 == .unauthorized }.count) {
+                let browser = try await Self.browserOnForm(client)
+                #expect(
+                    try await browser.post("/account/sign-in", [("name", TestApp.uniqueName("nobody")), ("password", "x")]).status == .unauthorized)
+            }
         }
     }
 
@@ -294,6 +316,92 @@ struct AccountUnderAttackTests {
             #expect(String(buffer: refused.body).contains("<h1>Too many requests</h1>"))
             // The API is not the account pages: its limits are per token.
             #expect(try await client.execute(uri: "/healthz", method: .get, headers: [:], body: nil).status == .ok)
+        }
+    }
+
+    @Test("signing in again from a browser keeps its device cookie's nonce: one browser, one counter")
+    func deviceCookieIsRenewedNotMinted() async throws {
+        try await TestApp.run(account: Self.settings(CountingPasswordHasher())) { app, client in
+            try await app.setPassword()
+            let browser = AccountBrowser(client)
+            #expect(try await browser.signIn(app.owner.name).status == .seeOther)
+            let first = try #require(browser.deviceCounter(for: app.owner.name))
+            #expect(try await browser.signIn(app.owner.name).status == .seeOther)
+            #expect(browser.deviceCounter(for: app.owner.name) == first)
+        }
+    }
+
+    @Test("an account's right password is checked at most 10 times a minute: signing in in a loop cannot keep the hasher busy")
+    func successesPerAccountAreLimited() async throws {
+        let hasher = CountingPasswordHasher()
+        try await TestApp.run(account: Self.settings(hasher)) { app, client in
+            try await app.setPassword()
+            let browser = AccountBrowser(client)
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<12 { statuses.append(try await browser.signIn(app.owner.name).status) }
+            #expect(statuses == Array(repeating: .seeOther, count: 10) + [.tooManyRequests, .tooManyRequests])
+            #expect(hasher.verifications == 10)
+            app.clock.advance(by: 60)
+            #expect(try await browser.signIn(app.owner.name).status == .seeOther)
+        }
+    }
+
+    @Test("a refused sign-in is answered only after the refusal pause; a right one is not held")
+    func refusalsArePaused() async throws {
+        var settings = Self.settings(CountingPasswordHasher())
+        settings.refusalPause = .milliseconds(300)
+        try await TestApp.run(account: settings) { app, client in
+            try await app.setPassword()
+            let clock = ContinuousClock()
+            let browser = try await Self.browserOnForm(client)
+            let start = clock.now
+            let refused = try await browser.post("/account/sign-in", [("name", "no\nname"), ("password", "x")])
+            #expect(refused.status == .unauthorized)
+            #expect(clock.now - start >= .milliseconds(300))
+        }
+    }
+
+    @Test(
+        "the client behind a trusted proxy: the right-most X-Forwarded-For entry that is no trusted proxy, ports allowed; an unparsable entry ends the walk",
+        arguments: [
+            (["203.0.113.9"], "203.0.113.9"), (["198.51.100.1, 203.0.113.9"], "203.0.113.9"), (["203.0.113.9, 127.0.0.1"], "203.0.113.9"),
+            (["198.51.100.1", "203.0.113.9"], "203.0.113.9"), (["203.0.113.9:5678"], "203.0.113.9"), (["[2001:db8::1]:443"], "2001:db8::1"),
+            (["2001:db8::1"], "2001:db8::1"), (["198.51.100.1, garbage"], "127.0.0.1"), (["garbage, 203.0.113.9"], "203.0.113.9"),
+            ([""], "127.0.0.1"), ([], "127.0.0.1"), (["::ffff:203.0.113.9"], "203.0.113.9"), (["203.0.113.9:"], "127.0.0.1"),
+        ])
+    func forwardedFor(values: [String], client: String) throws {
+        let trust = ProxyTrust(behindProxy: true, trusted: IPNetwork.loopback)
+        var fields = HTTPFields()
+        for value in values { fields.append(HTTPField(name: .xForwardedFor, value: value)) }
+        let request = Request(
+            head: HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: "/", headerFields: fields), body: .init(buffer: .init()))
+        let peer = try SocketAddress(ipAddress: "127.0.0.1", port: 1234)
+        #expect(trust.client(of: request, peer: peer)?.description == client)
+        // From a peer that is no trusted proxy, or without --behind-proxy, the peer is the client.
+        #expect(trust.client(of: request, peer: try SocketAddress(ipAddress: "192.0.2.50", port: 1234))?.description == "192.0.2.50")
+        #expect(ProxyTrust(behindProxy: false, trusted: IPNetwork.loopback).client(of: request, peer: peer)?.description == "127.0.0.1")
+    }
+
+    @Test(
+        "behind a proxy, any hop of X-Forwarded-Proto that says http refuses: a client's own 'https' before an appending proxy's 'http' does not pass"
+    )
+    func anyPlainHopOfForwardedProto() async throws {
+        try await TestApp.run(
+            configuration: Configuration(port: 0, behindProxy: true), account: Self.settings(CountingPasswordHasher()), testing: .live
+        ) {
+            app, client in
+            for value in ["https, http", "https,https, http"] {
+                var headers = HTTPFields.bearer(app.readToken)
+                headers[.xForwardedProto] = value
+                try expectError(try await client.execute(uri: orgasmsPath, method: .get, headers: headers, body: nil), .forbidden, "https_required")
+            }
+            var twoFields = HTTPFields.bearer(app.readToken)
+            twoFields.append(HTTPField(name: .xForwardedProto, value: "https"))
+            twoFields.append(HTTPField(name: .xForwardedProto, value: "http"))
+            try expectError(try await client.execute(uri: orgasmsPath, method: .get, headers: twoFields, body: nil), .forbidden, "https_required")
+            var https = HTTPFields.bearer(app.readToken)
+            https[.xForwardedProto] = "https, https"
+            #expect(try await client.execute(uri: orgasmsPath, method: .get, headers: https, body: nil).status == .ok)
         }
     }
 }

@@ -95,3 +95,14 @@ import Testing
         }
     }
 }
+
+/// User names are bounded in bytes as well as characters.
+@Suite struct UserNameBytesTests {
+    @Test("a name of at most 64 characters but more than 256 bytes is refused")
+    func bytes() throws {
+        let jamo = "a" + String(repeating: "\u{1100}", count: 200)
+        #expect(jamo.count <= 64)
+        #expect(throws: ValidationError.self) { try User.validate(name: jamo) }
+        try User.validate(name: String(repeating: "ä", count: 64))
+    }
+}

@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// A browser's proof that it has signed in to an account before, after OWASP's "Slow Down Online
 /// Guessing Attacks with Device Cookies": the account name and a random nonce, signed with the

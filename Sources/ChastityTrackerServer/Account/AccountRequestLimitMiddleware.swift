@@ -3,15 +3,20 @@ import Foundation
 import Hummingbird
 import Synchronization
 
-/// At most `limit` requests per minute to the account pages from any one client address
-/// (``ProxyTrust/throttleKey(of:peer:)``: IPv4 per address, IPv6 per /64), counted in this
-/// instance's memory in fixed one-minute windows; past it a request answers 429 with
-/// `Retry-After` before anything else runs. The API has limits of its own, per token.
-struct AccountRequestLimitMiddleware: RouterMiddleware {
+/// At most `limit` requests per minute to the account pages from any one client (SPEC section 12,
+/// "Under attack"), counted in this instance's memory in fixed one-minute windows; past it a
+/// request waits ``AccountSettings/refusalPause`` and answers 429 with `Retry-After` before
+/// anything else runs. A client is its address (``ProxyTrust/throttleKey(of:peer:)``: IPv4 per
+/// address, IPv6 per /64), or, for a browser holding a valid device cookie, that cookie: someone
+/// sharing the owner's address (a NAT, a VPN exit) cannot spend the owner's requests. The API
+/// has limits of its own, per token.
+struct AccountRequestLimitMiddleware<Store: ChastityStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let limit: Int
     let proxies: ProxyTrust
+    let devices: DeviceCookieKeys<Store>
     let clock: any WallClock
+    let settings: AccountSettings
     let renderer: AccountRenderer
     static var capacity: Int { 100_000 }
     private let windows = Windows()
@@ -21,29 +26,35 @@ struct AccountRequestLimitMiddleware: RouterMiddleware {
         let state = Mutex<(start: Int64, counts: [String: Int])>((0, [:]))
     }
 
-    init(limit: Int, proxies: ProxyTrust, clock: any WallClock, renderer: AccountRenderer) {
+    init(
+        limit: Int, proxies: ProxyTrust, devices: DeviceCookieKeys<Store>, clock: any WallClock, settings: AccountSettings, renderer: AccountRenderer
+    ) {
         self.limit = limit
         self.proxies = proxies
+        self.devices = devices
         self.clock = clock
+        self.settings = settings
         self.renderer = renderer
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let address = proxies.throttleKey(of: request, peer: context.remoteAddress)
+        let client =
+            try await devices.cookie(in: request).map { "device \($0.nonce)" } ?? proxies.throttleKey(of: request, peer: context.remoteAddress)
         let second = Int64(clock.now().timeIntervalSince1970.rounded(.down))
         let start = second - second % 60
         let admitted = windows.state.withLock { windows in
             // A new window forgets every count at once: the table never outgrows a minute's clients.
             if windows.start != start { windows = (start, [:]) }
-            let count = windows.counts[address, default: 0]
+            let count = windows.counts[client, default: 0]
             guard count < limit else { return false }
-            // Memory stays bounded however many addresses arrive in one minute; past the bound,
+            // Memory stays bounded however many clients arrive in one minute; past the bound,
             // new ones pass uncounted (the sign-in throttle and the hasher's bound still hold).
             if count == 0, windows.counts.count >= Self.capacity { return true }
-            windows.counts[address] = count + 1
+            windows.counts[client] = count + 1
             return true
         }
         guard admitted else {
+            try await settings.pauseBeforeRefusal()
             let wait = start + 60 - second
             return renderer.message(
                 AccountViews.Message(

@@ -25,6 +25,11 @@ public struct AccountSettings: Sendable {
     /// Requests per minute any one client address (IPv6: its /64) may make to the account pages
     /// (default 300); past it they answer 429 at once. 0 turns the limit off.
     public var requestsPerMinute: Int
+    /// How long a refused sign-in (throttled, or a name no account can have) and a request past
+    /// the per-address limit wait before they are answered (default 1 s). The wait costs the
+    /// server nothing, and a client guessing in a loop gets one answer a second per connection
+    /// instead of as many as the CPU can write. The 503 of a full hasher is answered at once.
+    public var refusalPause: Duration
     /// Where passwords are hashed and checked; `nil` (the default) for a ``PooledPasswordHasher``
     /// with ``Configuration/passwordChecks`` threads.
     public var passwordHasher: (any PasswordHasher)?
@@ -33,7 +38,8 @@ public struct AccountSettings: Sendable {
         idleTimeout: Int64 = 30 * 60, absoluteTimeout: Int64 = 12 * 60 * 60,
         accountThrottle: SignInThrottle = .account, addressThrottle: SignInThrottle = .address,
         decoyParameters: Password.Parameters = .standard, passwordParameters: Password.Parameters = .standard,
-        deviceCookieLifetime: Int64 = 180 * 24 * 60 * 60, requestsPerMinute: Int = 300, passwordHasher: (any PasswordHasher)? = nil
+        deviceCookieLifetime: Int64 = 180 * 24 * 60 * 60, requestsPerMinute: Int = 300, refusalPause: Duration = .seconds(1),
+        passwordHasher: (any PasswordHasher)? = nil
     ) {
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
@@ -43,11 +49,17 @@ public struct AccountSettings: Sendable {
         self.passwordParameters = passwordParameters
         self.deviceCookieLifetime = deviceCookieLifetime
         self.requestsPerMinute = requestsPerMinute
+        self.refusalPause = refusalPause
         self.passwordHasher = passwordHasher
     }
 
     /// The first instants a session may have been last seen and created at to be live at `now`:
     /// a session ends at its timeout exactly.
+    /// Waits ``refusalPause`` before a refusal is answered.
+    func pauseBeforeRefusal() async throws {
+        if refusalPause > .zero { try await Task.sleep(for: refusalPause) }
+    }
+
     func sessionCutoffs(at now: Timestamp) -> (idle: Timestamp, absolute: Timestamp) {
         (
             Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - idleTimeout * 1000 + 1),

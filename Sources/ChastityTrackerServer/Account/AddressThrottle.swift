@@ -4,12 +4,12 @@ import Synchronization
 /// Failed sign-ins per client address (``IPAddress/throttleKey``: IPv4 per address, IPv6 per
 /// /64), in this instance's memory (an address is not an account:
 /// losing the counts on a restart only forgives a little). Bounded: past `capacity` addresses, the
-/// ones whose counts are already forgotten by the throttle's quiet period are dropped, then the
-/// oldest.
+/// ones whose counts are already forgotten by the throttle's quiet period are dropped (at most
+/// once a second), else any one.
 final class AddressThrottle: Sendable {
     private let throttle: SignInThrottle
     private let capacity: Int
-    private let failures = Mutex<[String: SignInFailures]>([:])
+    private let failures = Mutex<(table: [String: SignInFailures], lastSweep: Int64)>(([:], .min))
 
     init(throttle: SignInThrottle, capacity: Int = 10_000) {
         self.throttle = throttle
@@ -18,18 +18,18 @@ final class AddressThrottle: Sendable {
 
     /// Seconds `address` must still wait at `now`, or `nil`.
     func wait(for address: String, at now: Timestamp) -> Int64? {
-        throttle.wait(after: failures.withLock { $0[address] }, at: now)
+        throttle.wait(after: failures.withLock { $0.table[address] }, at: now)
     }
 
     /// Counts a failure of `address` at `now`.
     func recordFailure(of address: String, at now: Timestamp) {
         let resetBefore = throttle.resetBefore(now)
-        failures.withLock { table in
-            if let previous = table[address], previous.last >= resetBefore {
-                table[address] = SignInFailures(count: previous.count + 1, last: now)
+        failures.withLock { failures in
+            if let previous = failures.table[address], previous.last >= resetBefore {
+                failures.table[address] = SignInFailures(count: previous.count + 1, last: now)
             } else {
-                if table.count >= capacity { Self.evict(from: &table, before: resetBefore) }
-                table[address] = SignInFailures(count: 1, last: now)
+                if failures.table.count >= capacity { Self.evict(from: &failures, before: resetBefore, at: now.millisecondsSinceEpoch / 1000) }
+                failures.table[address] = SignInFailures(count: 1, last: now)
             }
         }
     }
@@ -37,14 +37,23 @@ final class AddressThrottle: Sendable {
     /// Takes back one failure of `address` counted ahead of a check that then succeeded or never
     /// ran.
     func forgive(_ address: String) {
-        failures.withLock { table in
-            guard let previous = table[address] else { return }
-            table[address] = previous.count > 1 ? SignInFailures(count: previous.count - 1, last: previous.last) : nil
+        failures.withLock { failures in
+            guard let previous = failures.table[address] else { return }
+            failures.table[address] = previous.count > 1 ? SignInFailures(count: previous.count - 1, last: previous.last) : nil
         }
     }
 
-    private static func evict(from table: inout [String: SignInFailures], before resetBefore: Timestamp) {
-        table = table.filter { $0.value.last >= resetBefore }
-        if let oldest = table.min(by: { $0.value.last < $1.value.last }) { table[oldest.key] = nil }
+    /// Makes room, cheaply under a flood of new addresses: the forgotten counts go at most once a
+    /// second; otherwise any one entry goes (the table is full of fresh addresses then, and any
+    /// one of them is as good as another).
+    private static func evict(
+        from failures: inout (table: [String: SignInFailures], lastSweep: Int64), before resetBefore: Timestamp, at second: Int64
+    ) {
+        if second != failures.lastSweep {
+            failures.lastSweep = second
+            failures.table = failures.table.filter { $0.value.last >= resetBefore }
+            return
+        }
+        if let any = failures.table.keys.first { failures.table[any] = nil }
     }
 }

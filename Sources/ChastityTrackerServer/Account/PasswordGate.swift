@@ -42,7 +42,8 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
     func attempt(at account: String, request: Request, peer: SocketAddress?) async throws -> (SignInGuard.Attempt, DeviceCookie?) {
         let device = try await devices.cookie(in: request).flatMap { $0.account == account ? $0 : nil }
         let attempt = SignInGuard.Attempt(
-            counter: device?.failureKey ?? account, address: proxies.throttleKey(of: request, peer: peer), trusted: device != nil)
+            account: account, counter: device?.failureKey ?? account, address: proxies.throttleKey(of: request, peer: peer),
+            trusted: device != nil)
         return (attempt, device)
     }
 
@@ -52,9 +53,10 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
     /// knows (budget, address), no read either.
     func check(_ password: String, of account: Account, attempt: SignInGuard.Attempt, at now: Timestamp) async throws -> Verdict {
         if let refusal = guardian.quickRefusal(attempt, at: now) { return .throttled(wait: refusal.wait) }
+        let written = guardian.writtenCount(of: attempt.counter)
         let persisted = try await store.signInFailures(account: attempt.counter)
         let ticket: SignInGuard.Ticket
-        switch guardian.admit(attempt, persisted: persisted, at: now) {
+        switch guardian.admit(attempt, persisted: persisted, writtenAtRead: written, at: now) {
         case .failure(let refusal): return .throttled(wait: refusal.wait)
         case .success(let admitted): ticket = admitted
         }
@@ -81,10 +83,12 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
         // Counted in memory first: a failure the store then cannot write still counts here.
         guardian.settle(ticket, matches ? .succeeded : .failed, at: now)
         if matches, let user {
-            if persisted != nil { try await store.clearSignInFailures(account: attempt.counter) }
+            // Always: a failure written after this attempt's read is cleared too.
+            try await store.clearSignInFailures(account: attempt.counter)
             return .matched(user)
         }
         _ = try await store.recordSignInFailure(account: attempt.counter, at: now, resetBefore: guardian.throttle.resetBefore(now))
+        guardian.failureWritten(ticket)
         return .mismatched
     }
 }

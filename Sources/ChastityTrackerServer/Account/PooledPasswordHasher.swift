@@ -1,7 +1,12 @@
 public import ChastityTrackerDomain
 import CoreMetrics
+import Foundation
 import NIOPosix
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Hashes and checks passwords on threads of its own (an `NIOThreadPool` of `threads`), never on
 /// Swift's cooperative threads or NIO's event loops, which serve the API: a flood of sign-ins
@@ -26,6 +31,34 @@ public final class PooledPasswordHasher: PasswordHasher {
         self.pool = NIOThreadPool(numberOfThreads: threads)
         self.limit = threads + max(0, queue ?? 2 * threads)
         pool.start()
+        Self.lowerPriority(of: pool, threads: threads)
+    }
+
+    /// The niceness of the pool's threads: below the threads that serve requests, so that when
+    /// both want a core, the API wins (weight 110 against 1,024: a check still gets about a tenth
+    /// of a contended core, so sign-ins slow down under load rather than stop).
+    static let niceness: Int32 = 10
+
+    /// Has each of the pool's threads lower its own priority: one task per thread, each holding
+    /// its thread until all have started, so that no thread runs two of them. Checks submitted
+    /// meanwhile queue behind them.
+    private static func lowerPriority(of pool: NIOThreadPool, threads: Int) {
+        let started = NSCondition()
+        let count = Mutex(0)
+        for _ in 0..<threads {
+            pool.submit { state in
+                guard case .active = state else { return }
+                #if canImport(Glibc)
+                    // Linux keeps the nice value per thread: `who` 0 is the calling thread.
+                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+                #endif
+                started.lock()
+                count.withLock { $0 += 1 }
+                started.broadcast()
+                while count.withLock({ $0 }) < threads { started.wait() }
+                started.unlock()
+            }
+        }
     }
 
     deinit {

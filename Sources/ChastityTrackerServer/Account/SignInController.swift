@@ -69,14 +69,16 @@ struct SignInController<Store: ChastityStore>: Sendable {
         } catch {
             gate.guardian.countCheap(address: address, at: now)
             context.logger.notice("sign-in refused: not a possible account name", metadata: ["address": "\(address)"])
+            try await settings.pauseBeforeRefusal()
             return form(request, name: name, error: Self.failureMessage, status: .unauthorized)
         }
         let (attempt, device) = try await gate.attempt(at: name, request: request, peer: context.remoteAddress)
         let user: User
         switch try await gate.check(password, of: .named(name), attempt: attempt, at: now) {
         case .throttled(let wait):
+            try await settings.pauseBeforeRefusal()
             context.logger.notice(
-                "sign-in throttled", metadata: ["name": "\(name)", "address": "\(address)", "device": "\(device != nil)", "retryAfter": "\(wait)"])
+                "sign-in throttled", metadata: ["address": "\(address)", "device": "\(device != nil)", "retryAfter": "\(wait)"])
             return renderer.message(
                 AccountViews.Message(
                     heading: "Too many failed sign-ins",
@@ -96,7 +98,8 @@ struct SignInController<Store: ChastityStore>: Sendable {
                 status: .serviceUnavailable, headers: [.retryAfter: "\(retryAfter)"]
             )
         case .mismatched:
-            context.logger.notice("sign-in failed", metadata: ["name": "\(name)", "address": "\(address)", "device": "\(device != nil)"])
+            // No typed name in the log: people type their password into the name field.
+            context.logger.notice("sign-in failed", metadata: ["address": "\(address)", "device": "\(device != nil)"])
             return form(request, name: name, error: Self.failureMessage, status: .unauthorized)
         case .matched(let account):
             user = account
@@ -113,8 +116,9 @@ struct SignInController<Store: ChastityStore>: Sendable {
         headers.append(
             HTTPField(name: .setCookie, value: AccountCookies.set(AccountCookies.session, secret.plaintext, maxAge: settings.absoluteTimeout)))
         headers.append(HTTPField(name: .setCookie, value: AccountCookies.clear(AccountCookies.signIn)))
-        // A fresh device cookie at every sign-in: this browser is now known to the account.
-        let cookie = DeviceCookie.issue(for: user.name).value(signedWith: try await gate.devices.key())
+        // This browser is now known to the account: its device cookie is renewed (the same nonce,
+        // so that signing in again and again does not mint counters), or a first one is set.
+        let cookie = (device ?? DeviceCookie.issue(for: user.name)).value(signedWith: try await gate.devices.key())
         headers.append(HTTPField(name: .setCookie, value: AccountCookies.set(AccountCookies.device, cookie, maxAge: settings.deviceCookieLifetime)))
         return Response(status: .seeOther, headers: headers)
     }

@@ -20,6 +20,8 @@ final class SignInGuard: Sendable {
     /// Who is trying: the counter's key, the client's address and whether it holds the
     /// account's device cookie.
     struct Attempt: Sendable {
+        /// The account name the attempt is for.
+        var account: String
         var counter: String
         var address: String
         var trusted: Bool
@@ -44,7 +46,13 @@ final class SignInGuard: Sendable {
     /// One counter as this instance sees it.
     private struct Local {
         var running = 0
+        /// Failures seen here within the quiet period.
         var failed = 0
+        /// Of those, the ones not yet written to the store.
+        var unwritten = 0
+        /// Failures written to the store by this instance, ever (while the entry lives): what a
+        /// store read missed is the difference to this count at the read.
+        var written = 0
         var last = Timestamp(millisecondsSinceEpoch: 0)
     }
 
@@ -52,7 +60,14 @@ final class SignInGuard: Sendable {
         var counters: [String: Local] = [:]
         var budgetWindow: Int64 = 0
         var budgetUsed = 0
+        /// Successful checks per account name in `budgetWindow`.
+        var successes: [String: Int] = [:]
+        var lastSweep: Int64 = .min
     }
+
+    /// Successful checks per account and minute: a right password costs a full check too, so an
+    /// account holder signing in in a loop cannot keep the hasher busy for everyone.
+    static let successesPerMinute = 10
 
     let throttle: SignInThrottle
     private let addresses: AddressThrottle
@@ -87,7 +102,7 @@ final class SignInGuard: Sendable {
 
     /// Admits `attempt` at `now`, counting it at once, or answers the seconds it must wait.
     /// `persisted` is what the store holds for its counter.
-    func admit(_ attempt: Attempt, persisted: SignInFailures?, at now: Timestamp) -> Result<Ticket, Refusal> {
+    func admit(_ attempt: Attempt, persisted: SignInFailures?, writtenAtRead: Int, at now: Timestamp) -> Result<Ticket, Refusal> {
         let second = now.millisecondsSinceEpoch / 1000
         let window = second - second % 60
         let resetBefore = throttle.resetBefore(now)
@@ -95,20 +110,31 @@ final class SignInGuard: Sendable {
             if state.budgetWindow != window {
                 state.budgetWindow = window
                 state.budgetUsed = 0
+                state.successes = [:]
             }
             var wait: Int64 = 0
+            if state.successes[attempt.account, default: 0] >= Self.successesPerMinute { wait = window + 60 - second }
             if !attempt.trusted {
                 if failuresPerMinute > 0, state.budgetUsed >= failuresPerMinute { wait = window + 60 - second }
                 wait = max(wait, addresses.wait(for: attempt.address, at: now) ?? 0)
             }
             var local = state.counters[attempt.counter] ?? Local()
-            if local.last < resetBefore { local.failed = 0 }
-            var counted = persisted.flatMap { $0.last >= resetBefore ? $0 : nil }
+            if local.last < resetBefore {
+                local.failed = 0
+                local.unwritten = 0
+            }
+            // The store's count, plus what this instance wrote after the read and has not written yet.
+            let live = persisted.flatMap { $0.last >= resetBefore ? $0 : nil }
+            let missed = max(0, local.written - writtenAtRead) + local.unwritten
+            var counted = live.map { SignInFailures(count: $0.count + missed, last: max($0.last, local.last)) }
+            if missed > 0, counted == nil { counted = SignInFailures(count: missed, last: local.last) }
             if local.failed > (counted?.count ?? 0) { counted = SignInFailures(count: local.failed, last: local.last) }
             if local.running > 0 { counted = SignInFailures(count: (counted?.count ?? 0) + local.running, last: now) }
             wait = max(wait, throttle.wait(after: counted, at: now) ?? 0)
             guard wait == 0 else { return .failure(Refusal(wait: wait)) }
-            if state.counters[attempt.counter] == nil, state.counters.count >= capacity { Self.evict(from: &state.counters, before: resetBefore) }
+            if state.counters[attempt.counter] == nil, state.counters.count >= capacity {
+                evict(from: &state, before: resetBefore, at: second)
+            }
             local.running += 1
             state.counters[attempt.counter] = local
             if !attempt.trusted {
@@ -124,9 +150,15 @@ final class SignInGuard: Sendable {
         addresses.recordFailure(of: address, at: now)
     }
 
+    /// What ``admit(_:persisted:writtenAtRead:at:)`` needs to know of a store read of `counter`:
+    /// call it just before the read.
+    func writtenCount(of counter: String) -> Int {
+        state.withLock { $0.counters[counter]?.written ?? 0 }
+    }
+
     /// Ends an admitted attempt at `now`: its check stops counting as running, a failure stays
-    /// counted, and a success, or a check that never ran, gives back what the attempt took from
-    /// the address and the budget.
+    /// counted (as not yet written, until ``failureWritten(_:)``), and a success, or a check that
+    /// never ran, gives back what the attempt took from the address and the budget.
     func settle(_ ticket: Ticket, _ outcome: Outcome, at now: Timestamp) {
         let attempt = ticket.attempt
         state.withLock { state in
@@ -135,9 +167,12 @@ final class SignInGuard: Sendable {
             switch outcome {
             case .failed:
                 local.failed += 1
+                local.unwritten += 1
                 local.last = now
             case .succeeded:
                 local.failed = 0
+                local.unwritten = 0
+                if state.budgetWindow == ticket.budgetWindow { state.successes[attempt.account, default: 0] += 1 }
             case .notChecked:
                 break
             }
@@ -148,11 +183,26 @@ final class SignInGuard: Sendable {
         }
     }
 
-    /// Makes room: counters with no check running whose failures are forgotten go, then the
-    /// oldest idle one.
-    private static func evict(from counters: inout [String: Local], before resetBefore: Timestamp) {
-        counters = counters.filter { $0.value.running > 0 || $0.value.last >= resetBefore }
-        if let oldest = counters.filter({ $0.value.running == 0 }).min(by: { $0.value.last < $1.value.last }) { counters[oldest.key] = nil }
+    /// A failure of `ticket`'s counter settled earlier is now in the store.
+    func failureWritten(_ ticket: Ticket) {
+        state.withLock { state in
+            guard var local = state.counters[ticket.attempt.counter] else { return }
+            local.unwritten = max(0, local.unwritten - 1)
+            local.written += 1
+            state.counters[ticket.attempt.counter] = local
+        }
+    }
+
+    /// Makes room, cheaply under a flood of new keys: at most once a second the counters with no
+    /// check running whose failures are forgotten go; otherwise an idle one, whichever comes first.
+    private func evict(from state: inout State, before resetBefore: Timestamp, at second: Int64) {
+        if second != state.lastSweep {
+            state.lastSweep = second
+            state.counters = state.counters.filter { $0.value.running > 0 || $0.value.last >= resetBefore }
+        }
+        if state.counters.count >= capacity, let idle = state.counters.first(where: { $0.value.running == 0 }) {
+            state.counters[idle.key] = nil
+        }
     }
 
     /// The seconds an attempt must wait before it may be made.

@@ -1,5 +1,5 @@
-public import ChastityTrackerDomain
-public import HTTPTypes
+import ChastityTrackerDomain
+import HTTPTypes
 public import Hummingbird
 
 /// HTTPS rules (docs/CONTRACT.md section 10; the account pages of section 12 follow them too).
@@ -35,8 +35,11 @@ public struct TransportSecurityMiddleware: RouterMiddleware {
     /// from anyone else, unless it reached our own TLS.
     private func isPlainHTTP(_ request: Request, _ context: Context) -> Bool {
         guard proxies.believesForwardedHeaders(from: proxies.peer(context.remoteAddress)) else { return !tls }
-        let proto = request.headers[.xForwardedProto]?.split(separator: ",").first?.trimmingWhitespace().lowercased()
-        return proto == "http"
+        // Any hop that says plain HTTP counts: a proxy that appends leaves the client's own word
+        // first, and one that chains puts the client-facing hop first.
+        return request.headers[values: .xForwardedProto].flatMap { $0.split(separator: ",") }.contains {
+            $0.trimmingWhitespace().lowercased() == "http"
+        }
     }
 }
 
