@@ -215,7 +215,7 @@ struct AccountUnderAttackTests {
         }
     }
 
-    @Test("past the hasher's bound a sign-in answers 503 with Retry-After at once, unchecked and uncounted")
+    @Test("past the hasher's bound a sign-in answers 503 with Retry-After at once, unchecked, and its address is not counted")
     func fullHasherAnswers503() async throws {
         let hasher = CountingPasswordHasher(threads: 1, queue: 0)
         var settings = Self.settings(hasher)
@@ -402,6 +402,32 @@ struct AccountUnderAttackTests {
             var https = HTTPFields.bearer(app.readToken)
             https[.xForwardedProto] = "https, https"
             #expect(try await client.execute(uri: orgasmsPath, method: .get, headers: https, body: nil).status == .ok)
+        }
+    }
+
+    @Test("attempts refused because the checks were full spend the failure budget: a flood that keeps them full is soon refused with 429")
+    func busyAttemptsSpendTheBudget() async throws {
+        let hasher = CountingPasswordHasher(threads: 1, queue: 0)
+        var settings = Self.settings(hasher)
+        settings.decoyParameters = .standard
+        var configuration = Configuration()
+        configuration.signInFailuresPerMinute = 4
+        try await TestApp.run(configuration: configuration, account: settings) { _, client in
+            var browsers: [AccountBrowser] = []
+            for _ in 0..<6 { browsers.append(try await Self.browserOnForm(client)) }
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for browser in browsers {
+                    group.addTask {
+                        try await browser.post("/account/sign-in", [("name", TestApp.uniqueName("nobody")), ("password", "x")]).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.contains(.serviceUnavailable))
+            #expect(statuses.filter { $0 != .tooManyRequests }.count >= 4)
+            let after = try await Self.browserOnForm(client).post("/account/sign-in", [("name", TestApp.uniqueName("nobody")), ("password", "x")])
+            #expect(after.status == .tooManyRequests)
+            #expect(hasher.verifications <= 1)
         }
     }
 }

@@ -74,7 +74,7 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
                 matches = false
             }
         } catch let busy as PasswordHasherBusy {
-            guardian.settle(ticket, .notChecked, at: now)
+            guardian.settle(ticket, .busy, at: now)
             return .busy(retryAfter: busy.retryAfter)
         } catch {
             guardian.settle(ticket, .notChecked, at: now)

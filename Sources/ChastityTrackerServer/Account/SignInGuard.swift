@@ -10,8 +10,9 @@ import Synchronization
 ///   cookie's), through ``SignInThrottle``: the larger of the failures the store has persisted
 ///   (every instance's) and those this instance has seen, plus the checks of it running here now;
 /// - for a browser without the account's device cookie, its address (``AddressThrottle``);
-/// - for such a browser too, the instance's budget of failed checks per minute: past it, strangers
-///   are refused cheaply, while browsers that have signed in to the account still get their check.
+/// - for such a browser too, the instance's budget of failed checks per minute (attempts refused
+///   because the checks were full count too): past it, strangers are refused cheaply, while
+///   browsers that have signed in to the account still get their check.
 ///
 /// An admitted attempt holds a ``Ticket`` until ``settle(_:_:at:)``. The failures seen here are
 /// kept in memory as well as persisted by the caller, so a count read from the store just before
@@ -39,7 +40,11 @@ final class SignInGuard: Sendable {
         case failed
         /// The password was right.
         case succeeded
-        /// No check ran (the hasher was full, or the store failed).
+        /// No check ran: the hasher was full. For a browser without a device cookie this still
+        /// spends the budget (a flood that keeps the checks full trips the budget at once, and is
+        /// refused cheaply from then on); the address is forgiven.
+        case busy
+        /// No check ran (the store failed).
         case notChecked
     }
 
@@ -173,12 +178,12 @@ final class SignInGuard: Sendable {
                 local.failed = 0
                 local.unwritten = 0
                 if state.budgetWindow == ticket.budgetWindow { state.successes[attempt.account, default: 0] += 1 }
-            case .notChecked:
+            case .notChecked, .busy:
                 break
             }
             state.counters[attempt.counter] = local.running == 0 && local.failed == 0 ? nil : local
             guard outcome != .failed, !attempt.trusted else { return }
-            if state.budgetWindow == ticket.budgetWindow { state.budgetUsed = max(0, state.budgetUsed - 1) }
+            if outcome != .busy, state.budgetWindow == ticket.budgetWindow { state.budgetUsed = max(0, state.budgetUsed - 1) }
             addresses.forgive(attempt.address)
         }
     }
