@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 
 extension Configuration {
     /// What the command line was given, as text, before any of it is checked: one field per

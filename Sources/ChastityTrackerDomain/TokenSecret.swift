@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// A bearer token's plain text and the hash that is stored in its place.
 public struct TokenSecret: Sendable, Hashable {

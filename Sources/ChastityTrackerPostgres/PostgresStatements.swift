@@ -274,8 +274,8 @@ struct ConditionalUpdateStatement: PostgresPreparedStatement {
             bindings.append(record.date.description)
             bindings.append(record.mode.rawValue)
             bindings.append(record.isPublic)
-            try bindings.append(record.type)
-            try bindings.append(record.grantedBy)
+            bindings.append(record.type)
+            bindings.append(record.grantedBy)
         }
         return bindings
     }

@@ -4,7 +4,7 @@
 public import ChastityTrackerDomain
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
-public import Foundation
+import Foundation
 public import Logging
 public import PostgresNIO
 

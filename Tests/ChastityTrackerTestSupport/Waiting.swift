@@ -1,6 +1,6 @@
 // Helpers for tests that hold a writer busy and wait for what follows, shared by the storage and
 // API suites.
-public import Foundation
+import Foundation
 
 /// Holds a thread (the SQLite writer's) until opened.
 public final class WriterGate: @unchecked Sendable {

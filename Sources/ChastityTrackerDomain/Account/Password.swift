@@ -1,6 +1,6 @@
 import Crypto
 import CryptoExtras
-public import Foundation
+import Foundation
 
 /// An account password: the rule it must meet, and the slow, salted hash stored in its place.
 ///

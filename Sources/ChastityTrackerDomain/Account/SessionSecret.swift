@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// A session id as the browser holds it, the hash the store keeps in its place, and the CSRF
 /// token tied to it.

@@ -1,7 +1,7 @@
 import ChastityTrackerDomain
 import Foundation
 import HTTPTypes
-public import Hummingbird
+import Hummingbird
 import Logging
 import NIOCore
 

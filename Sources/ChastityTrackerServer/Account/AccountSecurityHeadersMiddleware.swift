@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 
 /// The security headers of every answer under `/account` (docs/CONTRACT.md section 12): set here,

@@ -1,6 +1,6 @@
 import ChastityTrackerDomain
 import HTTPTypes
-public import Hummingbird
+import Hummingbird
 
 /// Admits a request to the signed-in account pages only with a live session: the cookie's id,
 /// hashed, names a stored session that is neither idle past `idleTimeout` nor older than

@@ -1,4 +1,4 @@
-public import ChastityTrackerDomain
+import ChastityTrackerDomain
 
 /// A command-line request that cannot be carried out; its message is one line for the operator.
 public struct AdminError: Error, Sendable, Hashable, CustomStringConvertible {

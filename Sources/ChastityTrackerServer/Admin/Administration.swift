@@ -1,5 +1,5 @@
 public import ChastityTrackerDomain
-public import Foundation
+import Foundation
 
 /// The operator's actions (users, tokens, export, import) over the same store the HTTP handlers
 /// use; the command line is a thin shell around this.

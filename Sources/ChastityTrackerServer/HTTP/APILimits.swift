@@ -1,4 +1,4 @@
-public import ChastityTrackerDomain
+import ChastityTrackerDomain
 
 /// Fixed limits of the API.
 public enum APILimits {

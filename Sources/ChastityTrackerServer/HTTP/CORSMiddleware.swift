@@ -1,5 +1,5 @@
-public import ChastityTrackerDomain
-public import HTTPTypes
+import ChastityTrackerDomain
+import HTTPTypes
 public import Hummingbird
 
 /// Cross-origin access for browser apps, off unless origins are configured (docs/CONTRACT.md section 10).

@@ -1,7 +1,7 @@
-public import ChastityTrackerDomain
+import ChastityTrackerDomain
 import Crypto
-public import HTTPTypes
-public import Hummingbird
+import HTTPTypes
+import Hummingbird
 import NIOCore
 
 /// Strong validators for GET answers (docs/CONTRACT.md section 10): an `ETag` computed from the exact body

@@ -1,5 +1,5 @@
 import ChastityTrackerDomain
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 import Logging
 import NIOCore

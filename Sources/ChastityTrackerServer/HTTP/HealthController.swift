@@ -1,5 +1,5 @@
 public import ChastityTrackerDomain
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 
 /// `GET /healthz`: 200 when the database answers, 503 `unavailable` when it does not.

@@ -1,5 +1,5 @@
-public import ChastityTrackerDomain
-public import HTTPTypes
+import ChastityTrackerDomain
+import HTTPTypes
 public import Hummingbird
 
 /// Answers 405 `method_not_allowed` with `Allow` for a known path asked with a method it does

@@ -1,4 +1,4 @@
-public import ChastityTrackerDomain
+import ChastityTrackerDomain
 public import Hummingbird
 import NIOCore
 public import Prometheus

@@ -1,5 +1,5 @@
-public import ChastityTrackerDomain
-public import HTTPTypes
+import ChastityTrackerDomain
+import HTTPTypes
 public import Hummingbird
 import NIOCore
 
