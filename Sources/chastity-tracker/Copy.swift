@@ -10,7 +10,7 @@ struct Copy: AsyncParsableCommand {
     @Option(help: "The empty database to fill: SQLite file path or postgres:// URL.") var to: String
 
     func run() async throws {
-        try await runAdmin {
+        try await reportingFailures {
             try await DatabaseLocation(from).withStore(logger: commandLogger()) { source in
                 try await DatabaseLocation(to).withStore(logger: commandLogger()) { target in
                     let counts = try await Administration.copy(from: source, to: target)

@@ -106,7 +106,7 @@ struct DatabaseLocation {
 
 /// Runs an operator action, turning its failure into the command line's one error type: one
 /// line on stderr and exit status 1.
-func runAdmin(_ body: () async throws -> Void) async throws {
+func reportingFailures(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as AdminError {

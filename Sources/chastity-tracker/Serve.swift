@@ -122,7 +122,7 @@ struct Serve: AsyncParsableCommand {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
             registry = prometheus
         }
-        try await runAdmin {
+        try await reportingFailures {
             try await configuration.withStore(logger: logger, serving: true) { store in
                 try await serve(store: store, configuration: configuration, logger: logger, metrics: registry)
             }

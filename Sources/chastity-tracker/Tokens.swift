@@ -19,7 +19,7 @@ struct Tokens: AsyncParsableCommand {
         @Option(help: "A label to recognise the token by (at most 100 characters).") var label = ""
 
         func run() async throws {
-            try await runAdmin {
+            try await reportingFailures {
                 let configuration = try options.configuration()
                 try await configuration.withStore(logger: commandLogger()) { store in
                     let (info, secret) = try await Administration(store: store, configuration: configuration)
@@ -40,7 +40,7 @@ struct Tokens: AsyncParsableCommand {
         @Flag(help: "Print a JSON array of objects instead.") var json = false
 
         func run() async throws {
-            try await runAdmin {
+            try await reportingFailures {
                 let configuration = try options.configuration()
                 try await configuration.withStore(logger: commandLogger()) { store in
                     let user = try await Administration(store: store, configuration: configuration).user(named: name)
@@ -89,7 +89,7 @@ struct Tokens: AsyncParsableCommand {
         @Argument(help: "The token's id (from 'tokens list').") var tokenID: Int64
 
         func run() async throws {
-            try await runAdmin {
+            try await reportingFailures {
                 let configuration = try options.configuration()
                 try await configuration.withStore(logger: commandLogger()) { store in
                     try await Administration(store: store, configuration: configuration).revokeToken(id: tokenID)
@@ -107,7 +107,7 @@ struct Tokens: AsyncParsableCommand {
         @Argument(help: "The token's id (from 'tokens list').") var tokenID: Int64
 
         func run() async throws {
-            try await runAdmin {
+            try await reportingFailures {
                 let configuration = try options.configuration()
                 try await configuration.withStore(logger: commandLogger()) { store in
                     let secret = try await Administration(store: store, configuration: configuration).regenerateToken(id: tokenID)

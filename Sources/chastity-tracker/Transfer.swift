@@ -12,7 +12,7 @@ struct Export: AsyncParsableCommand {
     @Option(help: "json (an array of items, as the API returns them; what import reads) or csv.") var format: ExportFormat = .json
 
     func run() async throws {
-        try await runAdmin {
+        try await reportingFailures {
             let configuration = try options.configuration()
             try await configuration.withStore(logger: commandLogger()) { store in
                 try await Administration(store: store, configuration: configuration).export(userName: name, format: format) { chunk in
@@ -43,7 +43,7 @@ struct Import: AsyncParsableCommand {
         flags.earliestDate = earliestDate
         let configuration = try options.configuration(flags)
         let data = try Self.read(file)
-        try await runAdmin {
+        try await reportingFailures {
             try await configuration.withStore(logger: commandLogger()) { store in
                 let count = try await Administration(store: store, configuration: configuration).importJSON(userName: name, data: data)
                 Output.standardError("imported \(count) records for \(name)")

@@ -15,7 +15,7 @@ struct Users: AsyncParsableCommand {
         @Option(help: "The user's IANA time zone, which decides what 'today' is for them.") var timezone = "UTC"
 
         func run() async throws {
-            try await runAdmin {
+            try await reportingFailures {
                 let configuration = try options.configuration()
                 try await configuration.withStore(logger: commandLogger()) { store in
                     let user = try await Administration(store: store, configuration: configuration).addUser(name: name, timeZone: timezone)
@@ -30,7 +30,7 @@ struct Users: AsyncParsableCommand {
         @OptionGroup var options: DatabaseOptions
 
         func run() async throws {
-            try await runAdmin {
+            try await reportingFailures {
                 let configuration = try options.configuration()
                 try await configuration.withStore(logger: commandLogger()) { store in
                     for user in try await store.users() {
@@ -55,7 +55,7 @@ struct Users: AsyncParsableCommand {
         @Argument(help: "The user's name.") var name: String
 
         func run() async throws {
-            try await runAdmin {
+            try await reportingFailures {
                 guard let password = PasswordInput.firstLine(prompt: "New password for \(name): ") else {
                     throw AdminError("no password on standard input: give it as the first line")
                 }
@@ -74,7 +74,7 @@ struct Users: AsyncParsableCommand {
         @Argument(help: "The user's name.") var name: String
 
         func run() async throws {
-            try await runAdmin {
+            try await reportingFailures {
                 let configuration = try options.configuration()
                 try await configuration.withStore(logger: commandLogger()) { store in
                     try await Administration(store: store, configuration: configuration).deleteUser(named: name)

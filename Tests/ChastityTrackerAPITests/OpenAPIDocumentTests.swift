@@ -152,17 +152,17 @@ import Testing
         let document = try Self.document()
         let number = try Self.schema("NewItem", in: document)["properties"]?["number"]
         #expect(number?["minimum"] == 1)
-        #expect(number?["maximum"] == .int(Int64(OrgasmInput.maximumNumber)))
+        #expect(number?["maximum"] == .int(Int64(OrgasmRules.maximumNumber)))
         let batch = try Self.schema("NewItems", in: document)
         #expect(batch["minItems"] == 1)
-        #expect(batch["maxItems"] == .int(Int64(OrgasmInput.maximumBatch)))
+        #expect(batch["maxItems"] == .int(Int64(OrgasmRules.maximumBatch)))
         // An answer holds at most a page, or every copy of every object of one insert.
         let page = try Self.schema("Page", in: document)["properties"]
         #expect(page?["limit"]?["maximum"] == .int(Int64(OrgasmQuery.maximumLimit)))
         #expect(page?["items"]?["maxItems"] == .int(Int64(OrgasmQuery.maximumLimit)))
         let created = try Self.schema("Created", in: document)["properties"]
-        #expect(created?["count"]?["maximum"] == .int(Int64(OrgasmInput.maximumBatch * OrgasmInput.maximumNumber)))
-        #expect(created?["items"]?["maxItems"] == .int(Int64(OrgasmInput.maximumBatch * OrgasmInput.maximumNumber)))
+        #expect(created?["count"]?["maximum"] == .int(Int64(OrgasmRules.maximumBatch * OrgasmRules.maximumNumber)))
+        #expect(created?["items"]?["maxItems"] == .int(Int64(OrgasmRules.maximumBatch * OrgasmRules.maximumNumber)))
         let key = try Self.parameter("Idempotency-Key", of: "post", in: document)["schema"]
         #expect(key?["minLength"] == 1)
         #expect(key?["maxLength"] == .int(Int64(IdempotencyPolicy.maximumKeyLength)))
@@ -190,7 +190,7 @@ import Testing
 
     @Test(
         "The free-text fields' rules are the code's: at most N characters after trimming, no control characters",
-        arguments: [("type", OrgasmInput.maximumTypeLength), ("grantedby", OrgasmInput.maximumGrantedByLength)]
+        arguments: [("type", OrgasmRules.maximumTypeLength), ("grantedby", OrgasmRules.maximumGrantedByLength)]
     )
     func textBoundsMatchTheCode(field: String, maximum: Int) throws {
         let document = try Self.document()

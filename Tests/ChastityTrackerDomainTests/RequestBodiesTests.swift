@@ -2,12 +2,12 @@ import ChastityTrackerDomain
 import Testing
 
 /// The insert and update bodies as a whole: their shape, the order errors are found in, the
-/// element prefix of a batch, and null against absent. The field rules are in OrgasmInputTests.
+/// element prefix of a batch, and null against absent. The field rules are in OrgasmRulesTests.
 @Suite("Request bodies")
 struct RequestBodiesTests {
     static let today = LocalDate(year: 2026, month: 1, day: 15)!
     static let inserted = Timestamp(millisecondsSinceEpoch: 1_768_471_950_123)
-    let rules = OrgasmInput(earliestDate: LocalDate(year: 1900, month: 1, day: 1)!, latestDate: RequestBodiesTests.today)
+    let rules = OrgasmRules(earliestDate: LocalDate(year: 1900, month: 1, day: 1)!, latestDate: RequestBodiesTests.today)
 
     static let valid = JSONValue.object(["date": .string("2026-01-15"), "mode": .string("full")])
 

@@ -1,5 +1,5 @@
 /// The body of an insert (docs/CONTRACT.md section 7): one object, or an array of 1 to
-/// ``OrgasmInput/maximumBatch`` objects inserted all or none.
+/// ``OrgasmRules/maximumBatch`` objects inserted all or none.
 public struct InsertBody: Sendable, Hashable {
     /// The objects in the order sent.
     public var objects: [InsertObject]
@@ -12,14 +12,14 @@ public struct InsertBody: Sendable, Hashable {
     /// array, is not an object (every element is looked at before any field), and
     /// ``ValidationError`` for an array of the wrong length or the first field that breaks a rule;
     /// in an array of several, the message starts with `element N: ` (counting from 0).
-    public init(decoding body: JSONValue, rules: OrgasmInput) throws {
+    public init(decoding body: JSONValue, rules: OrgasmRules) throws {
         let objects: [[String: JSONValue]]
         switch body {
         case .object(let object):
             objects = [object]
         case .array(let elements):
-            guard (1...OrgasmInput.maximumBatch).contains(elements.count) else {
-                throw ValidationError(field: nil, message: "an array body holds 1 to \(OrgasmInput.maximumBatch) objects, not \(elements.count)")
+            guard (1...OrgasmRules.maximumBatch).contains(elements.count) else {
+                throw ValidationError(field: nil, message: "an array body holds 1 to \(OrgasmRules.maximumBatch) objects, not \(elements.count)")
             }
             objects = try elements.enumerated().map { index, element throws(InvalidJSON) in
                 guard case .object(let object) = element else {

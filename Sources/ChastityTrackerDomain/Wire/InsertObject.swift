@@ -34,24 +34,24 @@ public struct InsertObject: Sendable, Hashable {
     /// Decodes one object by hand, so that an unknown field is refused (the first by name) and
     /// every field is checked in a fixed order: unknown, `date`, `mode`, `public`, `type`,
     /// `grantedby`, `number`.
-    public init(decoding object: [String: JSONValue], rules: OrgasmInput) throws(ValidationError) {
+    public init(decoding object: [String: JSONValue], rules: OrgasmRules) throws(ValidationError) {
         if let unknown = object.keys.filter({ Field(rawValue: $0) == nil }).sorted().first {
             throw ValidationError(field: unknown, message: "unknown field '\(unknown)'; allowed: \(Field.allowedList)")
         }
         guard let dateValue = object[Field.date.rawValue] else { throw ValidationError(field: "date", message: "date is required") }
         date = try rules.date(dateValue)
         guard let modeValue = object[Field.mode.rawValue] else { throw ValidationError(field: "mode", message: "mode is required") }
-        mode = try OrgasmInput.mode(modeValue)
-        isPublic = try object[Field.isPublic.rawValue].map(OrgasmInput.isPublic) ?? false
+        mode = try OrgasmRules.mode(modeValue)
+        isPublic = try object[Field.isPublic.rawValue].map(OrgasmRules.isPublic) ?? false
         type =
             try object[Field.type.rawValue].map { value throws(ValidationError) in
-                try OrgasmInput.text(value, field: Field.type.rawValue, maximum: OrgasmInput.maximumTypeLength)
+                try OrgasmRules.text(value, field: Field.type.rawValue, maximum: OrgasmRules.maximumTypeLength)
             } ?? nil
         grantedBy =
             try object[Field.grantedBy.rawValue].map { value throws(ValidationError) in
-                try OrgasmInput.text(value, field: Field.grantedBy.rawValue, maximum: OrgasmInput.maximumGrantedByLength)
+                try OrgasmRules.text(value, field: Field.grantedBy.rawValue, maximum: OrgasmRules.maximumGrantedByLength)
             } ?? nil
-        number = try object[Field.number.rawValue].map(OrgasmInput.number) ?? 1
+        number = try object[Field.number.rawValue].map(OrgasmRules.number) ?? 1
     }
 
     /// The records the object asks for: `number` copies, with the dom rule applied.

@@ -30,7 +30,7 @@ public struct UpdateBody: Sendable, Hashable {
     /// ``ValidationError`` for, in this order: a fixed field (`id`, `number`, `inserted`), an
     /// unknown field (the first by name), an empty object, then the first field that breaks a
     /// rule in the order `date`, `mode`, `public`, `type`, `grantedby`.
-    public init(decoding body: JSONValue, rules: OrgasmInput) throws {
+    public init(decoding body: JSONValue, rules: OrgasmRules) throws {
         guard case .object(let object) = body else {
             throw InvalidJSON("the body must be a JSON object, not \(body.kind)")
         }
@@ -44,15 +44,15 @@ public struct UpdateBody: Sendable, Hashable {
             throw ValidationError(field: nil, message: "the update names no field; send at least one of \(Field.updatableList)")
         }
         date = try object[Field.date.rawValue].map { value throws(ValidationError) in try rules.date(value) }
-        mode = try object[Field.mode.rawValue].map(OrgasmInput.mode)
-        isPublic = try object[Field.isPublic.rawValue].map(OrgasmInput.isPublic)
+        mode = try object[Field.mode.rawValue].map(OrgasmRules.mode)
+        isPublic = try object[Field.isPublic.rawValue].map(OrgasmRules.isPublic)
         type =
             try object[Field.type.rawValue].map { value throws(ValidationError) in
-                .set(try OrgasmInput.text(value, field: Field.type.rawValue, maximum: OrgasmInput.maximumTypeLength))
+                .set(try OrgasmRules.text(value, field: Field.type.rawValue, maximum: OrgasmRules.maximumTypeLength))
             } ?? .unchanged
         grantedBy =
             try object[Field.grantedBy.rawValue].map { value throws(ValidationError) in
-                .set(try OrgasmInput.text(value, field: Field.grantedBy.rawValue, maximum: OrgasmInput.maximumGrantedByLength))
+                .set(try OrgasmRules.text(value, field: Field.grantedBy.rawValue, maximum: OrgasmRules.maximumGrantedByLength))
             } ?? .unchanged
     }
 

@@ -93,7 +93,7 @@ extension Administration {
             throw AdminError("the file must hold a JSON array of items, as export writes")
         }
         let zone = (try? TimeZones.zone(named: user.timeZone)) ?? TimeZone(identifier: "UTC")!
-        let input = OrgasmInput(earliestDate: configuration.earliestDate, latestDate: TimeZones.today(at: clock.now(), in: zone))
+        let input = OrgasmRules(earliestDate: configuration.earliestDate, latestDate: TimeZones.today(at: clock.now(), in: zone))
         let now = Timestamp(clock.now())
         var records: [NewOrgasm] = []
         for (index, element) in elements.enumerated() {

@@ -155,9 +155,9 @@ public struct OrgasmsController<Store: ChastityStore>: Sendable {
     }
 
     /// The field rules for this caller: dates from the earliest allowed to today in their zone.
-    func input(for principal: Principal) throws -> OrgasmInput {
+    func input(for principal: Principal) throws -> OrgasmRules {
         let zone = (try? TimeZones.zone(named: principal.timeZone)) ?? TimeZone(identifier: "UTC")!
-        return OrgasmInput(earliestDate: earliestDate, latestDate: TimeZones.today(at: clock.now(), in: zone))
+        return OrgasmRules(earliestDate: earliestDate, latestDate: TimeZones.today(at: clock.now(), in: zone))
     }
 
     /// The JSON body of a POST or PATCH: `application/json` (UTF-8), at most 64 KiB.

@@ -1,6 +1,6 @@
 /// The rules for the fields a client sends on insert and update (docs/CONTRACT.md sections 7 and 8),
 /// one value at a time; ``InsertObject`` and ``UpdateBody`` apply them while they decode a body.
-public struct OrgasmInput: Sendable {
+public struct OrgasmRules: Sendable {
     public static let maximumTypeLength = 100
     public static let maximumGrantedByLength = 50
     public static let maximumNumber = 50

@@ -3,11 +3,11 @@ import Testing
 
 /// Rules for inserted and updated fields, with "today" fixed at 2026-01-15 and the default
 /// earliest date.
-@Suite("OrgasmInput")
-struct OrgasmInputTests {
+@Suite("OrgasmRules")
+struct OrgasmRulesTests {
     static let today = LocalDate(year: 2026, month: 1, day: 15)!
     static let inserted = Timestamp(millisecondsSinceEpoch: 1_768_471_950_123)
-    let input = OrgasmInput(earliestDate: LocalDate(year: 1900, month: 1, day: 1)!, latestDate: OrgasmInputTests.today)
+    let input = OrgasmRules(earliestDate: LocalDate(year: 1900, month: 1, day: 1)!, latestDate: OrgasmRulesTests.today)
 
     static func object(_ extra: [String: JSONValue] = [:]) -> [String: JSONValue] {
         ["date": .string("2026-01-15"), "mode": .string("full")].merging(extra) { $1 }
