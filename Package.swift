@@ -56,11 +56,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The use cases the command line and the account pages share (users, tokens, passwords behind
+        // the throttle, export, import, copy): the domain and swift-log only, no HTTP and no NIO.
+        .target(
+            name: "ChastityTrackerServices",
+            dependencies: [
+                "ChastityTrackerDomain",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP application: routes, middleware, controllers, error mapping and the composition root.
         .target(
             name: "ChastityTrackerServer",
             dependencies: [
                 "ChastityTrackerDomain",
+                "ChastityTrackerServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -127,6 +138,7 @@ let package = Package(
             name: "chastity-tracker",
             dependencies: [
                 "ChastityTrackerDomain",
+                "ChastityTrackerServices",
                 "ChastityTrackerServer",
                 "ChastityTrackerSQLite",
                 "ChastityTrackerPostgres",
@@ -144,6 +156,7 @@ let package = Package(
             name: "chastity-tracker-bench",
             dependencies: [
                 "ChastityTrackerDomain",
+                "ChastityTrackerServices",
                 "ChastityTrackerServer",
                 "ChastityTrackerSQLite",
                 "ChastityTrackerPostgres",
@@ -181,8 +194,8 @@ let package = Package(
         .testTarget(
             name: "ChastityTrackerAPITests",
             dependencies: [
-                "ChastityTrackerDomain", "ChastityTrackerServer", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
-                "ChastityTrackerTestSupport",
+                "ChastityTrackerDomain", "ChastityTrackerServices", "ChastityTrackerServer", "ChastityTrackerSQLite",
+                "ChastityTrackerPostgres", "ChastityTrackerTestSupport",
                 // Only for its generated `Components.Schemas`, which every JSON answer of the suite must
                 // decode as; the server's own targets never depend on the SDK.
                 "ChastityTrackerClient",
@@ -201,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "ChastityTrackerClientTests",
             dependencies: [
-                "ChastityTrackerClient", "ChastityTrackerDomain", "ChastityTrackerServer", "ChastityTrackerTestSupport",
+                "ChastityTrackerClient", "ChastityTrackerDomain", "ChastityTrackerServices", "ChastityTrackerServer", "ChastityTrackerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,4 +1,5 @@
 public import ChastityTrackerDomain
+import ChastityTrackerServices
 import HTTPTypes
 public import Hummingbird
 import HummingbirdCore
@@ -23,11 +24,12 @@ public func buildApplication<Store: ChastityStore>(
     logger: Logger = Logger(label: "chastity-tracker"),
     metrics: PrometheusCollectorRegistry? = nil,
     account: AccountSettings = AccountSettings(),
+    tokens: TokenGenerator = .random,
     purges: Bool = true
 ) throws -> some ApplicationProtocol {
     let lastUsed = LastUsedRecorder(store: store, logger: logger)
     let router = buildRouter(
-        configuration: configuration, store: store, clock: clock, metrics: metrics, lastUsed: lastUsed, account: account
+        configuration: configuration, store: store, clock: clock, metrics: metrics, lastUsed: lastUsed, account: account, tokens: tokens
     )
     // One idle timeout bounds idle keep-alive connections, slow request heads and stalled
     // bodies: Hummingbird restarts it on every decoded part of a request.
@@ -99,7 +101,7 @@ let tls12CipherSuites: [NIOTLSCipher] = [
 /// throttling) follow `account`.
 public func buildRouter<Store: ChastityStore>(
     configuration: Configuration, store: Store, clock: any WallClock, metrics: PrometheusCollectorRegistry? = nil,
-    lastUsed: LastUsedRecorder, account: AccountSettings = AccountSettings()
+    lastUsed: LastUsedRecorder, account: AccountSettings = AccountSettings(), tokens: TokenGenerator = .random
 ) -> Router<AppRequestContext> {
     let table = RouteTable(metrics: metrics != nil)
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
@@ -136,7 +138,7 @@ public func buildRouter<Store: ChastityStore>(
         recordQuota: configuration.recordQuota > 0 ? configuration.recordQuota : nil
     )
     for path in RouteTable.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
-    addAccountRoutes(to: router, store: store, clock: clock, settings: account, configuration: configuration, proxies: proxies)
+    addAccountRoutes(to: router, store: store, clock: clock, settings: account, configuration: configuration, proxies: proxies, tokens: tokens)
     return router
 }
 
@@ -145,7 +147,7 @@ public func buildRouter<Store: ChastityStore>(
 /// stylesheet needs a live session. Passwords are checked through one ``PasswordGate``.
 func addAccountRoutes<Store: ChastityStore>(
     to router: Router<AppRequestContext>, store: Store, clock: any WallClock, settings: AccountSettings, configuration: Configuration,
-    proxies: ProxyTrust
+    proxies: ProxyTrust, tokens: TokenGenerator
 ) {
     let renderer = AccountRenderer()
     let devices = DeviceCookieKeys(store: store)
@@ -166,15 +168,21 @@ func addAccountRoutes<Store: ChastityStore>(
         store: store, hasher: settings.passwordHasher ?? PooledPasswordHasher(threads: configuration.passwordChecks),
         guardian: SignInGuard(
             throttle: settings.accountThrottle, addressThrottle: settings.addressThrottle, failuresPerMinute: configuration.signInFailuresPerMinute),
-        decoy: DecoyHash(parameters: settings.decoyParameters), devices: devices, proxies: proxies
+        decoy: DecoyHash(parameters: settings.decoyParameters), devices: devices
     )
-    let signIn = SignInController(store: store, clock: clock, settings: settings, renderer: renderer, gate: gate)
+    // The same use cases as the command line's, with the pages' hasher and the injected generator.
+    let administration = Administration(
+        store: store, configuration: configuration, clock: clock, tokens: tokens, hasher: gate.hasher, passwordParameters: settings.passwordParameters
+    )
+    let signIn = SignInController(store: store, clock: clock, settings: settings, renderer: renderer, gate: gate, proxies: proxies)
     signIn.addRoutes(to: pages)
     let signedIn = pages.group()
         .add(middleware: AccountSessionMiddleware(store: store, clock: clock, settings: settings))
         .group(context: AccountContext.self)
     signIn.addSignOut(to: signedIn)
-    AccountPagesController(store: store, clock: clock, renderer: renderer).addRoutes(to: signedIn)
+    AccountPagesController(store: store, administration: administration, clock: clock, renderer: renderer).addRoutes(to: signedIn)
     AccountRecordsController(store: store, renderer: renderer).addRoutes(to: signedIn)
-    SettingsController(store: store, clock: clock, settings: settings, renderer: renderer, gate: gate).addRoutes(to: signedIn)
+    SettingsController(
+        store: store, clock: clock, settings: settings, renderer: renderer, gate: gate, proxies: proxies, administration: administration
+    ).addRoutes(to: signedIn)
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerServices
 import Foundation
 
 struct Tokens: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerServices
 import Foundation
 
 extension ExportFormat: ExpressibleByArgument {}

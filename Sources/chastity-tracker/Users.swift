@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerServices
 
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerServices
 import Foundation
 import HTTPTypes
 import HummingbirdTesting

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 
 /// The tokens page: listing, creating, revoking and regenerating, with their effect on the API's
@@ -180,6 +181,25 @@ struct AccountTokensTests {
             try await browser.get("/account/tokens")
             #expect(try await browser.post("/account/tokens/regenerate", [("id", "\(app.readTokenID)")]).status == .notFound)
             try expectError(try await Self.api(client, app.readToken), .unauthorized, "unauthorized")
+        }
+    }
+
+    @Test("the page's new and regenerated secrets come from the injected generator, as the command line's do")
+    func pagesUseTheInjectedGenerator() async throws {
+        let secrets = Mutex(["ct_" + String(repeating: "a", count: 43), "ct_" + String(repeating: "b", count: 43)])
+        let generator = TokenGenerator { TokenSecret(plaintext: secrets.withLock { $0.removeFirst() }) }
+        try await TestApp.run(tokens: generator) { app, client in
+            try await app.setPassword()
+            let browser = AccountBrowser(client)
+            try await browser.signIn(app.owner.name)
+            try await browser.get("/account/tokens")
+            let created = try await browser.post("/account/tokens", [("label", "fixed"), ("permission", "read")])
+            #expect(created.status == .created)
+            #expect(browser.newToken == "ct_" + String(repeating: "a", count: 43))
+            #expect(try await client.get(orgasmsPath, token: "ct_" + String(repeating: "a", count: 43)).status == .ok)
+            let id = try #require(try await app.store.tokens(userID: app.owner.id).first { $0.label == "fixed" }?.id)
+            try await browser.post("/account/tokens/regenerate", [("id", "\(id)")])
+            #expect(browser.newToken == "ct_" + String(repeating: "b", count: 43))
         }
     }
 }

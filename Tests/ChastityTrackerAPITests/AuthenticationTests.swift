@@ -1,5 +1,6 @@
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerServices
 import ChastityTrackerTestSupport
 import HTTPTypes
 import HummingbirdTesting

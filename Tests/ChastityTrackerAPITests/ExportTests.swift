@@ -3,6 +3,7 @@ import ChastityTrackerTestSupport
 import Testing
 
 @testable import ChastityTrackerServer
+@testable import ChastityTrackerServices
 
 /// `export` over every backend: what it writes for text a spreadsheet would run.
 @Suite("export on every backend")

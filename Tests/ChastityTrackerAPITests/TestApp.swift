@@ -2,6 +2,7 @@ import ChastityTrackerDomain
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
 import ChastityTrackerServer
+import ChastityTrackerServices
 import ChastityTrackerTestSupport
 import Foundation
 import HTTPTypes
@@ -37,6 +38,7 @@ struct TestApp: Sendable {
         metrics: PrometheusCollectorRegistry? = nil,
         account: AccountSettings = .forTests,
         testing: TestingSetup = .router,
+        tokens: TokenGenerator = .random,
         _ body: @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         let (store, cleanup) = try await backend.makeStore()
@@ -55,8 +57,8 @@ struct TestApp: Sendable {
             // On the PostgreSQL database the suite shares, an app's purge would delete other apps'
             // sessions and keys by its own fixed clock; SQLite apps have a database each.
             try await serve(
-                store, configuration: configuration, clock: clock, metrics: metrics, account: account, purges: !backend.isPostgres,
-                testing: testing
+                store, configuration: configuration, clock: clock, metrics: metrics, account: account, tokens: tokens,
+                purges: !backend.isPostgres, testing: testing
             ) { client in
                 try await body(app, client)
             }
@@ -70,12 +72,13 @@ struct TestApp: Sendable {
     /// Opens the existential so the generic composition root sees the concrete store type.
     private static func serve<Store: ChastityStore>(
         _ store: Store, configuration: Configuration, clock: FixedWallClock, metrics: PrometheusCollectorRegistry?,
-        account: AccountSettings, purges: Bool, testing: TestingSetup, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+        account: AccountSettings, tokens: TokenGenerator, purges: Bool, testing: TestingSetup, _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         var logger = Logger(label: "chastity-api-test")
         logger.logLevel = .warning
         let app = try buildApplication(
-            configuration: configuration, store: store, clock: clock, logger: logger, metrics: metrics, account: account, purges: purges
+            configuration: configuration, store: store, clock: clock, logger: logger, metrics: metrics, account: account, tokens: tokens,
+            purges: purges
         )
         // Every JSON answer is also decoded with the SDK's generated types (GeneratedTypesCheck.swift).
         try await app.test(testing) { client in try await body(GeneratedTypesCheckingClient(base: client)) }

@@ -1,6 +1,7 @@
 import ChastityTrackerClient
 import ChastityTrackerDomain
 import ChastityTrackerServer
+import ChastityTrackerServices
 import ChastityTrackerTestSupport
 import Foundation
 import HTTPTypes

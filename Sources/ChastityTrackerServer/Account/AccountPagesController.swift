@@ -1,4 +1,5 @@
 import ChastityTrackerDomain
+import ChastityTrackerServices
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -11,6 +12,8 @@ import NIOCore
 /// answered exactly like a missing one.
 struct AccountPagesController<Store: ChastityStore>: Sendable {
     let store: Store
+    /// The token use cases, shared with the command line (secrets from its injected generator).
+    let administration: Administration
     let clock: any WallClock
     let renderer: AccountRenderer
 
@@ -82,10 +85,7 @@ struct AccountPagesController<Store: ChastityStore>: Sendable {
                 if permission == nil { view.permissionError = "choose read or write" }
             }
         }
-        let secret = TokenSecret.generate()
-        let info = try await store.createToken(
-            userID: context.account.user.id, label: label, permission: permission, hash: secret.hash, at: Timestamp(clock.now())
-        )
+        let (info, secret) = try await administration.createToken(userID: context.account.user.id, permission: permission, label: label)
         context.logger.info("token created on the account pages", metadata: ["tokenID": "\(info.id)", "userID": "\(info.userID)"])
         return try await tokensPage(context, status: .created) { view in
             view.newToken = .init(heading: "Your new token", secret: secret.plaintext)
@@ -94,15 +94,15 @@ struct AccountPagesController<Store: ChastityStore>: Sendable {
 
     private func revoke(_ request: Request, context: AccountContext) async throws -> Response {
         guard let token = try await ownToken(request, context: context) else { return missing(context) }
-        guard try await store.revokeToken(id: token.id, at: Timestamp(clock.now())) else { return missing(context) }
+        guard try await administration.revoke(token) else { return missing(context) }
         context.logger.info("token revoked on the account pages", metadata: ["tokenID": "\(token.id)", "userID": "\(token.userID)"])
         return Response(status: .seeOther, headers: [.location: AccountRoutes.tokens])
     }
 
     private func regenerate(_ request: Request, context: AccountContext) async throws -> Response {
-        guard let token = try await ownToken(request, context: context), token.revoked == nil else { return missing(context) }
-        let secret = TokenSecret.generate()
-        guard try await store.replaceTokenHash(id: token.id, hash: secret.hash) else { return missing(context) }
+        guard let token = try await ownToken(request, context: context), let secret = try await administration.regenerate(token) else {
+            return missing(context)
+        }
         context.logger.info("token regenerated on the account pages", metadata: ["tokenID": "\(token.id)", "userID": "\(token.userID)"])
         return try await tokensPage(context) { view in
             view.newToken = .init(heading: "New secret for \(token.label.isEmpty ? "(no label)" : token.label)", secret: secret.plaintext)
@@ -115,10 +115,8 @@ struct AccountPagesController<Store: ChastityStore>: Sendable {
         let form =
             try await AccountForm.decode(TokenForm.self, request, context: context)
             ?? TokenForm()
-        guard let id = form.id.flatMap(Int64.init), let token = try await store.token(id: id),
-            token.userID == context.account.user.id
-        else { return nil }
-        return token
+        guard let id = form.id.flatMap(Int64.init) else { return nil }
+        return try await administration.token(id: id, ownedBy: context.account.user.id)
     }
 
     private func missing(_ context: AccountContext) -> Response {

@@ -1,4 +1,5 @@
 import ChastityTrackerDomain
+import ChastityTrackerServices
 import Foundation
 import HTTPTypes
 import Hummingbird

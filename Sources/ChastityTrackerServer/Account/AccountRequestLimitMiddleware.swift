@@ -1,4 +1,5 @@
 import ChastityTrackerDomain
+import ChastityTrackerServices
 import Foundation
 import Hummingbird
 import Synchronization

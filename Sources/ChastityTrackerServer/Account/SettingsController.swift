@@ -1,4 +1,5 @@
 import ChastityTrackerDomain
+import ChastityTrackerServices
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -15,6 +16,8 @@ struct SettingsController<Store: ChastityStore>: Sendable {
     let settings: AccountSettings
     let renderer: AccountRenderer
     let gate: PasswordGate<Store>
+    let proxies: ProxyTrust
+    let administration: Administration
 
     /// The password form's fields.
     struct PasswordForm: Decodable {
@@ -95,13 +98,13 @@ struct SettingsController<Store: ChastityStore>: Sendable {
             }
         }
 
-        let hash: String
         do {
-            hash = try await gate.hasher.hash(new, parameters: settings.passwordParameters)
+            guard try await administration.setPassword(userID: user.id, to: new) else {
+                return AccountSessionMiddleware<Store>.toSignIn(clearing: true)
+            }
         } catch let busy as PasswordHasherBusy {
             return busyPage(context, retryAfter: busy.retryAfter)
         }
-        guard try await store.setPasswordHash(userID: user.id, hash: hash) else { return AccountSessionMiddleware<Store>.toSignIn(clearing: true) }
         // Every session ended with the change, this browser's too: it gets a new one.
         let secret = SessionSecret.generate()
         try await store.createSession(hash: secret.hash, userID: user.id, at: now)
@@ -150,7 +153,7 @@ struct SettingsController<Store: ChastityStore>: Sendable {
         case .mismatched: return render(context, status: .badRequest) { view in view.deleteError = "the password is wrong" }
         case .refused(let response): return response
         }
-        _ = try await store.deleteUser(id: user.id)
+        _ = try await administration.deleteUser(id: user.id)
         context.logger.info("account deleted on the account pages", metadata: ["userID": "\(user.id)"])
         return renderer.message(
             AccountViews.Message(
@@ -175,7 +178,7 @@ struct SettingsController<Store: ChastityStore>: Sendable {
         -> CurrentPassword
     {
         let user = context.account.user
-        let (attempt, _) = try await gate.attempt(at: user.name, request: request, peer: context.remoteAddress)
+        let (attempt, _) = try await gate.attempt(at: user.name, request: request, peer: context.remoteAddress, proxies: proxies)
         switch try await gate.check(password, of: .user(user), attempt: attempt, at: now) {
         case .matched:
             return .matched

@@ -1,4 +1,5 @@
 import ChastityTrackerDomain
+import ChastityTrackerServices
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -19,6 +20,7 @@ struct SignInController<Store: ChastityStore>: Sendable {
     let settings: AccountSettings
     let renderer: AccountRenderer
     let gate: PasswordGate<Store>
+    let proxies: ProxyTrust
 
     static var failureMessage: String { "wrong name or password" }
 
@@ -62,7 +64,7 @@ struct SignInController<Store: ChastityStore>: Sendable {
         let name = fields.name ?? ""
         let password = fields.password ?? ""
         let now = Timestamp(clock.now())
-        let address = gate.proxies.throttleKey(of: request, peer: context.remoteAddress)
+        let address = proxies.throttleKey(of: request, peer: context.remoteAddress)
 
         do throws(ValidationError) {
             try User.validate(name: name)
@@ -72,7 +74,7 @@ struct SignInController<Store: ChastityStore>: Sendable {
             try await settings.pauseBeforeRefusal()
             return form(request, name: name, error: Self.failureMessage, status: .unauthorized)
         }
-        let (attempt, device) = try await gate.attempt(at: name, request: request, peer: context.remoteAddress)
+        let (attempt, device) = try await gate.attempt(at: name, request: request, peer: context.remoteAddress, proxies: proxies)
         let user: User
         switch try await gate.check(password, of: .named(name), attempt: attempt, at: now) {
         case .throttled(let wait):

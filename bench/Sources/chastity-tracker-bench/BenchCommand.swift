@@ -3,6 +3,7 @@ import ChastityTrackerDomain
 import ChastityTrackerPostgres
 import ChastityTrackerSQLite
 import ChastityTrackerServer
+import ChastityTrackerServices
 import Foundation
 import Logging
 

@@ -1,6 +1,5 @@
-import ChastityTrackerDomain
+public import ChastityTrackerDomain
 public import Foundation
-import NIOCore
 
 /// The formats `export` writes.
 public enum ExportFormat: String, Sendable, CaseIterable {
@@ -20,7 +19,7 @@ extension Administration {
 
     /// Writes all records of the user with `userID` in `format`, page by page (as ``export(userName:format:write:)``
     /// describes); the account pages' downloads stream it to the browser.
-    static func export(from store: any ChastityStore, userID: Int64, format: ExportFormat, write: (String) async throws -> Void) async throws {
+    public static func export(from store: any ChastityStore, userID: Int64, format: ExportFormat, write: (String) async throws -> Void) async throws {
         let encoder = OrderedJSONEncoder()
         var afterID: Int64 = 0
         var first = true

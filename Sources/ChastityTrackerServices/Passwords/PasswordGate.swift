@@ -1,26 +1,30 @@
-import ChastityTrackerDomain
-import Foundation
-import Hummingbird
-import NIOCore
-import Synchronization
+public import ChastityTrackerDomain
 
 /// Checks a person's password behind the throttle: the one flow for signing in and for the
 /// settings page's forms that ask for the current password. The attempt is admitted and counted
 /// by ``SignInGuard`` first (no hashing, no write when refused), then the hash is checked on the
 /// ``PasswordHasher`` (its own threads, bounded), then a failure is persisted for its counter (so
 /// every instance and a restart see it) or a success clears it.
-struct PasswordGate<Store: ChastityStore>: Sendable {
-    let store: Store
-    let hasher: any PasswordHasher
-    let guardian: SignInGuard
+public struct PasswordGate<Store: ChastityStore>: Sendable {
+    public let store: Store
+    public let hasher: any PasswordHasher
+    public let guardian: SignInGuard
     /// A hash of no one's password: a name without an account, or an account without a password,
     /// is checked against it, so that its answer takes as long as a wrong password's.
-    let decoy: DecoyHash
-    let devices: DeviceCookieKeys<Store>
-    let proxies: ProxyTrust
+    public let decoy: DecoyHash
+    /// The device cookies' key, which says which browsers have signed in to an account before.
+    public let devices: DeviceCookieKeys<Store>
+
+    public init(store: Store, hasher: any PasswordHasher, guardian: SignInGuard, decoy: DecoyHash, devices: DeviceCookieKeys<Store>) {
+        self.store = store
+        self.hasher = hasher
+        self.guardian = guardian
+        self.decoy = decoy
+        self.devices = devices
+    }
 
     /// What a check found.
-    enum Verdict: Sendable, Hashable {
+    public enum Verdict: Sendable, Hashable {
         /// The password is the account's.
         case matched(User)
         case mismatched
@@ -32,18 +36,17 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
 
     /// Whose password is checked: an account by the name typed (looked up only once the attempt
     /// is admitted), or the signed-in user.
-    enum Account: Sendable {
+    public enum Account: Sendable {
         case named(String)
         case user(User)
     }
 
-    /// The attempt a request makes at `account`'s password: on its device cookie's counter when
-    /// it holds one for that account, else on the account's counter and its client's address.
-    func attempt(at account: String, request: Request, peer: SocketAddress?) async throws -> (SignInGuard.Attempt, DeviceCookie?) {
-        let device = try await devices.cookie(in: request).flatMap { $0.account == account ? $0 : nil }
-        let attempt = SignInGuard.Attempt(
-            account: account, counter: device?.failureKey ?? account, address: proxies.throttleKey(of: request, peer: peer),
-            trusted: device != nil)
+    /// The attempt at `account`'s password of a client at `address` (``IPAddress/throttleKey``)
+    /// holding `device` (a device cookie, when its signature is right): on the cookie's counter
+    /// when it is for that account, else on the account's counter and the address.
+    public func attempt(at account: String, address: String, device: DeviceCookie?) -> (SignInGuard.Attempt, DeviceCookie?) {
+        let device = device.flatMap { $0.account == account ? $0 : nil }
+        let attempt = SignInGuard.Attempt(account: account, counter: device?.failureKey ?? account, address: address, trusted: device != nil)
         return (attempt, device)
     }
 
@@ -51,7 +54,7 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
     /// an account, or an account without a password, is checked against the decoy and never
     /// matches. A refused attempt costs no hashing, no write, and when refused on what memory
     /// knows (budget, address), no read either.
-    func check(_ password: String, of account: Account, attempt: SignInGuard.Attempt, at now: Timestamp) async throws -> Verdict {
+    public func check(_ password: String, of account: Account, attempt: SignInGuard.Attempt, at now: Timestamp) async throws -> Verdict {
         if let refusal = guardian.quickRefusal(attempt, at: now) { return .throttled(wait: refusal.wait) }
         let written = guardian.writtenCount(of: attempt.counter)
         let persisted = try await store.signInFailures(account: attempt.counter)
@@ -90,33 +93,5 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
         _ = try await store.recordSignInFailure(account: attempt.counter, at: now, resetBefore: guardian.throttle.resetBefore(now))
         guardian.failureWritten(ticket)
         return .mismatched
-    }
-}
-
-/// The key device cookies are signed with, read from the store once (made there on first use,
-/// so every instance shares it and it survives restarts).
-final class DeviceCookieKeys<Store: ChastityStore>: Sendable {
-    private let store: Store
-    private let loaded = Mutex<DeviceCookie.Key?>(nil)
-    static var name: String { "device-cookie" }
-
-    init(store: Store) {
-        self.store = store
-    }
-
-    func key() async throws -> DeviceCookie.Key {
-        if let key = loaded.withLock({ $0 }) { return key }
-        let candidate = Data(DeviceCookie.Key.generateBytes()).base64EncodedString()
-        let text = try await store.serverKey(named: Self.name, orStore: candidate)
-        guard let bytes = Data(base64Encoded: text), bytes.count >= 32 else { throw CorruptRow(table: "server_keys") }
-        let key = DeviceCookie.Key(Array(bytes))
-        loaded.withLock { $0 = key }
-        return key
-    }
-
-    /// The device cookie `request` holds, when its signature is right.
-    func cookie(in request: Request) async throws -> DeviceCookie? {
-        guard let value = request.cookies[AccountCookies.device]?.value, !value.isEmpty else { return nil }
-        return DeviceCookie(value: value, key: try await key())
     }
 }

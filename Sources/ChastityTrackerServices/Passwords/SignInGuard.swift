@@ -1,4 +1,4 @@
-import ChastityTrackerDomain
+public import ChastityTrackerDomain
 import Synchronization
 
 /// Decides, in memory and before any hashing, whether a password may be checked now, and counts
@@ -17,19 +17,29 @@ import Synchronization
 /// An admitted attempt holds a ``Ticket`` until ``settle(_:_:at:)``. The failures seen here are
 /// kept in memory as well as persisted by the caller, so a count read from the store just before
 /// another check's failure was written still sees that failure.
-final class SignInGuard: Sendable {
+public final class SignInGuard: Sendable {
     /// Who is trying: the counter's key, the client's address and whether it holds the
     /// account's device cookie.
-    struct Attempt: Sendable {
+    public struct Attempt: Sendable {
         /// The account name the attempt is for.
-        var account: String
-        var counter: String
-        var address: String
-        var trusted: Bool
+        public var account: String
+        /// The key its failures are counted under: the account name, or a device cookie's key.
+        public var counter: String
+        /// The client's address, as throttles count it (``IPAddress/throttleKey``).
+        public var address: String
+        /// Whether the client holds the account's device cookie.
+        public var trusted: Bool
+
+        public init(account: String, counter: String, address: String, trusted: Bool) {
+            self.account = account
+            self.counter = counter
+            self.address = address
+            self.trusted = trusted
+        }
     }
 
     /// An admitted attempt, to be settled once its check is done (or did not run).
-    struct Ticket: Sendable {
+    public struct Ticket: Sendable {
         let attempt: Attempt
         let budgetWindow: Int64
     }
@@ -74,7 +84,7 @@ final class SignInGuard: Sendable {
     /// account holder signing in in a loop cannot keep the hasher busy for everyone.
     static let successesPerMinute = 10
 
-    let throttle: SignInThrottle
+    public let throttle: SignInThrottle
     private let addresses: AddressThrottle
     private let failuresPerMinute: Int
     private let capacity: Int
@@ -83,7 +93,7 @@ final class SignInGuard: Sendable {
     /// `throttle` for every counter, `addressThrottle` per address, and at most
     /// `failuresPerMinute` failed checks a minute for browsers without a device cookie (0: no
     /// budget). At most `capacity` counters are kept in memory (the store keeps them all).
-    init(throttle: SignInThrottle, addressThrottle: SignInThrottle, failuresPerMinute: Int, capacity: Int = 10_000) {
+    public init(throttle: SignInThrottle, addressThrottle: SignInThrottle, failuresPerMinute: Int, capacity: Int = 10_000) {
         self.throttle = throttle
         self.addresses = AddressThrottle(throttle: addressThrottle, capacity: capacity)
         self.failuresPerMinute = failuresPerMinute
@@ -151,7 +161,7 @@ final class SignInGuard: Sendable {
     }
 
     /// Counts a refusal that needed no check (a name no account can have) against the address.
-    func countCheap(address: String, at now: Timestamp) {
+    public func countCheap(address: String, at now: Timestamp) {
         addresses.recordFailure(of: address, at: now)
     }
 
