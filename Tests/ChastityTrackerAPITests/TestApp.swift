@@ -72,7 +72,8 @@ struct TestApp: Sendable {
     /// Opens the existential so the generic composition root sees the concrete store type.
     private static func serve<Store: ChastityStore>(
         _ store: Store, configuration: Configuration, clock: FixedWallClock, metrics: PrometheusCollectorRegistry?,
-        account: AccountSettings, tokens: TokenGenerator, purges: Bool, testing: TestingSetup, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+        account: AccountSettings, tokens: TokenGenerator, purges: Bool, testing: TestingSetup,
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         var logger = Logger(label: "chastity-api-test")
         logger.logLevel = .warning
