@@ -6,16 +6,18 @@ import NIOCore
 /// after the file, `-` and `.` written `_`. Templates hold no rule and no query: each renders one
 /// view model (``AccountViews``) built by a handler. Each template's first line chooses byte-wise
 /// HTML escaping (``ByteWiseHTMLContentType``) for itself: swift-mustache goes back to its own
-/// `HTML` escaping in every partial and parent, so the layout needs the line as much as the
-/// pages.
+/// `HTML` escaping in every partial and parent, so the layout and the records table need the
+/// line as much as the pages.
 enum AccountTemplates {
     /// Every template by the name pages and partials call it by; ``AccountRenderer`` registers
-    /// them all. Pages fill the `layout`'s `title` and `body` blocks.
+    /// them all. Pages fill the `layout`'s `title` and `body` blocks; `records-table` is the
+    /// partial of the overview and the records page.
     static let all: [String: [UInt8]] = [
         "layout": PackageResources.layout_mustache,
         "sign-in": PackageResources.sign_in_mustache,
         "overview": PackageResources.overview_mustache,
         "records": PackageResources.records_mustache,
+        "records-table": PackageResources.records_table_mustache,
         "tokens": PackageResources.tokens_mustache,
         "settings": PackageResources.settings_mustache,
         "message": PackageResources.message_mustache,
