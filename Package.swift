@@ -89,10 +89,11 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // The OpenAPI document, the one description of the API: compiled into the binary (so deployment
-            // stays one file) and served at /api/v2/openapi.json. The SDK's generated code is made from the
-            // same file (scripts/openapi-generate).
-            resources: [.embedInCode("Resources/openapi.json")],
+            // Compiled into the binary (so deployment stays one file, with no resource bundle beside it):
+            // the OpenAPI document, the one description of the API, served at /api/v2/openapi.json (the
+            // SDK's generated code is made from the same file, scripts/openapi-generate); and the account
+            // pages' mustache templates and stylesheet, every file of the folder (`AccountTemplates`).
+            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/Account")],
             swiftSettings: swiftSettings
         ),
         // The Swift SDK: types and client generated from the server's `openapi.json` (one file for

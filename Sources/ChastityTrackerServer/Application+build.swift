@@ -161,7 +161,7 @@ func addAccountRoutes<Store: ChastityStore>(
     pages.get(RouterPath(AccountRoutes.stylesheet)) { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: AccountTemplates.stylesheet))
+            body: ResponseBody(byteBuffer: AccountTemplates.stylesheet)
         )
     }
     let gate = PasswordGate(

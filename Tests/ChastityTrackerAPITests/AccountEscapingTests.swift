@@ -82,8 +82,25 @@ struct AccountEscapingTests {
 
     @Test("every template chooses the byte-wise escaper in its first line")
     func everyTemplateHasThePragma() {
-        for (name, text) in AccountTemplates.all {
-            #expect(text.utf8.starts(with: "{{% CONTENT_TYPE: HTML_BYTES }}\n".utf8), "\(name)")
+        for (name, bytes) in AccountTemplates.all {
+            #expect(bytes.starts(with: "{{% CONTENT_TYPE: HTML_BYTES }}\n".utf8), "\(name)")
+        }
+    }
+
+    @Test("every template file in Resources/Account is registered under its name, and the stylesheet is the one other file")
+    func everyTemplateFileIsRegistered() throws {
+        // SwiftPM embeds every file of the folder; a template file missing from the list would be
+        // compiled in but never used.
+        let folder = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/ChastityTrackerServer/Resources/Account")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
+        let templates = files.filter { $0.hasSuffix(".mustache") }.map { String($0.dropLast(".mustache".count)) }
+        #expect(Set(templates) == Set(AccountTemplates.all.keys))
+        #expect(Set(files).subtracting(templates.map { $0 + ".mustache" }) == ["style.css"])
+        for name in templates {
+            let file = try Data(contentsOf: folder.appendingPathComponent(name + ".mustache"))
+            #expect(AccountTemplates.all[name] == Array(file), "\(name) is not the file's bytes")
         }
     }
 

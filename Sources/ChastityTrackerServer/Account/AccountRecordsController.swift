@@ -52,8 +52,7 @@ struct AccountRecordsController<Store: ChastityStore>: Sendable {
             view.error = "page must be an integer from 1 to \(pages)"
             return renderer.page("records", view, status: .badRequest)
         }
-        view.rows = page.items.map(AccountViews.Record.init)
-        view.hasRows = !view.rows.isEmpty
+        view.recordsTable = AccountViews.RecordsTable(page.items)
         if page.total == 0 {
             let filtered = filter.query.from != nil || filter.query.to != nil || filter.query.mode != nil || filter.query.isPublic != nil
             view.empty = filtered ? "No records match these filters." : "You have no records yet."

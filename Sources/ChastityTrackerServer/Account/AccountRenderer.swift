@@ -3,8 +3,8 @@ import Hummingbird
 import Mustache
 import NIOCore
 
-/// Renders the account pages from their embedded templates into complete responses, every value
-/// escaped byte-wise (``ByteWiseHTMLContentType``).
+/// Renders the account pages from their embedded templates (``AccountTemplates``) into complete
+/// responses, every value escaped byte-wise (``ByteWiseHTMLContentType``).
 struct AccountRenderer: Sendable {
     private let library: MustacheLibrary
 
@@ -16,13 +16,17 @@ struct AccountRenderer: Sendable {
     init() {
         Self.registration
         var library = MustacheLibrary()
-        for (name, text) in AccountTemplates.all {
-            // The templates are constants of this binary; one that does not parse, or would escape
-            // by Character (swift-mustache's HTML, the default), is a bug caught by every page test.
-            guard text.utf8.starts(with: ByteWiseHTMLContentType.pragma.utf8) else {
+        for (name, bytes) in AccountTemplates.all {
+            // The templates are files compiled into this binary; one that does not parse, or would
+            // escape by Character (swift-mustache's HTML, the default), is a bug caught by every page test.
+            guard bytes.starts(with: ByteWiseHTMLContentType.pragma.utf8) else {
                 preconditionFailure("account template \(name) does not start with \(ByteWiseHTMLContentType.pragma)")
             }
-            do { try library.register(text, named: name) } catch { preconditionFailure("account template \(name) does not parse: \(error)") }
+            do {
+                try library.register(String(decoding: bytes, as: UTF8.self), named: name)
+            } catch {
+                preconditionFailure("account template \(name) does not parse: \(error)")
+            }
         }
         self.library = library
     }

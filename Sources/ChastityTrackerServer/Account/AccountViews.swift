@@ -18,16 +18,15 @@ enum AccountViews {
         var name: String
         var timeZone: String
         var chart: Chart
-        var latest: [Record]
-        var hasLatest: Bool
+        /// The latest records; nil when there are none.
+        var recordsTable: RecordsTable?
 
         init(csrf: String, name: String, timeZone: String, chart: RecordChart, latest: [Orgasm]) {
             self.csrf = csrf
             self.name = name
             self.timeZone = timeZone
             self.chart = Chart(chart)
-            self.latest = latest.map(Record.init)
-            self.hasLatest = !latest.isEmpty
+            self.recordsTable = RecordsTable(latest)
         }
     }
 
@@ -110,7 +109,20 @@ enum AccountViews {
         }
     }
 
-    /// One record as a table row.
+    /// `records-table`, the partial that writes records as a table, on the overview (the latest)
+    /// and on the records page (one page of them): its rows. A page shows it only when there is
+    /// a row (`{{#recordsTable}}`), and says otherwise in its own words (`{{^recordsTable}}`).
+    struct RecordsTable {
+        var rows: [Record]
+
+        /// The table of `orgasms`, or nil when there are none.
+        init?(_ orgasms: [Orgasm]) {
+            guard !orgasms.isEmpty else { return nil }
+            rows = orgasms.map(Record.init)
+        }
+    }
+
+    /// One record as a row of ``RecordsTable``.
     struct Record {
         var date: String
         var mode: String
@@ -137,8 +149,8 @@ enum AccountViews {
         var modes: [Option]
         var publics: [Option]
         var error: String?
-        var rows: [Record] = []
-        var hasRows = false
+        /// The page's records; nil when none match.
+        var recordsTable: RecordsTable?
         var summary: String?
         var empty: String?
         var previous: String?
