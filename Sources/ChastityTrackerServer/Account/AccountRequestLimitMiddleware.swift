@@ -10,7 +10,7 @@ import Synchronization
 /// address, IPv6 per /64), or, for a browser holding a valid device cookie, that cookie: someone
 /// sharing the owner's address (a NAT, a VPN exit) cannot spend the owner's requests. The API
 /// has limits of its own, per token.
-struct AccountRequestLimitMiddleware<Store: ChastityStore>: RouterMiddleware {
+struct AccountRequestLimitMiddleware<Store: ServerKeyStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let limit: Int
     let proxies: ProxyTrust

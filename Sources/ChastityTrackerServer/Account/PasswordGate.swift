@@ -4,12 +4,16 @@ import Hummingbird
 import NIOCore
 import Synchronization
 
+/// The storage roles a ``PasswordGate`` uses: the account by its name and its password hash, the
+/// persisted failure counts, and the device cookies' key.
+typealias PasswordGateStore = UserStore & PasswordStore & SignInFailureStore & ServerKeyStore
+
 /// Checks a person's password behind the throttle: the one flow for signing in and for the
 /// settings page's forms that ask for the current password. The attempt is admitted and counted
 /// by ``SignInGuard`` first (no hashing, no write when refused), then the hash is checked on the
 /// ``PasswordHasher`` (its own threads, bounded), then a failure is persisted for its counter (so
 /// every instance and a restart see it) or a success clears it.
-struct PasswordGate<Store: ChastityStore>: Sendable {
+struct PasswordGate<Store: PasswordGateStore>: Sendable {
     let store: Store
     let hasher: any PasswordHasher
     let guardian: SignInGuard
@@ -95,7 +99,7 @@ struct PasswordGate<Store: ChastityStore>: Sendable {
 
 /// The key device cookies are signed with, read from the store once (made there on first use,
 /// so every instance shares it and it survives restarts).
-final class DeviceCookieKeys<Store: ChastityStore>: Sendable {
+final class DeviceCookieKeys<Store: ServerKeyStore>: Sendable {
     private let store: Store
     private let loaded = Mutex<DeviceCookie.Key?>(nil)
     static var name: String { "device-cookie" }
