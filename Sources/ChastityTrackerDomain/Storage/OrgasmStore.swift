@@ -14,7 +14,8 @@ public protocol OrgasmStore: Sendable {
     /// With `quota`, an insert that would take the user's number of records past it is refused
     /// whole with ``StoreError/quotaExceeded(quota:)``; the check reads the user's exact total
     /// inside the insert's transaction, so concurrent writers (other instances too) never overshoot.
-    /// Throws ``StoreError/missing`` when the user does not exist.
+    /// Throws ``StoreError/missing`` when the user does not exist, and ``StoreError/conflict``
+    /// when a retry took `completion`'s key over meanwhile (nothing is written).
     func insert(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completing completion: IdempotencyCompletion?) async throws -> [Orgasm]
     /// Applies `changes` to one of a user's records (the dom rule applied to the result) and
     /// returns the result, or `nil` when it does not exist or is another user's.
