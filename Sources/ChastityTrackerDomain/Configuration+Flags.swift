@@ -116,7 +116,7 @@ extension Configuration {
             writeQueueLimit = limit
         }
         if let value = text(flags.tokenCache, Variable.tokenCache) {
-            // SPEC section 3: a revoke shows on every instance within 5 s.
+            // docs/CONTRACT.md section 3: a revoke shows on every instance within 5 s.
             tokenCacheLifetime = try Self.seconds(value, flag: "--token-cache", in: 0...5, described: "0 (off) to 5")
         }
         corsOrigins =

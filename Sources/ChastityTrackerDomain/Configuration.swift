@@ -56,8 +56,8 @@ public struct Configuration: Sendable {
     /// is refused at once with 503 `overloaded`. The store takes it when it is opened.
     public var writeQueueLimit: Int
     /// How long a PostgreSQL instance reuses a token's lookup (zero: never). Changes reach every
-    /// instance at once by notification; this bounds a lost one. At most 5 s (SPEC section 3);
-    /// SQLite has no such cache.
+    /// instance at once by notification; this bounds a lost one. At most 5 s (docs/CONTRACT.md
+    /// section 3); SQLite has no such cache.
     public var tokenCacheLifetime: Duration = Configuration.defaultTokenCacheLifetime
 
     /// The peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed, with

@@ -9,7 +9,8 @@ import PostgresNIO
 // be cut off there and collide.
 
 /// One set of the list's filters, as a type: a prepared statement's SQL is static, so each set
-/// of filters present has its statement type (16, as the SQLite backend's 16 cached statements).
+/// of filters present has its statement type (16 in all; the SQLite backend caches two
+/// statements per set, a count and a page).
 protocol ListFilterSet {
     /// Bit 1 from, 2 to, 4 public, 8 mode, in the order their values are bound.
     static var filters: Int { get }

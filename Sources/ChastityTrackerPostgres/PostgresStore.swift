@@ -52,7 +52,7 @@ public final class PostgresStore: ChastityStore {
     ///     hold a connection at once; one more fails at once with ``StoreError/overloaded``.
     ///   - principalLifetime: how long a token's lookup is reused by this instance (zero: never,
     ///     and no listener). Changes anywhere reach the cache at once by notification (see
-    ///     ``PrincipalCache``); this bounds a lost one (SPEC section 3 allows 5 s).
+    ///     ``PrincipalCache``); this bounds a lost one (docs/CONTRACT.md section 3 allows 5 s).
     /// - Throws: ``InvalidURL`` for a malformed URL; ``StoreError/unavailable`` when the database
     ///   cannot be reached or migrated.
     public static func open(

@@ -5,8 +5,8 @@ import NIOConcurrencyHelpers
 /// request whose token was seen moments ago skips the lookup's round trip to PostgreSQL (on a
 /// read, the request then makes one round trip instead of two; docs/BENCHMARKS.md, issue 12).
 ///
-/// SPEC section 3: revoke and regenerate take effect for the very next request, at most 5 s
-/// later across instances sharing the database. Three things keep that:
+/// docs/CONTRACT.md section 3: revoke and regenerate take effect for the very next request, at
+/// most 5 s later across instances sharing the database. Three things keep that:
 /// - This store empties the cache whenever it changes what a principal is made of (revoke,
 ///   regenerate, a user's deletion or time zone), and a lookup under way then does not put its
 ///   answer back: on the instance that made the change, the very next request looks the token up

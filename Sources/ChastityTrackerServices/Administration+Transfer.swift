@@ -19,7 +19,7 @@ extension Administration {
 
     /// Writes all records of the user with `userID` in `format`, page by page (as ``export(userName:format:write:)``
     /// describes); the account pages' downloads stream it to the browser.
-    public static func export(from store: any ChastityStore, userID: Int64, format: ExportFormat, write: (String) async throws -> Void) async throws {
+    public static func export(from store: any OrgasmStore, userID: Int64, format: ExportFormat, write: (String) async throws -> Void) async throws {
         let encoder = OrderedJSONEncoder()
         var afterID: Int64 = 0
         var first = true

@@ -32,10 +32,10 @@ final class CountingPasswordHasher: PasswordHasher {
     }
 }
 
-/// The account pages under attack (SPEC section 12, "Under attack"; issue 18): guesses counted
-/// before they are checked, the owner's device cookie, forwarded headers only from trusted
-/// proxies, the hasher's bound, the failure budget, the per-address request limit, and unknown
-/// session cookies that cost no write.
+/// The account pages under attack (docs/CONTRACT.md section 12, "Under attack"; issue 18):
+/// guesses counted before they are checked, the owner's device cookie, forwarded headers only
+/// from trusted proxies, the hasher's bound, the failure budget, the per-address request limit,
+/// and unknown session cookies that cost no write.
 @Suite("Account pages: under attack")
 struct AccountUnderAttackTests {
     static func settings(_ hasher: any PasswordHasher, requestsPerMinute: Int = 300) -> AccountSettings {

@@ -45,7 +45,9 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
     static func backend(over backend: TestBackend = .selected) -> TestBackend {
         backend.wrapped(as: "faulty \(backend)") { FaultyStore($0) }
     }
+}
 
+extension FaultyStore: UserStore {
     func createUser(name: String, timeZone: String, at created: Timestamp) async throws -> User {
         try await base.createUser(name: name, timeZone: timeZone, at: created)
     }
@@ -53,6 +55,9 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
     func user(named name: String) async throws -> User? { try await base.user(named: name) }
     func deleteUser(id: Int64) async throws -> Bool { try await base.deleteUser(id: id) }
     func setTimeZone(userID: Int64, timeZone: String) async throws -> Bool { try await base.setTimeZone(userID: userID, timeZone: timeZone) }
+}
+
+extension FaultyStore: TokenStore {
     func createToken(userID: Int64, label: String, permission: Permission, hash: String, at created: Timestamp) async throws -> TokenInfo {
         try await base.createToken(userID: userID, label: label, permission: permission, hash: hash, at: created)
     }
@@ -65,10 +70,15 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         if let error = lock.withLock({ writeFault }) { throw error }
         try await base.touchToken(id: id, at: instant)
     }
+}
 
-    // The account pages' storage always works, like users and tokens.
+extension FaultyStore: PasswordStore {
+    // Passwords always work, like users and tokens.
     func setPasswordHash(userID: Int64, hash: String) async throws -> Bool { try await base.setPasswordHash(userID: userID, hash: hash) }
     func passwordHash(userID: Int64) async throws -> String? { try await base.passwordHash(userID: userID) }
+}
+
+extension FaultyStore: AccountSessionStore {
     func createSession(hash: String, userID: Int64, at created: Timestamp) async throws {
         try checkWrite()
         try await base.createSession(hash: hash, userID: userID, at: created)
@@ -89,6 +99,12 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try checkWrite()
         return try await base.deleteSessions(userID: userID)
     }
+    func purgeSessions(lastSeenBefore idleCutoff: Timestamp, createdBefore absoluteCutoff: Timestamp) async throws -> Int {
+        try await base.purgeSessions(lastSeenBefore: idleCutoff, createdBefore: absoluteCutoff)
+    }
+}
+
+extension FaultyStore: SignInFailureStore {
     func signInFailures(account: String) async throws -> SignInFailures? { try await base.signInFailures(account: account) }
     func recordSignInFailure(account: String, at instant: Timestamp, resetBefore: Timestamp) async throws -> SignInFailures {
         try checkWrite()
@@ -98,16 +114,18 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try checkWrite()
         try await base.clearSignInFailures(account: account)
     }
-    func purgeSessions(lastSeenBefore idleCutoff: Timestamp, createdBefore absoluteCutoff: Timestamp) async throws -> Int {
-        try await base.purgeSessions(lastSeenBefore: idleCutoff, createdBefore: absoluteCutoff)
-    }
     func purgeSignInFailures(lastFailureBefore cutoff: Timestamp) async throws -> Int {
         try await base.purgeSignInFailures(lastFailureBefore: cutoff)
     }
+}
+
+extension FaultyStore: ServerKeyStore {
     func serverKey(named name: String, orStore candidate: String) async throws -> String {
         try await base.serverKey(named: name, orStore: candidate)
     }
+}
 
+extension FaultyStore: OrgasmStore {
     func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
         try check()
         return try await base.orgasms(userID: userID, matching: query)
@@ -135,15 +153,9 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
         try check()
         return try await base.monthlyCounts(userID: userID, from: from, to: to)
     }
-    func ping() async throws {
-        try check()
-        try await base.ping()
-    }
-    func checkWritable() async throws {
-        lock.withLock { probes += 1 }
-        try checkWrite()
-        try await base.checkWritable()
-    }
+}
+
+extension FaultyStore: IdempotencyKeyStore {
     func claimIdempotencyKey(userID: Int64, key: String, requestHash: String, at now: Timestamp) async throws -> IdempotencyClaim {
         try checkWrite()
         return try await base.claimIdempotencyKey(userID: userID, key: key, requestHash: requestHash, at: now)
@@ -154,9 +166,27 @@ final class FaultyStore: ChastityStore, @unchecked Sendable {
     func purgeIdempotencyKeys(createdBefore cutoff: Timestamp) async throws -> Int {
         try await base.purgeIdempotencyKeys(createdBefore: cutoff)
     }
+}
+
+extension FaultyStore: SnapshotStore {
     func counts() async throws -> StoreCounts { try await base.counts() }
     func snapshot(of user: User) async throws -> UserSnapshot { try await base.snapshot(of: user) }
     func restore(_ snapshot: UserSnapshot) async throws { try await base.restore(snapshot) }
+}
+
+// The default unit of work: a GET's reads go through this wrapper, so its faults reach them.
+extension FaultyStore: UnitOfWorkStore {}
+
+extension FaultyStore: StoreLifecycle {
+    func ping() async throws {
+        try check()
+        try await base.ping()
+    }
+    func checkWritable() async throws {
+        lock.withLock { probes += 1 }
+        try checkWrite()
+        try await base.checkWritable()
+    }
     func close() async throws { try await base.close() }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 /// Guessing Attacks with Device Cookies": the account name and a random nonce, signed with the
 /// server's key. A sign-in for that account from a browser holding one is throttled on a counter
 /// of its own (the nonce's), apart from everyone else's failures, so strangers guessing at a name
-/// cannot lock its owner out (SPEC section 12, "Under attack").
+/// cannot lock its owner out (docs/CONTRACT.md section 12, "Under attack").
 ///
 /// The value is `<name>.<nonce>.<mac>`, each part unpadded base64url: the name's UTF-8 bytes, 16
 /// random bytes, and HMAC-SHA256 over the first two parts joined by the dot.

@@ -1,6 +1,6 @@
 /// Where passwords are hashed and checked: the most expensive work the server does (scrypt, about
 /// 100 ms of a core and 32 MiB each), so it is done apart from the work of serving requests, with
-/// a bound on how much of it may wait (SPEC section 12, "Under attack").
+/// a bound on how much of it may wait (docs/CONTRACT.md section 12, "Under attack").
 public protocol PasswordHasher: Sendable {
     /// Whether `password` matches `stored` (``Password/verify(_:against:)``). Throws
     /// ``PasswordHasherBusy`` at once, having checked nothing, when as many checks as the hasher

@@ -1,5 +1,5 @@
 /// How many of a user's records of one mode fall in one calendar month: a cell of the account
-/// overview's chart (``ChastityStore/monthlyCounts(userID:from:to:)``).
+/// overview's chart (``OrgasmStore/monthlyCounts(userID:from:to:)``).
 public struct MonthlyCount: Sendable, Hashable {
     public var year: Int
     /// 1 to 12.

@@ -1,5 +1,5 @@
 /// The reads of an API request: the token lookup, the list and the details. A store answers them
-/// itself, each on its own connection, and inside ``ChastityStore/withUnitOfWork(_:)`` all on one.
+/// itself, each on its own connection, and inside ``UnitOfWorkStore/withUnitOfWork(_:)`` all on one.
 public protocol StoreReads: Sendable {
     /// The caller behind an unrevoked token with this hash, or `nil`.
     func principal(forTokenHash hash: String) async throws -> Principal?
@@ -8,12 +8,4 @@ public protocol StoreReads: Sendable {
     func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage
     /// One of a user's records, or `nil` when it does not exist or is another user's.
     func orgasm(id: Int64, userID: Int64) async throws -> Orgasm?
-}
-
-extension ChastityStore {
-    /// Runs `work` with the store itself as its reads: a backend whose calls need no connection
-    /// of their own (SQLite's readers) has nothing to share.
-    public func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T {
-        try await work(self)
-    }
 }

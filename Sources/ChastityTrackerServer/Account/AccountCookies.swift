@@ -1,10 +1,11 @@
 import Hummingbird
 
 /// The account pages' cookies, all `__Host-` prefixed with `Path=/`, `Secure`, no `Domain`,
-/// `HttpOnly` and `SameSite=Strict` (SPEC section 12). The prefix makes browsers refuse such a
-/// cookie unless this very host set it over HTTPS, so a sibling subdomain cannot plant a session
-/// of its choosing (login CSRF) or a pre-session token. Browsers treat `http://localhost` and
-/// `http://127.0.0.1` as secure, so development over plain loopback works too.
+/// `HttpOnly` and `SameSite=Strict` (docs/CONTRACT.md section 12). The prefix makes browsers
+/// refuse such a cookie unless this very host set it over HTTPS, so a sibling subdomain cannot
+/// plant a session of its choosing (login CSRF) or a pre-session token. Browsers treat
+/// `http://localhost` and `http://127.0.0.1` as secure, so development over plain loopback works
+/// too.
 enum AccountCookies {
     /// The session id (its hash is what the store keeps).
     static let session = "__Host-ct_session"

@@ -10,7 +10,7 @@ import NIOCore
 /// regenerate forms (docs/CONTRACT.md section 12). Every request here has passed the session and
 /// CSRF middleware; a user only ever reaches their own tokens, and another user's token id is
 /// answered exactly like a missing one.
-struct AccountPagesController<Store: ChastityStore>: Sendable {
+struct AccountPagesController<Store: OrgasmStore & TokenStore>: Sendable {
     let store: Store
     /// The token use cases, shared with the command line (secrets from its injected generator).
     let administration: Administration

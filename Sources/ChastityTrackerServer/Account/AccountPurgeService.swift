@@ -7,13 +7,16 @@ public import ServiceLifecycle
 /// came back leaves its row behind) and failed sign-in counts older than the throttle's quiet
 /// period (they no longer count). Stops on graceful shutdown.
 public struct AccountPurgeService: Service {
-    let store: any ChastityStore
+    let store: any AccountSessionStore & SignInFailureStore
     let clock: any WallClock
     let logger: Logger
     let settings: AccountSettings
     let interval: Duration
 
-    public init(store: any ChastityStore, clock: any WallClock, logger: Logger, settings: AccountSettings, interval: Duration = .seconds(3600)) {
+    public init(
+        store: any AccountSessionStore & SignInFailureStore, clock: any WallClock, logger: Logger, settings: AccountSettings,
+        interval: Duration = .seconds(3600)
+    ) {
         self.store = store
         self.clock = clock
         self.logger = logger

@@ -9,7 +9,7 @@ import NIOCore
 /// downloads of the whole record in the formats `export` writes (docs/CONTRACT.md section 12).
 /// Every request here has passed the session middleware; it only ever reads the signed-in
 /// user's records.
-struct AccountRecordsController<Store: ChastityStore>: Sendable {
+struct AccountRecordsController<Store: OrgasmStore>: Sendable {
     let store: Store
     let renderer: AccountRenderer
 

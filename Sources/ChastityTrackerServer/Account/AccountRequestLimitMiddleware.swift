@@ -4,14 +4,14 @@ import Foundation
 import Hummingbird
 import Synchronization
 
-/// At most `limit` requests per minute to the account pages from any one client (SPEC section 12,
-/// "Under attack"), counted in this instance's memory in fixed one-minute windows; past it a
-/// request waits ``AccountSettings/refusalPause`` and answers 429 with `Retry-After` before
+/// At most `limit` requests per minute to the account pages from any one client (docs/CONTRACT.md
+/// section 12, "Under attack"), counted in this instance's memory in fixed one-minute windows; past
+/// it a request waits ``AccountSettings/refusalPause`` and answers 429 with `Retry-After` before
 /// anything else runs. A client is its address (``ProxyTrust/throttleKey(of:peer:)``: IPv4 per
 /// address, IPv6 per /64), or, for a browser holding a valid device cookie, that cookie: someone
 /// sharing the owner's address (a NAT, a VPN exit) cannot spend the owner's requests. The API
 /// has limits of its own, per token.
-struct AccountRequestLimitMiddleware<Store: ChastityStore>: RouterMiddleware {
+struct AccountRequestLimitMiddleware<Store: ServerKeyStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let limit: Int
     let proxies: ProxyTrust

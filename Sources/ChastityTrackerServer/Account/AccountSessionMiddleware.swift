@@ -7,7 +7,7 @@ import Hummingbird
 /// `absoluteTimeout`. Anything else is sent to the sign-in page (303) with the cookie cleared.
 /// A live session is touched, which restarts its idle time; an unknown or expired one costs no
 /// write.
-struct AccountSessionMiddleware<Store: ChastityStore>: RouterMiddleware {
+struct AccountSessionMiddleware<Store: AccountSessionStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: Store
     let clock: any WallClock

@@ -10,7 +10,7 @@ import NIOCore
 /// the signed-in user: the forms carry no id. A refused form answers the page again with 400 and
 /// the field's message; a change answers 303 back to the page, whose confirmation is chosen by a
 /// fixed flag in the query (`?saved=password`), never by text from the request.
-struct SettingsController<Store: ChastityStore>: Sendable {
+struct SettingsController<Store: UserStore & PasswordStore & AccountSessionStore & PasswordGateStore>: Sendable {
     let store: Store
     let clock: any WallClock
     let settings: AccountSettings

@@ -14,7 +14,7 @@ import NIOCore
 /// account name (persisted, so every instance agrees) and per client address, or, for a browser
 /// holding the account's device cookie, on that cookie's counter alone; throttled attempts answer
 /// 429 with `Retry-After`, and a full hasher 503 with `Retry-After`, both without hashing.
-struct SignInController<Store: ChastityStore>: Sendable {
+struct SignInController<Store: AccountSessionStore & PasswordGateStore>: Sendable {
     let store: Store
     let clock: any WallClock
     let settings: AccountSettings

@@ -5,7 +5,7 @@ public import Hummingbird
 /// `GET /healthz`: 200 when the database answers, 503 `unavailable` when it does not.
 /// `GET /readyz`: 200 when the database can be written, 503 `unavailable` when it cannot, from a
 /// probe answer kept for a few seconds (docs/CONTRACT.md section 1).
-public struct HealthController<Store: ChastityStore>: Sendable {
+public struct HealthController<Store: StoreLifecycle>: Sendable {
     let store: Store
     let readiness: ReadinessProbe
 

@@ -5,12 +5,12 @@ public import ServiceLifecycle
 /// Forgets idempotency keys older than their 24 h retention, once at start and then hourly, so
 /// the table stays small without an operator's help. Stops on graceful shutdown.
 public struct IdempotencyPurgeService: Service {
-    let store: any ChastityStore
+    let store: any IdempotencyKeyStore
     let clock: any WallClock
     let logger: Logger
     let interval: Duration
 
-    public init(store: any ChastityStore, clock: any WallClock, logger: Logger, interval: Duration = .seconds(3600)) {
+    public init(store: any IdempotencyKeyStore, clock: any WallClock, logger: Logger, interval: Duration = .seconds(3600)) {
         self.store = store
         self.clock = clock
         self.logger = logger

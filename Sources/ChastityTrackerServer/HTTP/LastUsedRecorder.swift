@@ -14,14 +14,14 @@ public final class LastUsedRecorder: Service, Sendable {
     /// write succeeds, so a database that stays unwritable cannot grow memory without bound.
     public static let capacity = 10_000
 
-    let store: any ChastityStore
+    let store: any TokenStore
     let logger: Logger
     let retryDelay: Duration
     private let pending = NIOLockedValueBox<[Int64: Timestamp]>([:])
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    public init(store: any ChastityStore, logger: Logger, retryDelay: Duration = .seconds(5)) {
+    public init(store: any TokenStore, logger: Logger, retryDelay: Duration = .seconds(5)) {
         self.store = store
         self.logger = logger
         self.retryDelay = retryDelay

@@ -6,7 +6,7 @@ import NIOCore
 
 /// The Orgasms endpoint (docs/CONTRACT.md sections 5 to 9): list, details, insert, update and delete of the
 /// caller's own records.
-public struct OrgasmsController<Store: ChastityStore>: Sendable {
+public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Sendable {
     let store: Store
     let clock: any WallClock
     let earliestDate: LocalDate

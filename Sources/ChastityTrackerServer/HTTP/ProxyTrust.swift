@@ -3,11 +3,12 @@ import HTTPTypes
 public import Hummingbird
 public import NIOCore
 
-/// Whose word about a request counts (SPEC sections 10 and 12). Behind a TLS-terminating proxy
-/// (`--behind-proxy`), only a peer in the trusted blocks (`--trusted-proxy`, loopback by default)
-/// may say where a request came from (`X-Forwarded-For`) and how (`X-Forwarded-Proto`); anyone
-/// else's forwarded headers are ignored, so a client that reaches the server past the proxy can
-/// neither pick the address it is throttled by nor pass plain HTTP off as HTTPS.
+/// Whose word about a request counts (docs/CONTRACT.md sections 10 and 12). Behind a
+/// TLS-terminating proxy (`--behind-proxy`), only a peer in the trusted blocks (`--trusted-proxy`,
+/// loopback by default) may say where a request came from (`X-Forwarded-For`) and how
+/// (`X-Forwarded-Proto`); anyone else's forwarded headers are ignored, so a client that reaches
+/// the server past the proxy can neither pick the address it is throttled by nor pass plain HTTP
+/// off as HTTPS.
 public struct ProxyTrust: Sendable {
     public let behindProxy: Bool
     public let trusted: [IPNetwork]

@@ -9,7 +9,7 @@ public final class ReadinessProbe: Sendable {
     /// How long an answer is reused unless told otherwise.
     public static let defaultLifetime: Duration = .seconds(3)
 
-    let store: any ChastityStore
+    let store: any StoreLifecycle
     let lifetime: Duration
     private let clock: any WallClock
     private let state = NIOLockedValueBox(State())
@@ -20,7 +20,7 @@ public final class ReadinessProbe: Sendable {
     }
 
     /// `clock` decides when an answer is too old (injected, so tests never wait for it).
-    public init(store: any ChastityStore, lifetime: Duration = ReadinessProbe.defaultLifetime, clock: any WallClock = SystemWallClock()) {
+    public init(store: any StoreLifecycle, lifetime: Duration = ReadinessProbe.defaultLifetime, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.lifetime = lifetime
         self.clock = clock

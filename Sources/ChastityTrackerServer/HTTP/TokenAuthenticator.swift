@@ -7,7 +7,7 @@ import Logging
 /// Reads `Authorization: Bearer <token>`, looks the token up by its hash and puts the caller in
 /// the context; answers 401 when the token is missing, malformed, unknown or revoked. Tokens in
 /// the query string are never looked at.
-public struct TokenAuthenticator<Store: ChastityStore>: RouterMiddleware {
+public struct TokenAuthenticator<Store: UnitOfWorkStore>: RouterMiddleware {
     public typealias Context = AppRequestContext
 
     let store: Store

@@ -4,7 +4,7 @@ import Synchronization
 
 /// The key device cookies are signed with, read from the store once (made there on first use,
 /// so every instance shares it and it survives restarts).
-public final class DeviceCookieKeys<Store: ChastityStore>: Sendable {
+public final class DeviceCookieKeys<Store: ServerKeyStore>: Sendable {
     private let store: Store
     private let loaded = Mutex<DeviceCookie.Key?>(nil)
     static var name: String { "device-cookie" }

@@ -1,11 +1,15 @@
 public import ChastityTrackerDomain
 
+/// The storage roles a ``PasswordGate`` uses: the account by its name and its password hash, the
+/// persisted failure counts, and the device cookies' key.
+public typealias PasswordGateStore = UserStore & PasswordStore & SignInFailureStore & ServerKeyStore
+
 /// Checks a person's password behind the throttle: the one flow for signing in and for the
 /// settings page's forms that ask for the current password. The attempt is admitted and counted
 /// by ``SignInGuard`` first (no hashing, no write when refused), then the hash is checked on the
 /// ``PasswordHasher`` (its own threads, bounded), then a failure is persisted for its counter (so
 /// every instance and a restart see it) or a success clears it.
-public struct PasswordGate<Store: ChastityStore>: Sendable {
+public struct PasswordGate<Store: PasswordGateStore>: Sendable {
     public let store: Store
     public let hasher: any PasswordHasher
     public let guardian: SignInGuard

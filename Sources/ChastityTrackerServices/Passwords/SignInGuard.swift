@@ -3,7 +3,7 @@ import Synchronization
 
 /// Decides, in memory and before any hashing, whether a password may be checked now, and counts
 /// each check before it runs, so that parallel guesses cannot slip past the throttle between a
-/// check and its count (SPEC section 12, "Under attack").
+/// check and its count (docs/CONTRACT.md section 12, "Under attack").
 ///
 /// Three things can refuse an attempt, each with the seconds to wait:
 /// - its counter (the account name's, or for a browser with the account's device cookie, that

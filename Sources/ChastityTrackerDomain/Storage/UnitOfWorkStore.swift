@@ -1,0 +1,17 @@
+/// The role of a store whose request reads (``StoreReads``) can share one database connection:
+/// a GET's token lookup and its list or details read run as one unit of work.
+public protocol UnitOfWorkStore: StoreReads {
+    /// Runs `work` as one unit of work: the reads it makes through its argument share one
+    /// database connection (PostgreSQL: one pooled connection leased for the whole of `work`,
+    /// instead of one lease per call). Errors thrown by `work` come out unchanged; failing to
+    /// get a connection throws ``StoreError/unavailable``. `work` must not keep its argument.
+    func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T
+}
+
+extension UnitOfWorkStore {
+    /// Runs `work` with the store itself as its reads: a backend whose calls need no connection
+    /// of their own (SQLite's readers) has nothing to share.
+    public func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T {
+        try await work(self)
+    }
+}
