@@ -43,4 +43,15 @@ struct AccountRenderer: Sendable {
     func message(_ view: AccountViews.Message, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
         page("message", view, status: status, headers: headers)
     }
+
+    /// A refusal the browser may retry: the message page with `status` (429 or 503) and
+    /// `Retry-After: retryAfter`.
+    func message(_ view: AccountViews.Message, status: HTTPResponse.Status, retryAfter: Int64) -> Response {
+        message(view, status: status, headers: [.retryAfter: "\(retryAfter)"])
+    }
+
+    /// "Try again in N seconds." for a wait of `seconds`.
+    static func tryAgain(in seconds: Int64) -> String {
+        "Try again in \(seconds) second\(seconds == 1 ? "" : "s")."
+    }
 }

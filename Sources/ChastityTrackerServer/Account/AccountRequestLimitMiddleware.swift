@@ -60,10 +60,10 @@ struct AccountRequestLimitMiddleware<Store: ServerKeyStore>: RouterMiddleware {
             return renderer.message(
                 AccountViews.Message(
                     heading: "Too many requests",
-                    text: "This address has sent too many requests to the account pages. Try again in \(wait) second\(wait == 1 ? "" : "s").",
+                    text: "This address has sent too many requests to the account pages. " + AccountRenderer.tryAgain(in: wait),
                     link: AccountRoutes.signIn, linkText: "Sign in"
                 ),
-                status: .tooManyRequests, headers: [.retryAfter: "\(wait)"]
+                status: .tooManyRequests, retryAfter: wait
             )
         }
         return try await next(request, context)

@@ -191,10 +191,10 @@ struct SettingsController<Store: UserStore & PasswordStore & AccountSessionStore
                 renderer.message(
                     AccountViews.Message(
                         signedIn: true, csrf: context.account.secret.csrfToken, heading: "Too many wrong passwords",
-                        text: "Checking the password is paused after repeated wrong passwords. Try again in \(wait) second\(wait == 1 ? "" : "s").",
+                        text: "Checking the password is paused after repeated wrong passwords. " + AccountRenderer.tryAgain(in: wait),
                         link: AccountRoutes.settings, linkText: "Settings"
                     ),
-                    status: .tooManyRequests, headers: [.retryAfter: "\(wait)"]
+                    status: .tooManyRequests, retryAfter: wait
                 ))
         case .busy(let retryAfter):
             return .refused(busyPage(context, retryAfter: retryAfter))
@@ -209,7 +209,7 @@ struct SettingsController<Store: UserStore & PasswordStore & AccountSessionStore
                 text: "Too many passwords are being checked right now. Nothing was changed; try again in a moment.",
                 link: AccountRoutes.settings, linkText: "Settings"
             ),
-            status: .serviceUnavailable, headers: [.retryAfter: "\(retryAfter)"]
+            status: .serviceUnavailable, retryAfter: retryAfter
         )
     }
 

@@ -84,10 +84,10 @@ struct SignInController<Store: AccountSessionStore & PasswordGateStore>: Sendabl
             return renderer.message(
                 AccountViews.Message(
                     heading: "Too many failed sign-ins",
-                    text: "Signing in is paused after repeated failures. Try again in \(wait) second\(wait == 1 ? "" : "s").",
+                    text: "Signing in is paused after repeated failures. " + AccountRenderer.tryAgain(in: wait),
                     link: AccountRoutes.signIn, linkText: "Sign in"
                 ),
-                status: .tooManyRequests, headers: [.retryAfter: "\(wait)"]
+                status: .tooManyRequests, retryAfter: wait
             )
         case .busy(let retryAfter):
             context.logger.notice("sign-in refused: the password checks are full", metadata: ["address": "\(address)"])
@@ -97,7 +97,7 @@ struct SignInController<Store: AccountSessionStore & PasswordGateStore>: Sendabl
                     text: "Too many sign-ins are being checked right now. Try again in a moment.",
                     link: AccountRoutes.signIn, linkText: "Sign in"
                 ),
-                status: .serviceUnavailable, headers: [.retryAfter: "\(retryAfter)"]
+                status: .serviceUnavailable, retryAfter: retryAfter
             )
         case .mismatched:
             // No typed name in the log: people type their password into the name field.
