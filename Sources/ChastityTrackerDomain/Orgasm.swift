@@ -1,4 +1,5 @@
-/// One record of the log, as stored and as returned by the API.
+/// One item of the log, as stored and as returned by the API (the type is named after the API's
+/// resource, the word for one of them is "item": docs/ARCHITECTURE.md, "Words").
 public struct Orgasm: Sendable, Hashable {
     public var id: Int64
     public var date: LocalDate
@@ -21,6 +22,14 @@ public struct Orgasm: Sendable, Hashable {
         self.inserted = inserted
     }
 
+    /// The stored form of `new` under the id the store gave it.
+    public init(id: Int64, _ new: NewOrgasm) {
+        self.init(
+            id: id, date: new.date, mode: new.mode, isPublic: new.isPublic, type: new.type, grantedBy: new.grantedBy,
+            inserted: new.inserted
+        )
+    }
+
     /// The same record with the dom rule applied: a `dom` item is never public and has no grantor.
     public var normalized: Orgasm {
         guard mode == .dom else { return self }
@@ -31,7 +40,7 @@ public struct Orgasm: Sendable, Hashable {
     }
 }
 
-/// A record to insert; the store assigns its id.
+/// An item to insert; the store assigns its id.
 public struct NewOrgasm: Sendable, Hashable {
     public var date: LocalDate
     public var mode: Mode

@@ -29,24 +29,7 @@ extension PostgresSession {
         bindings.append(Int64(query.limit))
         bindings.append(Int64(query.offset))
         guard let row = try await listFilterSet(filters).list(on: self, bindings).first else { throw CorruptRow(table: "orgasms") }
-        let count = row.ids.count
-        guard
-            [
-                row.days.count, row.modes.count, row.publics.count, row.types.count, row.hasTypes.count, row.grantedBys.count,
-                row.hasGrantedBys.count, row.inserted.count,
-            ].allSatisfy({ $0 == count })
-        else { throw CorruptRow(table: "orgasms") }
-        var items: [Orgasm] = []
-        items.reserveCapacity(count)
-        for index in 0..<count {
-            items.append(
-                try PostgresStore.orgasm(
-                    id: row.ids[index], days: row.days[index], mode: row.modes[index], isPublic: row.publics[index],
-                    type: row.hasTypes[index] ? row.types[index] : nil,
-                    grantedBy: row.hasGrantedBys[index] ? row.grantedBys[index] : nil,
-                    inserted: row.inserted[index]
-                ))
-        }
+        var items = try row.page.orgasms()
         // An aggregate promises no order; the page almost always comes in order already.
         items.sort { ($0.date, $0.id) > ($1.date, $1.id) }
         return OrgasmPage(total: Int(row.total), items: items)
@@ -54,11 +37,7 @@ extension PostgresSession {
 
     /// One of a user's records, or `nil`.
     func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
-        try await execute(DetailsStatement(id: id, userID: userID)).first.map { columns in
-            let (id, days, modeText, isPublic, type, grantedBy, inserted) = columns
-            return try PostgresStore.orgasm(
-                id: id, days: days, mode: modeText, isPublic: isPublic, type: type, grantedBy: grantedBy, inserted: inserted)
-        }
+        try await execute(DetailsStatement(id: id, userID: userID)).first
     }
 
     /// The caller behind an unrevoked token with this hash, or `nil`.

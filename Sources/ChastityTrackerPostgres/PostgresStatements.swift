@@ -57,18 +57,7 @@ struct ListStatement<Filters: ListFilterSet>: PostgresPreparedStatement {
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         var cells = Cells(row, table: "orgasms")
-        return ListRow(
-            total: try cells.next(Int64.self),
-            ids: try cells.nextArray(of: .int8) { $0.readInteger(as: Int64.self) },
-            days: try cells.nextArray(of: .int8) { $0.readInteger(as: Int64.self) },
-            modes: try cells.nextArray(of: .text) { $0.readString(length: $0.readableBytes) },
-            publics: try cells.nextArray(of: .bool) { $0.readInteger(as: UInt8.self).map { $0 != 0 } },
-            types: try cells.nextArray(of: .text) { $0.readString(length: $0.readableBytes) },
-            hasTypes: try cells.nextArray(of: .bool) { $0.readInteger(as: UInt8.self).map { $0 != 0 } },
-            grantedBys: try cells.nextArray(of: .text) { $0.readString(length: $0.readableBytes) },
-            hasGrantedBys: try cells.nextArray(of: .bool) { $0.readInteger(as: UInt8.self).map { $0 != 0 } },
-            inserted: try cells.nextArray(of: .int8) { $0.readInteger(as: Int64.self) }
-        )
+        return ListRow(total: try cells.next(Int64.self), page: try PostgresOrgasmColumns.Arrays(&cells))
     }
 }
 
@@ -129,19 +118,10 @@ struct Cells {
 }
 
 /// The one row of a list statement: the total, then the page's columns as parallel arrays
-/// (empty on a page past the end). Arrays cannot carry NULL here, so the nullable texts come with
-/// a "present" flag.
+/// (empty on a page past the end).
 struct ListRow {
     var total: Int64
-    var ids: [Int64]
-    var days: [Int64]
-    var modes: [String]
-    var publics: [Bool]
-    var types: [String]
-    var hasTypes: [Bool]
-    var grantedBys: [String]
-    var hasGrantedBys: [Bool]
-    var inserted: [Int64]
+    var page: PostgresOrgasmColumns.Arrays
 }
 
 /// The statement type of the set of filters with these bits (a function, not a global array
@@ -185,11 +165,9 @@ let listSQL: [String] = (0..<16).map { filters in
         ? "SELECT coalesce((SELECT total FROM orgasm_totals WHERE user_id = $1), 0)"
         : "SELECT count(*) FROM orgasms WHERE \(filter)"
     return """
-        SELECT (\(total)) AS n, array_agg(id), array_agg((date - DATE '1970-01-01')::bigint), array_agg(mode),
-               array_agg(public), array_agg(coalesce(type::text, '')), array_agg(type IS NOT NULL),
-               array_agg(coalesce(grantedby::text, '')), array_agg(grantedby IS NOT NULL), array_agg(inserted_ms)
+        SELECT (\(total)) AS n, \(PostgresOrgasmColumns.aggregated)
         FROM (
-            SELECT id, date, mode, public, type, grantedby, inserted_ms FROM orgasms WHERE \(filter)
+            SELECT \(PostgresOrgasmColumns.stored) FROM orgasms WHERE \(filter)
             ORDER BY date DESC, id DESC LIMIT $\(parameter + 1) OFFSET $\(parameter + 2)
         ) AS page
         """
@@ -197,9 +175,9 @@ let listSQL: [String] = (0..<16).map { filters in
 
 /// One of a user's records by id.
 struct DetailsStatement: PostgresPreparedStatement {
-    typealias Row = (Int64, Int64, String, Bool, String?, String?, Int64)
+    typealias Row = Orgasm
     static let name = "ct_details"
-    static let sql = "SELECT \(PostgresStore.columns) FROM orgasms WHERE id = $1 AND user_id = $2"
+    static let sql = "SELECT \(PostgresOrgasmColumns.selected) FROM orgasms WHERE id = $1 AND user_id = $2"
 
     let id: Int64
     let userID: Int64
@@ -211,13 +189,7 @@ struct DetailsStatement: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> Row {
-        var cells = Cells(row, table: "orgasms")
-        return (
-            try cells.next(Int64.self), try cells.next(Int64.self), try cells.next(String.self), try cells.next(Bool.self),
-            try cells.next(String?.self), try cells.next(String?.self), try cells.next(Int64.self)
-        )
-    }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try PostgresOrgasmColumns.orgasm(from: row) }
 }
 
 /// The caller behind an unrevoked token, by the token's hash.
@@ -253,31 +225,23 @@ struct ConditionalUpdateStatement: PostgresPreparedStatement {
     typealias Row = Int64
     static let name = "ct_update_if"
     static let sql = """
-        UPDATE orgasms SET date = $3::date, mode = $4::text, public = $5::boolean, type = $6::text, grantedby = $7::text
-        WHERE id = $1 AND user_id = $2
-          AND date = $8::date AND mode = $9::text AND public = $10::boolean
-          AND type IS NOT DISTINCT FROM $11::text AND grantedby IS NOT DISTINCT FROM $12::text
+        UPDATE orgasms SET \(PostgresOrgasmColumns.assignments(from: 3))
+        WHERE id = $1 AND user_id = $2 AND \(PostgresOrgasmColumns.unchanged(from: 3 + PostgresOrgasmColumns.editableCount))
         RETURNING id
         """
-    static let bindingDataTypes: [PostgresDataType] = [
-        .int8, .int8, .text, .text, .bool, .text, .text, .text, .text, .bool, .text, .text,
-    ]
+    static let bindingDataTypes: [PostgresDataType] =
+        [.int8, .int8] + PostgresOrgasmColumns.editableTypes + PostgresOrgasmColumns.editableTypes
 
     let old: Orgasm
     let new: Orgasm
     let userID: Int64
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 12)
+        var bindings = PostgresBindings(capacity: 2 + 2 * PostgresOrgasmColumns.editableCount)
         bindings.append(old.id)
         bindings.append(userID)
-        for record in [new, old] {
-            bindings.append(record.date.description)
-            bindings.append(record.mode.rawValue)
-            bindings.append(record.isPublic)
-            bindings.append(record.type)
-            bindings.append(record.grantedBy)
-        }
+        PostgresOrgasmColumns.appendEditable(of: new, to: &bindings)
+        PostgresOrgasmColumns.appendEditable(of: old, to: &bindings)
         return bindings
     }
 
@@ -303,21 +267,19 @@ struct TouchTokenStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row {}
 }
 
-/// The insert of a batch of records of one user over parallel arrays ($1 the user, $2 to $9 the
-/// columns), with `condition` (an SQL boolean) deciding whether any row goes in.
+/// The insert of a batch of records of one user over parallel arrays ($1 the user, then
+/// ``PostgresOrgasmColumns/Arrays/insertCount`` arrays), with `condition` (an SQL boolean)
+/// deciding whether any row goes in.
 private func insertSQL(where condition: String = "true") -> String {
-    """
-    INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms)
-    SELECT $1, item.date::date, item.mode, item.public,
-           CASE WHEN item.has_type THEN item.type END,
-           CASE WHEN item.has_grantedby THEN item.grantedby END,
-           item.inserted_ms
-    FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::bigint[])
-         WITH ORDINALITY AS item(date, mode, public, type, has_type, grantedby, has_grantedby, inserted_ms, position)
-    WHERE \(condition)
-    ORDER BY item.position
-    RETURNING id
-    """
+    let unnest = PostgresOrgasmColumns.Arrays.unnest(from: 2)
+    return """
+        INSERT INTO orgasms (user_id, \(PostgresOrgasmColumns.Arrays.insertColumns))
+        SELECT $1, \(PostgresOrgasmColumns.Arrays.insertValues)
+        FROM unnest(\(unnest.arguments)) WITH ORDINALITY AS \(unnest.alias)
+        WHERE \(condition)
+        ORDER BY item.position
+        RETURNING id
+        """
 }
 
 /// Locks user $1's kept total until the commit (creating it at 0 when missing) and returns it.
@@ -345,14 +307,14 @@ struct InsertStatement: PostgresPreparedStatement {
 /// transaction): the CTE (``LockTotalStatement``'s SQL) locks the user's kept total until the
 /// statement commits, so a concurrent insert of this user, from any instance, waits for it and
 /// then sees its rows counted; the records are inserted only when the total plus the batch stays
-/// within the quota ($10), else none (no rows back). The totals trigger runs after the
+/// within the quota (the parameter after the arrays), else none (no rows back). The totals trigger runs after the
 /// statement, as a later command of the same transaction, so it may update the locked row.
 struct QuotaInsertStatement: PostgresPreparedStatement {
     typealias Row = Int64
     static let name = "ct_insert_quota"
     static let sql =
         "WITH total AS (\(lockTotalSQL))\n"
-        + insertSQL(where: "(SELECT total FROM total) + cardinality($2::text[]) <= $10::bigint")
+        + insertSQL(where: "(SELECT total FROM total) + cardinality($2::text[]) <= $\(2 + PostgresOrgasmColumns.Arrays.insertCount)::bigint")
 
     /// ``InsertStatement``'s bindings, then the quota.
     let bindings: PostgresBindings

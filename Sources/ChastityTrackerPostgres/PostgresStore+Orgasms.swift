@@ -2,9 +2,6 @@ public import ChastityTrackerDomain
 import PostgresNIO
 
 extension PostgresStore {
-    // The date travels as days since 1970-01-01 on the way out, which no DateStyle setting changes.
-    static let columns = "id, (date - DATE '1970-01-01')::bigint, mode, public, type, grantedby, inserted_ms"
-
     public func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
         try await session { try await $0.orgasms(userID: userID, matching: query) }
     }
@@ -21,26 +18,14 @@ extension PostgresStore {
     private func insertNow(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completing completion: IdempotencyCompletion?) async throws -> [Orgasm]
     {
         // One prepared statement over parallel arrays (see InsertStatement).
-        var bindings = PostgresBindings(capacity: 9)
+        var bindings = PostgresBindings(capacity: 1 + PostgresOrgasmColumns.Arrays.insertCount)
         bindings.append(userID)
-        bindings.append(orgasms.map(\.date.description))
-        bindings.append(orgasms.map(\.mode.rawValue))
-        bindings.append(orgasms.map(\.isPublic))
-        bindings.append(orgasms.map { $0.type ?? "" })
-        bindings.append(orgasms.map { $0.type != nil })
-        bindings.append(orgasms.map { $0.grantedBy ?? "" })
-        bindings.append(orgasms.map { $0.grantedBy != nil })
-        bindings.append(orgasms.map(\.inserted.millisecondsSinceEpoch))
+        PostgresOrgasmColumns.appendInsertArrays(of: orgasms, to: &bindings)
         let statement = InsertStatement(bindings: bindings)
         @Sendable func created(_ ids: [Int64]) throws -> [Orgasm] {
             guard ids.count == orgasms.count else { throw StoreError.unavailable }
             // Identity values are drawn in row order, so the ascending ids match the input order.
-            return zip(ids.sorted(), orgasms).map { id, new in
-                Orgasm(
-                    id: id, date: new.date, mode: new.mode, isPublic: new.isPublic,
-                    type: new.type, grantedBy: new.grantedBy, inserted: new.inserted
-                )
-            }
+            return zip(ids.sorted(), orgasms).map { Orgasm(id: $0, $1) }
         }
         let insert: @Sendable (PostgresSession) async throws -> [Orgasm] = { session in
             try created(try await session.execute(statement))
@@ -111,9 +96,9 @@ extension PostgresStore {
     func lockingUpdate(id: Int64, userID: Int64, changes: OrgasmChanges) async throws -> Orgasm? {
         try await transaction { session in
             let rows = try await session.rows(
-                "SELECT \(unescaped: Self.columns) FROM orgasms WHERE id = \(id) AND user_id = \(userID) FOR UPDATE"
+                "SELECT \(unescaped: PostgresOrgasmColumns.selected) FROM orgasms WHERE id = \(id) AND user_id = \(userID) FOR UPDATE"
             )
-            guard let current = try rows.first.map(Self.orgasm(from:)) else { return nil }
+            guard let current = try rows.first.map(PostgresOrgasmColumns.orgasm(from:)) else { return nil }
             let updated = changes.applied(to: current)
             // Locked, the record is still as read: the compare-and-set always writes here.
             guard !(try await session.execute(ConditionalUpdateStatement(old: current, new: updated, userID: userID)).isEmpty) else {
@@ -134,7 +119,7 @@ extension PostgresStore {
     }
 
     /// The export's page: a range of the (user_id, id) index, in its order (no sort).
-    static let exportStatement = "SELECT \(columns) FROM orgasms WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+    static let exportStatement = "SELECT \(PostgresOrgasmColumns.selected) FROM orgasms WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3"
 
     public func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm] {
         var bindings = PostgresBindings()
@@ -143,7 +128,7 @@ extension PostgresStore {
         bindings.append(Int64(limit))
         let statement = PostgresQuery(unsafeSQL: Self.exportStatement, binds: bindings)
         return try await session { session in
-            try await session.rows(statement).map(Self.orgasm(from:))
+            try await session.rows(statement).map(PostgresOrgasmColumns.orgasm(from:))
         }
     }
 
@@ -167,24 +152,5 @@ extension PostgresStore {
                 return MonthlyCount(year: Int(year), month: Int(month), mode: mode, count: Int(count))
             }
         }
-    }
-
-    static func orgasm(from row: PostgresRow) throws -> Orgasm {
-        let (id, days, modeText, isPublic, type, grantedBy, inserted) =
-            try row.decode((Int64, Int64, String, Bool, String?, String?, Int64).self)
-        return try orgasm(id: id, days: days, mode: modeText, isPublic: isPublic, type: type, grantedBy: grantedBy, inserted: inserted)
-    }
-
-    /// A record from the columns as stored (the date as days since 1970-01-01).
-    static func orgasm(
-        id: Int64, days: Int64, mode modeText: String, isPublic: Bool, type: String?, grantedBy: String?, inserted: Int64
-    ) throws -> Orgasm {
-        guard let date = LocalDate(daysSinceEpoch: Int(days)), let mode = Mode(rawValue: modeText) else {
-            throw CorruptRow(table: "orgasms")
-        }
-        return Orgasm(
-            id: id, date: date, mode: mode, isPublic: isPublic,
-            type: type, grantedBy: grantedBy, inserted: Timestamp(millisecondsSinceEpoch: inserted)
-        )
     }
 }

@@ -30,12 +30,12 @@ extension PostgresStore {
                     try row.decode((Int64, Int64, String, String, Int64, Int64?, Int64?, String).self)
                 return StoredToken(info: try Self.token((id, userID, label, permission, created, lastUsed, revoked)), hash: hash)
             }
-            let orgasms = try await session.rows(
+            let items = try await session.rows(
                 """
-                SELECT id, (date - DATE '1970-01-01')::bigint, mode, public, type, grantedby, inserted_ms FROM orgasms
+                SELECT \(unescaped: PostgresOrgasmColumns.selected) FROM orgasms
                 WHERE user_id = \(user.id) ORDER BY id
                 """
-            ).map(Self.orgasm(from:))
+            ).map(PostgresOrgasmColumns.orgasm(from:))
             let keys = try await session.rows(
                 """
                 SELECT key, request_hash, created_ms, status, body, location FROM idempotency_keys
@@ -48,7 +48,7 @@ extension PostgresStore {
                     response: status.map { StoredResponse(status: Int($0), body: body ?? "", location: location) }
                 )
             }
-            return UserSnapshot(user: user, passwordHash: passwordHash, tokens: tokens, orgasms: orgasms, idempotencyKeys: keys)
+            return UserSnapshot(user: user, passwordHash: passwordHash, tokens: tokens, orgasms: items, idempotencyKeys: keys)
         }
     }
 
@@ -70,12 +70,7 @@ extension PostgresStore {
                     """)
             }
             for item in snapshot.orgasms {
-                try await session.run(
-                    """
-                    INSERT INTO orgasms (id, user_id, date, mode, public, type, grantedby, inserted_ms) OVERRIDING SYSTEM VALUE
-                    VALUES (\(item.id), \(user.id), \(item.date.description)::date, \(item.mode.rawValue), \(item.isPublic),
-                            \(item.type), \(item.grantedBy), \(item.inserted.millisecondsSinceEpoch))
-                    """)
+                try await session.run(PostgresOrgasmColumns.restore(item, userID: user.id))
             }
             for key in snapshot.idempotencyKeys {
                 try await session.run(

@@ -1,8 +1,6 @@
 public import ChastityTrackerDomain
 
 extension SQLiteStore {
-    private static let columns = "id, date, mode, public, type, grantedby, inserted_ms"
-
     public func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
         let (countSQL, pageSQL, bindings) = Self.listStatements(userID: userID, matching: query)
         let countBindings = bindings
@@ -12,7 +10,7 @@ extension SQLiteStore {
             var items: [Orgasm] = []
             items.reserveCapacity(min(query.limit, max(0, total - query.offset)))
             if query.offset < total {
-                try connection.query(pageSQL, pageBindings) { items.append(try Self.orgasm(from: $0)) }
+                try connection.query(pageSQL, pageBindings) { items.append(try SQLiteOrgasmColumns.orgasm(from: $0)) }
             }
             return OrgasmPage(total: total, items: items)
         }
@@ -63,7 +61,7 @@ extension SQLiteStore {
             filters == 0
                 ? "SELECT total FROM orgasm_totals WHERE user_id = +?"
                 : "SELECT count(*) FROM orgasms WHERE \(filter)",
-            "SELECT \(columns) FROM orgasms WHERE \(filter) ORDER BY date DESC, id DESC LIMIT +? OFFSET ?"
+            "SELECT \(SQLiteOrgasmColumns.selected) FROM orgasms WHERE \(filter) ORDER BY date DESC, id DESC LIMIT +? OFFSET ?"
         )
     }
 
@@ -81,18 +79,11 @@ extension SQLiteStore {
                 let total = try connection.first("SELECT total FROM orgasm_totals WHERE user_id = ?", [.integer(userID)]) { $0.integer(0) } ?? 0
                 guard total + Int64(orgasms.count) <= Int64(quota) else { throw StoreError.quotaExceeded(quota: quota) }
             }
+            let insert = "INSERT INTO orgasms (user_id, \(SQLiteOrgasmColumns.written)) VALUES (?, \(SQLiteOrgasmColumns.writtenPlaceholders))"
             let created = try orgasms.map { new in
-                try connection.query(
-                    "INSERT INTO orgasms (user_id, date, mode, public, type, grantedby, inserted_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        .integer(userID), .text(new.date.description), .text(new.mode.rawValue), .integer(new.isPublic ? 1 : 0),
-                        .optionalText(new.type), .optionalText(new.grantedBy), .integer(new.inserted.millisecondsSinceEpoch),
-                    ]
-                )
-                return Orgasm(
-                    id: connection.lastInsertID, date: new.date, mode: new.mode, isPublic: new.isPublic,
-                    type: new.type, grantedBy: new.grantedBy, inserted: new.inserted
-                )
+                // The id is the store's; 0 only fills the record until the row has its own.
+                try connection.query(insert, [.integer(userID)] + SQLiteOrgasmColumns.values(of: Orgasm(id: 0, new)))
+                return Orgasm(id: connection.lastInsertID, new)
             }
             if let completion {
                 let stored = completion.render(created)
@@ -118,11 +109,8 @@ extension SQLiteStore {
             guard let current = try Self.orgasm(id: id, userID: userID, on: connection) else { return nil }
             let updated = changes.applied(to: current)
             try connection.query(
-                "UPDATE orgasms SET date = ?, mode = ?, public = ?, type = ?, grantedby = ? WHERE id = ? AND user_id = +?",
-                [
-                    .text(updated.date.description), .text(updated.mode.rawValue), .integer(updated.isPublic ? 1 : 0),
-                    .optionalText(updated.type), .optionalText(updated.grantedBy), .integer(id), .integer(userID),
-                ]
+                "UPDATE orgasms SET \(SQLiteOrgasmColumns.editable) WHERE id = ? AND user_id = +?",
+                Array(SQLiteOrgasmColumns.values(of: updated).prefix(SQLiteOrgasmColumns.editableCount)) + [.integer(id), .integer(userID)]
             )
             return updated
         }
@@ -137,7 +125,7 @@ extension SQLiteStore {
 
     /// The export's page: a range of the user_id index, whose entries are in rowid (id) order
     /// within a user, so no sort.
-    static let exportStatement = "SELECT \(columns) FROM orgasms WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?"
+    static let exportStatement = "SELECT \(SQLiteOrgasmColumns.selected) FROM orgasms WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?"
 
     public func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm] {
         try await read { connection in
@@ -145,7 +133,7 @@ extension SQLiteStore {
             try connection.query(
                 Self.exportStatement,
                 [.integer(userID), .integer(afterID), .integer(Int64(limit))]
-            ) { items.append(try Self.orgasm(from: $0)) }
+            ) { items.append(try SQLiteOrgasmColumns.orgasm(from: $0)) }
             return items
         }
     }
@@ -170,22 +158,12 @@ extension SQLiteStore {
     }
 
     /// One record of a user by id.
-    static let detailsStatement = "SELECT \(columns) FROM orgasms WHERE id = ? AND user_id = +?"
+    static let detailsStatement = "SELECT \(SQLiteOrgasmColumns.selected) FROM orgasms WHERE id = ? AND user_id = +?"
 
     private static func orgasm(id: Int64, userID: Int64, on connection: SQLiteConnection) throws -> Orgasm? {
         try connection.first(
-            detailsStatement, [.integer(id), .integer(userID)], orgasm(from:)
+            detailsStatement, [.integer(id), .integer(userID)], SQLiteOrgasmColumns.orgasm(from:)
         )
     }
 
-    static func orgasm(from row: SQLiteRow) throws -> Orgasm {
-        guard let date = row.date(1), let mode = row.mode(2) else {
-            throw CorruptRow(table: "orgasms")
-        }
-        return Orgasm(
-            id: row.integer(0), date: date, mode: mode, isPublic: row.integer(3) != 0,
-            type: row.optionalText(4), grantedBy: row.optionalText(5),
-            inserted: Timestamp(millisecondsSinceEpoch: row.integer(6))
-        )
-    }
 }

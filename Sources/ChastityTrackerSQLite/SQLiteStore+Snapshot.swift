@@ -22,11 +22,11 @@ extension SQLiteStore {
                 "SELECT id, user_id, label, permission, created_ms, last_used_ms, revoked_ms, hash FROM tokens WHERE user_id = ? ORDER BY id",
                 [.integer(user.id)]
             ) { row in tokens.append(StoredToken(info: try Self.token(from: row), hash: row.text(7))) }
-            var orgasms: [Orgasm] = []
+            var items: [Orgasm] = []
             try connection.query(
-                "SELECT id, date, mode, public, type, grantedby, inserted_ms FROM orgasms WHERE user_id = ? ORDER BY id",
+                "SELECT \(SQLiteOrgasmColumns.selected) FROM orgasms WHERE user_id = ? ORDER BY id",
                 [.integer(user.id)]
-            ) { orgasms.append(try Self.orgasm(from: $0)) }
+            ) { items.append(try SQLiteOrgasmColumns.orgasm(from: $0)) }
             var keys: [StoredIdempotencyKey] = []
             try connection.query(
                 "SELECT key, request_hash, created_ms, status, body, location FROM idempotency_keys WHERE user_id = ? ORDER BY key",
@@ -40,7 +40,7 @@ extension SQLiteStore {
                         key: row.text(0), requestHash: row.text(1), created: Timestamp(millisecondsSinceEpoch: row.integer(2)), response: response
                     ))
             }
-            return UserSnapshot(user: user, passwordHash: passwordHash, tokens: tokens, orgasms: orgasms, idempotencyKeys: keys)
+            return UserSnapshot(user: user, passwordHash: passwordHash, tokens: tokens, orgasms: items, idempotencyKeys: keys)
         }
     }
 
@@ -70,12 +70,8 @@ extension SQLiteStore {
             }
             for item in snapshot.orgasms {
                 try connection.query(
-                    "INSERT INTO orgasms (id, user_id, date, mode, public, type, grantedby, inserted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        .integer(item.id), .integer(user.id), .text(item.date.description), .text(item.mode.rawValue),
-                        .integer(item.isPublic ? 1 : 0), .optionalText(item.type), .optionalText(item.grantedBy),
-                        .integer(item.inserted.millisecondsSinceEpoch),
-                    ]
+                    "INSERT INTO orgasms (id, user_id, \(SQLiteOrgasmColumns.written)) VALUES (?, ?, \(SQLiteOrgasmColumns.writtenPlaceholders))",
+                    [.integer(item.id), .integer(user.id)] + SQLiteOrgasmColumns.values(of: item)
                 )
             }
             for key in snapshot.idempotencyKeys {

@@ -94,7 +94,7 @@ extension Administration {
         let zone = (try? TimeZones.zone(named: user.timeZone)) ?? TimeZone(identifier: "UTC")!
         let input = OrgasmRules(earliestDate: configuration.earliestDate, latestDate: TimeZones.today(at: clock.now(), in: zone))
         let now = Timestamp(clock.now())
-        var records: [NewOrgasm] = []
+        var items: [NewOrgasm] = []
         for (index, element) in elements.enumerated() {
             guard case .object(let fields) = element else { throw AdminError("item \(index) is not an object") }
             var object = fields
@@ -107,12 +107,12 @@ extension Administration {
                 inserted = timestamp
             }
             do throws(ValidationError) {
-                records += try InsertObject(decoding: object, rules: input).records(inserted: inserted)
+                items += try InsertObject(decoding: object, rules: input).items(inserted: inserted)
             } catch {
                 throw AdminError("item \(index): \(error.message)")
             }
         }
-        guard !records.isEmpty else { return 0 }
-        return try await store.insert(records, userID: user.id).count
+        guard !items.isEmpty else { return 0 }
+        return try await store.insert(items, userID: user.id).count
     }
 }

@@ -14,7 +14,7 @@ struct OrgasmRulesTests {
     }
 
     func single(_ object: [String: JSONValue]) throws -> NewOrgasm {
-        let items = try InsertObject(decoding: object, rules: input).records(inserted: Self.inserted)
+        let items = try InsertObject(decoding: object, rules: input).items(inserted: Self.inserted)
         try #require(items.count == 1)
         return items[0]
     }
@@ -109,13 +109,13 @@ struct OrgasmRulesTests {
     @Test("an invalid insert field is refused naming the field and the rule", arguments: invalidInserts)
     func invalidInsert(_ invalid: Invalid) {
         #expect(throws: ValidationError(field: invalid.field, message: invalid.message)) {
-            try InsertObject(decoding: invalid.object, rules: input).records(inserted: Self.inserted)
+            try InsertObject(decoding: invalid.object, rules: input).items(inserted: Self.inserted)
         }
     }
 
     @Test("a minimal insert defaults to private, no type, no grantor, one item")
     func minimalInsert() throws {
-        let items = try InsertObject(decoding: Self.object(), rules: input).records(inserted: Self.inserted)
+        let items = try InsertObject(decoding: Self.object(), rules: input).items(inserted: Self.inserted)
         #expect(items == [NewOrgasm(date: Self.today, mode: .full, isPublic: false, type: nil, grantedBy: nil, inserted: Self.inserted)])
     }
 
@@ -173,7 +173,7 @@ struct OrgasmRulesTests {
 
     @Test("number inserts that many identical items", arguments: [1, 2, 50])
     func number(_ number: Int) throws {
-        let items = try InsertObject(decoding: Self.object(["number": .integer(Int64(number)), "type": .string("Stroke")]), rules: input).records(
+        let items = try InsertObject(decoding: Self.object(["number": .integer(Int64(number)), "type": .string("Stroke")]), rules: input).items(
             inserted: Self.inserted)
         #expect(items.count == number)
         #expect(Set(items) == [NewOrgasm(date: Self.today, mode: .full, isPublic: false, type: "Stroke", grantedBy: nil, inserted: Self.inserted)])

@@ -54,7 +54,7 @@ struct RequestBodiesTests {
             .object(["date": .string("2026-01-14"), "mode": .string("ted"), "number": .integer(2)]),
             .object(["date": .string("2026-01-15"), "mode": .string("dom"), "public": .integer(1), "grantedby": .string("M")]),
         ])
-        let records = try InsertBody(decoding: body, rules: rules).records(inserted: Self.inserted)
+        let records = try InsertBody(decoding: body, rules: rules).items(inserted: Self.inserted)
         let ted = NewOrgasm(date: LocalDate("2026-01-14")!, mode: .ted, isPublic: false, type: nil, grantedBy: nil, inserted: Self.inserted)
         let dom = NewOrgasm(date: Self.today, mode: .dom, isPublic: false, type: nil, grantedBy: nil, inserted: Self.inserted)
         #expect(records == [ted, ted, dom])

@@ -40,7 +40,7 @@ public struct InsertBody: Sendable, Hashable {
     }
 
     /// Every record the body asks for, in order.
-    public func records(inserted: Timestamp) -> [NewOrgasm] {
-        objects.flatMap { $0.records(inserted: inserted) }
+    public func items(inserted: Timestamp) -> [NewOrgasm] {
+        objects.flatMap { $0.items(inserted: inserted) }
     }
 }

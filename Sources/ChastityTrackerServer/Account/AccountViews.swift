@@ -113,29 +113,30 @@ enum AccountViews {
     /// and on the records page (one page of them): its rows. A page shows it only when there is
     /// a row (`{{#recordsTable}}`), and says otherwise in its own words (`{{^recordsTable}}`).
     struct RecordsTable {
-        var rows: [Record]
+        /// One row per record: the item's keys as the API writes them (``OrgasmItem``: `date`,
+        /// `mode`, `public`, `type`, `grantedby`, …), each value as text: an absent text as "–",
+        /// `public` as "yes" or "no". The partial `records-table` chooses the columns, so a field
+        /// added to the item reaches the page by an edit of the partial alone.
+        var rows: [[String: String]]
 
         /// The table of `orgasms`, or nil when there are none.
         init?(_ orgasms: [Orgasm]) {
             guard !orgasms.isEmpty else { return nil }
-            rows = orgasms.map(Record.init)
+            let encoder = OrderedJSONEncoder()
+            rows = orgasms.map { orgasm in
+                // An item has no floating-point number, the one thing the encoder refuses.
+                guard case .object(let members) = try? encoder.tree(OrgasmItem(orgasm)) else { return [:] }
+                return Dictionary(uniqueKeysWithValues: members.map { ($0.key, Self.text($0.value, key: $0.key)) })
+            }
         }
-    }
 
-    /// One record as a row of ``RecordsTable``.
-    struct Record {
-        var date: String
-        var mode: String
-        var isPublic: String
-        var type: String
-        var grantedBy: String
-
-        init(_ orgasm: Orgasm) {
-            date = orgasm.date.description
-            mode = orgasm.mode.rawValue
-            isPublic = orgasm.isPublic ? "yes" : "no"
-            type = orgasm.type ?? "–"
-            grantedBy = orgasm.grantedBy ?? "–"
+        private static func text(_ value: OrderedJSON, key: String) -> String {
+            switch value {
+            case .null: "–"
+            case .string(let text): text
+            case .integer(let number) where key == OrgasmItem.CodingKeys.isPublic.stringValue: number == 0 ? "no" : "yes"
+            default: value.text
+            }
         }
     }
 

@@ -54,10 +54,10 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
         let bytes = try await Self.bodyBytes(request)
         let body = try JSONValue.parse(bytes)
         let input = try input(for: context.principal)
-        let records = try InsertBody(decoding: body, rules: input).records(inserted: Timestamp(clock.now()))
+        let items = try InsertBody(decoding: body, rules: input).items(inserted: Timestamp(clock.now()))
         let userID = context.principal.userID
         guard let idempotencyKey else {
-            return Self.response(Self.created(try await store.insert(records, userID: userID, quota: recordQuota, completing: nil)))
+            return Self.response(Self.created(try await store.insert(items, userID: userID, quota: recordQuota, completing: nil)))
         }
         let claimedAt = Timestamp(clock.now())
         let claim = try await store.claimIdempotencyKey(
@@ -78,7 +78,7 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
         }
         do {
             let completion = IdempotencyCompletion(key: idempotencyKey, claimedAt: claimedAt, render: Self.created)
-            let created = try await store.insert(records, userID: userID, quota: recordQuota, completing: completion)
+            let created = try await store.insert(items, userID: userID, quota: recordQuota, completing: completion)
             return Self.response(Self.created(created))
         } catch StoreError.conflict {
             // A retry took the key over while this request ran past its lease; nothing was
