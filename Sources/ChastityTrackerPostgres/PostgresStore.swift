@@ -318,14 +318,77 @@ public final class PostgresStore: ChastityStore {
         listenTask?.cancel()
         runTask.cancel()
         watchTask.cancel()
-        await listenTask?.value
-        await runTask.value
-        await watchTask.value
+        // Bounded: the pool's shutdown waits for connection attempts and leased connections, and a
+        // close that never returns stops its caller (a test, a server's shutdown) for good.
+        let tasks = [listenTask, runTask, watchTask].compactMap { $0 }
+        let limit = connectionWait + .seconds(30)
+        let outcome = FirstOutcome<Bool>()
+        let joined = Task {
+            for task in tasks { await task.value }
+            outcome.resume(with: .success(true))
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            outcome.resume(with: .success(false))
+        }
+        let stopped = (try? await outcome.value()) ?? false
+        timer.cancel()
+        if !stopped {
+            joined.cancel()
+            logger.error("the PostgreSQL pool or listener did not stop in time; left running", metadata: ["wait": "\(limit)"])
+        }
     }
 }
 
 /// No pooled connection could be had within the configured wait.
 private struct ConnectionWaitExpired: Error {}
+
+/// The first of two outcomes (the tasks stopping or a time limit), handed to the one caller
+/// waiting for it; the later one is ignored.
+private final class FirstOutcome<T: Sendable>: Sendable {
+    private enum State {
+        case pending
+        case waiting(CheckedContinuation<T, any Error>)
+        case done(Result<T, any Error>)
+        case delivered
+    }
+
+    private let state = NIOLockedValueBox(State.pending)
+
+    func resume(with result: Result<T, any Error>) {
+        let waiter: CheckedContinuation<T, any Error>? = state.withLockedValue { state in
+            switch state {
+            case .pending:
+                state = .done(result)
+                return nil
+            case .waiting(let continuation):
+                state = .delivered
+                return continuation
+            case .done, .delivered:
+                return nil
+            }
+        }
+        waiter?.resume(with: result)
+    }
+
+    func value() async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<T, any Error>? = state.withLockedValue { state in
+                switch state {
+                case .pending:
+                    state = .waiting(continuation)
+                    return nil
+                case .done(let result):
+                    state = .delivered
+                    return result
+                case .waiting, .delivered:
+                    preconditionFailure("an outcome has one waiter")
+                }
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+}
 
 /// A leased connection and the logger its queries report to.
 struct PostgresSession: Sendable {

@@ -41,14 +41,18 @@ struct TestApp: Sendable {
         tokens: TokenGenerator = .random,
         _ body: @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let (store, cleanup) = try await backend.makeStore()
+        let test = Test.current.map { "\($0.id)" } ?? "?"
+        let (store, cleanup) = try await reportingStall(test, "opening the store") { try await backend.makeStore() }
         defer { cleanup() }
         do {
             let clock = FixedWallClock(now)
             let admin = Administration(store: store, configuration: configuration, clock: clock)
-            let owner = try await admin.addUser(name: uniqueName("owner"), timeZone: timeZone)
-            let (readInfo, readSecret) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
-            let (writeInfo, writeSecret) = try await admin.createToken(userName: owner.name, permission: .write, label: "write")
+            let (owner, readInfo, readSecret, writeInfo, writeSecret) = try await reportingStall(test, "adding the owner") {
+                let owner = try await admin.addUser(name: uniqueName("owner"), timeZone: timeZone)
+                let (readInfo, readSecret) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
+                let (writeInfo, writeSecret) = try await admin.createToken(userName: owner.name, permission: .write, label: "write")
+                return (owner, readInfo, readSecret, writeInfo, writeSecret)
+            }
             let app = TestApp(
                 store: store, admin: admin, clock: clock, owner: owner,
                 readToken: readSecret.plaintext, writeToken: writeSecret.plaintext,
@@ -56,17 +60,19 @@ struct TestApp: Sendable {
             )
             // On the PostgreSQL database the suite shares, an app's purge would delete other apps'
             // sessions and keys by its own fixed clock; SQLite apps have a database each.
-            try await serve(
-                store, configuration: configuration, clock: clock, metrics: metrics, account: account, tokens: tokens,
-                purges: !backend.isPostgres, testing: testing
-            ) { client in
-                try await body(app, client)
+            try await reportingStall(test, "serving (the test's body, then the app's graceful shutdown)") {
+                try await serve(
+                    store, configuration: configuration, clock: clock, metrics: metrics, account: account, tokens: tokens,
+                    purges: !backend.isPostgres, testing: testing
+                ) { client in
+                    try await body(app, client)
+                }
             }
         } catch {
-            try? await store.close()
+            await reportingStall(test, "closing the store after an error") { try? await store.close() }
             throw error
         }
-        try await store.close()
+        try await reportingStall(test, "closing the store") { try await store.close() }
     }
 
     /// Opens the existential so the generic composition root sees the concrete store type.

@@ -34,23 +34,26 @@ struct LiveServer: Sendable {
         configuration: ChastityTrackerDomain.Configuration = ChastityTrackerDomain.Configuration(), backend: TestBackend = .selected,
         _ body: @Sendable (LiveServer) async throws -> Void
     ) async throws {
-        let (store, cleanup) = try await backend.makeStore()
+        let test = Test.current.map { "\($0.id)" } ?? "?"
+        let (store, cleanup) = try await reportingStall(test, "opening the store") { try await backend.makeStore() }
         defer { cleanup() }
-        try await TestBackend.closing(store) { store in
-            let clock = FixedWallClock(now)
-            var configuration = configuration
-            configuration.host = "127.0.0.1"
-            configuration.port = 0
-            let admin = Administration(store: store, configuration: configuration, clock: clock)
-            let owner = try await admin.addUser(name: "owner-\(UUID().uuidString.prefix(8).lowercased())", timeZone: "UTC")
-            let (_, read) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
-            let (_, write) = try await admin.createToken(userName: owner.name, permission: .write, label: "write")
-            try await serve(store, configuration: configuration, clock: clock, purges: !backend.isPostgres) { port in
-                try await body(
-                    LiveServer(
-                        url: URL(string: "http://127.0.0.1:\(port)")!, store: store, clock: clock, owner: owner,
-                        readToken: read.plaintext, writeToken: write.plaintext
-                    ))
+        try await reportingStall(test, "serving, then closing the store") {
+            try await TestBackend.closing(store) { store in
+                let clock = FixedWallClock(now)
+                var configuration = configuration
+                configuration.host = "127.0.0.1"
+                configuration.port = 0
+                let admin = Administration(store: store, configuration: configuration, clock: clock)
+                let owner = try await admin.addUser(name: "owner-\(UUID().uuidString.prefix(8).lowercased())", timeZone: "UTC")
+                let (_, read) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
+                let (_, write) = try await admin.createToken(userName: owner.name, permission: .write, label: "write")
+                try await serve(store, configuration: configuration, clock: clock, purges: !backend.isPostgres) { port in
+                    try await body(
+                        LiveServer(
+                            url: URL(string: "http://127.0.0.1:\(port)")!, store: store, clock: clock, owner: owner,
+                            readToken: read.plaintext, writeToken: write.plaintext
+                        ))
+                }
             }
         }
     }

@@ -63,3 +63,25 @@ public func promptly<T: Sendable>(
         return outcome
     }
 }
+
+/// Runs `body`; while it has not returned after `limit`, says so on standard error once a minute,
+/// naming `test` and the step `what`. The suite's intermittent hang (a test waiting forever under
+/// load) is then named down to its step (opening the store, the test's body, the app's shutdown,
+/// closing the store) in the log of the run that scripts/test stops.
+public func reportingStall<T>(
+    _ test: String, _ what: String, after limit: Duration = .seconds(120), isolation: isolated (any Actor)? = #isolation,
+    _ body: () async throws -> T
+) async rethrows -> T {
+    let started = ContinuousClock.now
+    let reporter = Task.detached {
+        var next = limit
+        while true {
+            do { try await Task.sleep(until: started + next) } catch { return }
+            let line = "STALLED \(test): \(what) running for \(ContinuousClock.now - started)\n"
+            FileHandle.standardError.write(Data(line.utf8))
+            next += .seconds(60)
+        }
+    }
+    defer { reporter.cancel() }
+    return try await body()
+}
