@@ -24,7 +24,7 @@ public final class ChastityTrackerClient: Sendable {
     /// The base URL requests are sent to (the paths `/api/v2/…` are appended to it).
     public let serverURL: URL
 
-    private let client: Client
+    let client: Client
     private let transport: any ClientTransport
     private let middlewares: [any ClientMiddleware]
     private let state: ResponseState
@@ -199,7 +199,7 @@ public final class ChastityTrackerClient: Sendable {
 
     /// Runs a generated call, unwrapping the generator's `ClientError` so callers see
     /// ``ChastityTrackerError`` or the transport's error.
-    private func call<Output>(_ body: () async throws -> Output) async throws -> Output {
+    func call<Output>(_ body: () async throws -> Output) async throws -> Output {
         do {
             return try await body()
         } catch let error as ClientError {

@@ -17,6 +17,7 @@ extension Configuration {
         public var metrics = false
         public var poolSize: String?
         public var recordQuota: String?
+        public var changesRetention: String?
         public var writeQueue: String?
         public var tokenCache: String?
         public var corsOrigins: [String] = []
@@ -44,6 +45,7 @@ extension Configuration {
         public static let metrics = "CT_METRICS"
         public static let poolSize = "CT_POOL_SIZE"
         public static let recordQuota = "CT_RECORD_QUOTA"
+        public static let changesRetention = "CT_CHANGES_RETENTION"
         public static let writeQueue = "CT_WRITE_QUEUE"
         public static let tokenCache = "CT_TOKEN_CACHE"
         public static let corsOrigins = "CT_CORS_ORIGINS"
@@ -109,6 +111,12 @@ extension Configuration {
             flags.recordQuota, Variable.recordQuota, atLeast: 0, { "--record-quota must be 0 (no quota) or more records, not '\($0)'" })
         {
             recordQuota = quota
+        }
+        if let days = try integer(
+            flags.changesRetention, Variable.changesRetention, atLeast: 1,
+            { "--changes-retention must be a whole number of days, 1 or more, not '\($0)'" })
+        {
+            changesRetention = .seconds(Int64(days) * 86_400)
         }
         if let limit = try integer(
             flags.writeQueue, Variable.writeQueue, atLeast: 1, { "--write-queue must be a whole number of writes, 1 or more, not '\($0)'" })

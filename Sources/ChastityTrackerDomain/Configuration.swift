@@ -51,6 +51,9 @@ public struct Configuration: Sendable {
     /// The most records one user may keep; an insert past it is refused with 403
     /// `quota_exceeded`. 0 turns the quota off.
     public var recordQuota: Int
+    /// How long the changes feed remembers a deletion (docs/CONTRACT.md section 13); a state
+    /// older than a forgotten deletion answers 410 `state_expired`.
+    public var changesRetention: Duration = Configuration.defaultChangesRetention
     /// The most writes that may wait for the database at once (SQLite: queued for the single
     /// writer; PostgreSQL: in flight or waiting for a pooled connection, per instance); one more
     /// is refused at once with 503 `overloaded`. The store takes it when it is opened.
@@ -81,6 +84,8 @@ public struct Configuration: Sendable {
     /// ``recordQuota`` unless told otherwise: far above what a person records in a lifetime,
     /// far below what fills a disk.
     public static let defaultRecordQuota = 100_000
+    /// ``changesRetention`` unless told otherwise: 30 days, longer than an app stays offline.
+    public static let defaultChangesRetention = Duration.seconds(30 * 86_400)
     /// ``writeQueueLimit`` unless told otherwise.
     public static let defaultWriteQueueLimit = 1_000
     /// ``tokenCacheLifetime`` unless told otherwise.

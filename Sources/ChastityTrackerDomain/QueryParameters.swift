@@ -6,15 +6,18 @@ public struct QueryParameters: Sendable {
     /// The parameters of the Orgasms endpoint (docs/CONTRACT.md sections 5 and 6).
     public static let known: Set<String> = ["from", "to", "mode", "public", "limit", "offset", "id"]
 
-    /// `pairs` are the decoded name/value pairs in the order sent. Throws a ``ValidationError``
-    /// naming the parameter when a known name is followed by `[` (PHP's array syntax: `limit[]`,
+    /// The parameters of the changes feed (docs/CONTRACT.md section 13).
+    public static let knownForChanges: Set<String> = ["since", "limit"]
+
+    /// `pairs` are the decoded name/value pairs in the order sent; `known` the endpoint's
+    /// parameters. Throws a ``ValidationError`` naming the parameter when a known name is followed by `[` (PHP's array syntax: `limit[]`,
     /// `id[0]`): ignoring it, as other unknown names are ignored, would silently answer another
     /// question (`?id[]=5` a list instead of item 5), docs/CONTRACT.md section 5.
-    public init(_ pairs: [(name: String, value: String)]) throws(ValidationError) {
+    public init(_ pairs: [(name: String, value: String)], known: Set<String> = QueryParameters.known) throws(ValidationError) {
         var values: [String: [String]] = [:]
         for pair in pairs {
             if let bracket = pair.name.utf8.firstIndex(of: UInt8(ascii: "[")),
-                case let base = String(pair.name[..<bracket]), Self.known.contains(base)
+                case let base = String(pair.name[..<bracket]), known.contains(base)
             {
                 // The name is the client's text: quoted, but not at any length.
                 let sent = pair.name.count > 40 ? pair.name.prefix(40) + "…" : Substring(pair.name)

@@ -207,5 +207,48 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        // The changes feed (docs/CONTRACT.md section 13). A user's state lives in the totals row
+        // (migration 3) that every write of the user's items already updates or locks, so a write
+        // moves it under that row's lock, in commit order; the feed's random epoch and the latest
+        // state of a deletion it has forgotten live beside it, made with the user by a trigger
+        // (a restored user starts a new epoch). Each item keeps the sequences of its creation and
+        // last change (0 for the items from before the feed), read in change order by an index;
+        // a deleted item leaves a tombstone.
+        (
+            9,
+            [
+                "ALTER TABLE orgasm_totals ADD COLUMN state BIGINT NOT NULL DEFAULT 0",
+                """
+                CREATE TABLE change_feeds (
+                    user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                    epoch TEXT NOT NULL,
+                    forgotten BIGINT NOT NULL DEFAULT 0
+                )
+                """,
+                "INSERT INTO change_feeds (user_id, epoch) SELECT id, substr(md5(random()::text || clock_timestamp()::text || id::text), 1, 16) FROM users",
+                """
+                CREATE FUNCTION change_feeds_start() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO change_feeds (user_id, epoch) VALUES (NEW.id, substr(md5(random()::text || clock_timestamp()::text || NEW.id::text), 1, 16));
+                    RETURN NULL;
+                END
+                $$
+                """,
+                "CREATE TRIGGER change_feeds_start AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION change_feeds_start()",
+                "ALTER TABLE orgasms ADD COLUMN created_state BIGINT NOT NULL DEFAULT 0, ADD COLUMN changed_state BIGINT NOT NULL DEFAULT 0",
+                "CREATE INDEX orgasms_changes ON orgasms (user_id, changed_state)",
+                """
+                CREATE TABLE tombstones (
+                    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    destroyed_state BIGINT NOT NULL,
+                    id BIGINT NOT NULL,
+                    created_state BIGINT NOT NULL,
+                    destroyed_ms BIGINT NOT NULL,
+                    PRIMARY KEY (user_id, destroyed_state)
+                )
+                """,
+                "CREATE INDEX tombstones_age ON tombstones (destroyed_ms)",
+            ]
+        ),
     ]
 }

@@ -219,15 +219,24 @@ struct PrincipalStatement: PostgresPreparedStatement {
     }
 }
 
-/// Changes one of a user's records from `old` to `new` only if it still is `old` (compare and set:
-/// no transaction, no lock); no row back means it changed or went away since it was read.
+/// Changes one of a user's items from `old` to `new` only if it still is `old` (compare and set,
+/// no explicit transaction); no row back means it changed or went away since it was read. The
+/// item is locked first, then the user's totals row, whose state moves by one and becomes the
+/// item's last change (the order of every write that locks both: no deadlock).
 struct ConditionalUpdateStatement: PostgresPreparedStatement {
     typealias Row = Int64
     static let name = "ct_update_if"
     static let sql = """
-        UPDATE orgasms SET \(PostgresOrgasmColumns.assignments(from: 3))
-        WHERE id = $1 AND user_id = $2 AND \(PostgresOrgasmColumns.unchanged(from: 3 + PostgresOrgasmColumns.editableCount))
-        RETURNING id
+        WITH target AS (
+            SELECT id FROM orgasms
+            WHERE id = $1 AND user_id = $2 AND \(PostgresOrgasmColumns.unchanged(from: 3 + PostgresOrgasmColumns.editableCount))
+            FOR UPDATE
+        ), feed AS (
+            UPDATE orgasm_totals SET state = state + 1 WHERE user_id = $2 AND EXISTS (SELECT 1 FROM target) RETURNING state
+        )
+        UPDATE orgasms SET \(PostgresOrgasmColumns.assignments(from: 3)), changed_state = feed.state
+        FROM feed WHERE orgasms.id = $1 AND orgasms.user_id = $2
+        RETURNING orgasms.id
         """
     static let bindingDataTypes: [PostgresDataType] =
         [.int8, .int8] + PostgresOrgasmColumns.editableTypes + PostgresOrgasmColumns.editableTypes
@@ -267,16 +276,34 @@ struct TouchTokenStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row {}
 }
 
-/// The insert of a batch of records of one user over parallel arrays ($1 the user, then
-/// ``PostgresOrgasmColumns/Arrays/insertCount`` arrays), with `condition` (an SQL boolean)
-/// deciding whether any row goes in.
-private func insertSQL(where condition: String = "true") -> String {
+/// The insert of a batch of items of one user over parallel arrays ($1 the user, then
+/// ``PostgresOrgasmColumns/Arrays/insertCount`` arrays). The user's feed moves by one per item in
+/// the same statement, in the totals row (made at 0 when missing) that it locks until the commit,
+/// and item `i` of the batch is change `base + i`. With `quota` (the parameter after the arrays),
+/// the feed moves, and so the items go in, only when the total plus the batch stays within it.
+private func insertSQL(quota: Bool = false) -> String {
     let unnest = PostgresOrgasmColumns.Arrays.unnest(from: 2)
+    let count = "cardinality($2::text[])"
+    let quotaParameter = "$\(2 + PostgresOrgasmColumns.Arrays.insertCount)::bigint"
+    let feed =
+        quota
+        ? """
+        INSERT INTO orgasm_totals (user_id, total, state) SELECT $1, 0, \(count) WHERE \(count) <= \(quotaParameter)
+            ON CONFLICT (user_id) DO UPDATE SET state = orgasm_totals.state + EXCLUDED.state
+            WHERE orgasm_totals.total + \(count) <= \(quotaParameter)
+        """
+        : """
+        INSERT INTO orgasm_totals (user_id, total, state) VALUES ($1, 0, \(count))
+            ON CONFLICT (user_id) DO UPDATE SET state = orgasm_totals.state + EXCLUDED.state
+        """
     return """
-        INSERT INTO orgasms (user_id, \(PostgresOrgasmColumns.Arrays.insertColumns))
-        SELECT $1, \(PostgresOrgasmColumns.Arrays.insertValues)
-        FROM unnest(\(unnest.arguments)) WITH ORDINALITY AS \(unnest.alias)
-        WHERE \(condition)
+        WITH feed AS (
+            \(feed)
+            RETURNING state - \(count) AS base
+        )
+        INSERT INTO orgasms (user_id, created_state, changed_state, \(PostgresOrgasmColumns.Arrays.insertColumns))
+        SELECT $1, feed.base + item.position, feed.base + item.position, \(PostgresOrgasmColumns.Arrays.insertValues)
+        FROM unnest(\(unnest.arguments)) WITH ORDINALITY AS \(unnest.alias), feed
         ORDER BY item.position
         RETURNING id
         """
@@ -304,17 +331,16 @@ struct InsertStatement: PostgresPreparedStatement {
 }
 
 /// ``InsertStatement`` under the record quota, in one statement (one round trip, no explicit
-/// transaction): the CTE (``LockTotalStatement``'s SQL) locks the user's kept total until the
-/// statement commits, so a concurrent insert of this user, from any instance, waits for it and
-/// then sees its rows counted; the records are inserted only when the total plus the batch stays
-/// within the quota (the parameter after the arrays), else none (no rows back). The totals trigger runs after the
-/// statement, as a later command of the same transaction, so it may update the locked row.
+/// transaction): moving the feed locks the user's totals row until the statement commits, so a
+/// concurrent insert of this user, from any instance, waits for it and then sees its items
+/// counted; the feed moves and the items go in only when the total plus the batch stays within
+/// the quota (the parameter after the arrays), else nothing (no rows back). The totals trigger
+/// runs after the statement, as a later command of the same transaction, so it may update the
+/// locked row.
 struct QuotaInsertStatement: PostgresPreparedStatement {
     typealias Row = Int64
     static let name = "ct_insert_quota"
-    static let sql =
-        "WITH total AS (\(lockTotalSQL))\n"
-        + insertSQL(where: "(SELECT total FROM total) + cardinality($2::text[]) <= $\(2 + PostgresOrgasmColumns.Arrays.insertCount)::bigint")
+    static let sql = insertSQL(quota: true)
 
     /// ``InsertStatement``'s bindings, then the quota.
     let bindings: PostgresBindings

@@ -112,9 +112,26 @@ extension PostgresStore {
         try await boundedWrite { try await deleteNow(id: id, userID: userID) }
     }
 
+    /// Deletes one of a user's items and leaves its tombstone, the feed's next change: the item is
+    /// locked first, then the user's totals row (the order of every write that locks both). The
+    /// deletion's time is the database's clock, which the purge compares with.
+    static let deleteStatement = """
+        WITH gone AS (
+            DELETE FROM orgasms WHERE id = $1 AND user_id = $2 RETURNING id, created_state
+        ), feed AS (
+            UPDATE orgasm_totals SET state = state + 1 WHERE user_id = $2 AND EXISTS (SELECT 1 FROM gone) RETURNING state
+        )
+        INSERT INTO tombstones (user_id, destroyed_state, id, created_state, destroyed_ms)
+        SELECT $2, feed.state, gone.id, gone.created_state, (extract(epoch FROM clock_timestamp()) * 1000)::bigint FROM gone, feed
+        RETURNING id
+        """
+
     private func deleteNow(id: Int64, userID: Int64) async throws -> Bool {
-        try await session { session in
-            !(try await session.rows("DELETE FROM orgasms WHERE id = \(id) AND user_id = \(userID) RETURNING id").isEmpty)
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(id)
+        bindings.append(userID)
+        return try await session { [bindings] session in
+            !(try await session.rows(PostgresQuery(unsafeSQL: Self.deleteStatement, binds: bindings)).isEmpty)
         }
     }
 

@@ -126,5 +126,37 @@ enum SQLiteMigrations {
             );
             """
         ),
+        // The changes feed (docs/CONTRACT.md section 13): a feed per user (its random epoch, its
+        // state, and the latest state of a deletion it has forgotten), made with the user by a
+        // trigger (so a restored user starts a new epoch); each item's sequences of creation and
+        // last change (0 for the items from before the feed), read in change order by an index;
+        // and a tombstone per deleted item.
+        (
+            8,
+            """
+            CREATE TABLE change_feeds (
+                user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                epoch TEXT NOT NULL,
+                state INTEGER NOT NULL DEFAULT 0,
+                forgotten INTEGER NOT NULL DEFAULT 0
+            );
+            INSERT INTO change_feeds (user_id, epoch) SELECT id, lower(hex(randomblob(8))) FROM users;
+            CREATE TRIGGER change_feeds_start AFTER INSERT ON users BEGIN
+                INSERT INTO change_feeds (user_id, epoch) VALUES (NEW.id, lower(hex(randomblob(8))));
+            END;
+            ALTER TABLE orgasms ADD COLUMN created_state INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE orgasms ADD COLUMN changed_state INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX orgasms_changes ON orgasms (user_id, changed_state);
+            CREATE TABLE tombstones (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                destroyed_state INTEGER NOT NULL,
+                id INTEGER NOT NULL,
+                created_state INTEGER NOT NULL,
+                destroyed_ms INTEGER NOT NULL,
+                PRIMARY KEY (user_id, destroyed_state)
+            ) WITHOUT ROWID;
+            CREATE INDEX tombstones_age ON tombstones (destroyed_ms);
+            """
+        ),
     ]
 }

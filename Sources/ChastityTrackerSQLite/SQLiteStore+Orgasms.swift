@@ -79,10 +79,17 @@ extension SQLiteStore {
                 let total = try connection.first("SELECT total FROM orgasm_totals WHERE user_id = ?", [.integer(userID)]) { $0.integer(0) } ?? 0
                 guard total + Int64(orgasms.count) <= Int64(quota) else { throw StoreError.quotaExceeded(quota: quota) }
             }
-            let insert = "INSERT INTO orgasms (user_id, \(SQLiteOrgasmColumns.written)) VALUES (?, \(SQLiteOrgasmColumns.writtenPlaceholders))"
-            let created = try orgasms.map { new in
-                // The id is the store's; 0 only fills the record until the row has its own.
-                try connection.query(insert, [.integer(userID)] + SQLiteOrgasmColumns.values(of: Orgasm(id: 0, new)))
+            // The feed moves by one per item, in this write's transaction (the single writer
+            // runs it alone): item i of the batch is change `first + i`.
+            guard let last = try connection.first(Self.advanceFeedStatement, [.integer(Int64(orgasms.count)), .integer(userID)], { $0.integer(0) })
+            else { throw StoreError.missing("user \(userID)") }
+            let first = last - Int64(orgasms.count) + 1
+            let insert =
+                "INSERT INTO orgasms (user_id, created_state, changed_state, \(SQLiteOrgasmColumns.written)) VALUES (?, ?, ?, \(SQLiteOrgasmColumns.writtenPlaceholders))"
+            let created = try orgasms.enumerated().map { index, new in
+                // The id is the store's; 0 only fills the item until the row has its own.
+                let sequence = SQLiteValue.integer(first + Int64(index))
+                try connection.query(insert, [.integer(userID), sequence, sequence] + SQLiteOrgasmColumns.values(of: Orgasm(id: 0, new)))
                 return Orgasm(id: connection.lastInsertID, new)
             }
             if let completion {
@@ -108,9 +115,13 @@ extension SQLiteStore {
         try await write { connection in
             guard let current = try Self.orgasm(id: id, userID: userID, on: connection) else { return nil }
             let updated = changes.applied(to: current)
+            guard let sequence = try connection.first(Self.advanceFeedStatement, [.integer(1), .integer(userID)], { $0.integer(0) }) else {
+                throw StoreError.missing("user \(userID)")
+            }
             try connection.query(
-                "UPDATE orgasms SET \(SQLiteOrgasmColumns.editable) WHERE id = ? AND user_id = +?",
-                Array(SQLiteOrgasmColumns.values(of: updated).prefix(SQLiteOrgasmColumns.editableCount)) + [.integer(id), .integer(userID)]
+                "UPDATE orgasms SET \(SQLiteOrgasmColumns.editable), changed_state = ? WHERE id = ? AND user_id = +?",
+                Array(SQLiteOrgasmColumns.values(of: updated).prefix(SQLiteOrgasmColumns.editableCount))
+                    + [.integer(sequence), .integer(id), .integer(userID)]
             )
             return updated
         }
@@ -118,10 +129,27 @@ extension SQLiteStore {
 
     public func delete(id: Int64, userID: Int64) async throws -> Bool {
         try await write { connection in
-            try connection.query("DELETE FROM orgasms WHERE id = ? AND user_id = +?", [.integer(id), .integer(userID)])
-            return connection.changes > 0
+            guard
+                let created = try connection.first(
+                    "DELETE FROM orgasms WHERE id = ? AND user_id = +? RETURNING created_state", [.integer(id), .integer(userID)], { $0.integer(0) })
+            else { return false }
+            // The deletion is the feed's next change, remembered by a tombstone until purged.
+            guard let sequence = try connection.first(Self.advanceFeedStatement, [.integer(1), .integer(userID)], { $0.integer(0) }) else {
+                throw StoreError.missing("user \(userID)")
+            }
+            try connection.query(
+                """
+                INSERT INTO tombstones (user_id, destroyed_state, id, created_state, destroyed_ms)
+                VALUES (?, ?, ?, ?, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+                """,
+                [.integer(userID), .integer(sequence), .integer(id), .integer(created)]
+            )
+            return true
         }
     }
+
+    /// Moves a user's feed by `?` changes and returns its new state (no row: no such user).
+    static let advanceFeedStatement = "UPDATE change_feeds SET state = state + ? WHERE user_id = +? RETURNING state"
 
     /// The export's page: a range of the user_id index, whose entries are in rowid (id) order
     /// within a user, so no sort.

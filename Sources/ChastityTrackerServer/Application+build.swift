@@ -54,6 +54,7 @@ public func buildApplication<Store: ChastityStore>(
         services: (purges
             ? [
                 IdempotencyPurgeService(store: store, clock: clock, logger: logger),
+                TombstonePurgeService(store: store, retention: configuration.changesRetention, logger: logger),
                 AccountPurgeService(store: store, clock: clock, logger: logger, settings: account),
             ] : [any Service]()) + [lastUsed],
         logger: logger
@@ -138,6 +139,8 @@ public func buildRouter<Store: ChastityStore>(
         recordQuota: configuration.recordQuota > 0 ? configuration.recordQuota : nil
     )
     for path in RouteTable.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
+    let changes = ChangesController(store: store)
+    for path in RouteTable.changesPaths { changes.addRoutes(to: authenticated, path: RouterPath(path)) }
     addAccountRoutes(to: router, store: store, clock: clock, settings: account, configuration: configuration, proxies: proxies, tokens: tokens)
     return router
 }

@@ -54,6 +54,12 @@ struct Serve: AsyncParsableCommand {
             "The most records one user may keep; an insert past it answers 403 quota_exceeded; 0 turns the quota off (env CT_RECORD_QUOTA; default 100000)."
     )
     var recordQuota: String?
+
+    @Option(
+        name: .customLong("changes-retention"),
+        help: "How many days the changes feed remembers a deletion; an app whose state is older lists again (env CT_CHANGES_RETENTION; default 30)."
+    )
+    var changesRetention: String?
     @Option(
         help: "The most writes that may wait for the database; one more answers 503 overloaded with Retry-After (env CT_WRITE_QUEUE; default 1000).")
     var writeQueue: String?
@@ -91,6 +97,7 @@ struct Serve: AsyncParsableCommand {
         flags.metrics = metrics
         flags.poolSize = poolSize
         flags.recordQuota = recordQuota
+        flags.changesRetention = changesRetention
         flags.writeQueue = writeQueue
         flags.tokenCache = tokenCache
         flags.corsOrigins = corsOrigin

@@ -195,3 +195,18 @@ struct LeakyInternalError: Error, CustomStringConvertible {
     static let secret = "SELECT hash FROM tokens -- /var/lib/chastity/secret.sqlite"
     var description: String { Self.secret }
 }
+
+extension FaultyStore: ChangeStore {
+    func changeState(userID: Int64) async throws -> ChangeState? {
+        try check()
+        return try await base.changeState(userID: userID)
+    }
+    func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
+        try check()
+        return try await base.changes(userID: userID, since: since, limit: limit)
+    }
+    func purgeTombstones(olderThan retention: Duration) async throws -> Int {
+        try checkWrite()
+        return try await base.purgeTombstones(olderThan: retention)
+    }
+}

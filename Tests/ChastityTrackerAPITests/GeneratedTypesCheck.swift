@@ -37,6 +37,7 @@ func generatedEnvelope(method: HTTPRequest.Method, uri: String, status: HTTPResp
     case (.get, 200) where path == "/healthz": return Components.Schemas.HealthEnvelope.self
     case (.get, 200) where path == "/readyz": return Components.Schemas.ReadinessEnvelope.self
     case (.get, 200) where orgasms: return Components.Schemas.ListOrDetailsEnvelope.self
+    case (.get, 200) where path == "/api/v2/orgasms/changes": return Components.Schemas.FeedChangesEnvelope.self
     case (.post, 201) where orgasms: return Components.Schemas.CreatedEnvelope.self
     case (.patch, 200) where orgasms: return Components.Schemas.ItemEnvelope.self
     case (.delete, 200) where orgasms: return Components.Schemas.DeletedEnvelope.self

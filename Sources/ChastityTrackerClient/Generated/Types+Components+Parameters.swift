@@ -66,5 +66,13 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/Offset`.
         package typealias Offset = Swift.Int32
+        /// A state this feed gave (`new_state`), opaque. Without it: the current state and empty lists, where a new client starts after listing its items.
+        ///
+        /// - Remark: Generated from `#/components/parameters/Since`.
+        package typealias Since = Swift.String
+        /// The most ids one answer holds, in `created`, `updated` and `destroyed` together; anything outside the range is 400, never clamped.
+        ///
+        /// - Remark: Generated from `#/components/parameters/ChangesLimit`.
+        package typealias ChangesLimit = Swift.Int
     }
 }

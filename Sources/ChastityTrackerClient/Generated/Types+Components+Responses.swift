@@ -1344,5 +1344,77 @@ extension Components {
                 self.body = body
             }
         }
+        package struct StateExpired: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/StateExpired/headers`.
+            package struct Headers: Sendable, Hashable {
+                /// The request's id: the client's `X-Request-ID` when it was sane, otherwise 16 hex digits made by the server. Quote it when reporting a problem.
+                ///
+                /// - Remark: Generated from `#/components/responses/StateExpired/headers/X-Request-ID`.
+                package var xRequestID: Components.Headers.XRequestID
+                /// Requests this token may make per minute. On every answer to a bearer-token operation that got past authentication, while rate limiting is on (the default).
+                ///
+                /// - Remark: Generated from `#/components/responses/StateExpired/headers/X-RateLimit-Limit`.
+                package var xRateLimitLimit: Components.Headers.XRateLimitLimit?
+                /// Requests left in the current window; never rises within a window.
+                ///
+                /// - Remark: Generated from `#/components/responses/StateExpired/headers/X-RateLimit-Remaining`.
+                package var xRateLimitRemaining: Components.Headers.XRateLimitRemaining?
+                /// When the current window ends, in seconds since 1970-01-01 UTC.
+                ///
+                /// - Remark: Generated from `#/components/responses/StateExpired/headers/X-RateLimit-Reset`.
+                package var xRateLimitReset: Components.Headers.XRateLimitReset?
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - xRequestID: The request's id: the client's `X-Request-ID` when it was sane, otherwise 16 hex digits made by the server. Quote it when reporting a problem.
+                ///   - xRateLimitLimit: Requests this token may make per minute. On every answer to a bearer-token operation that got past authentication, while rate limiting is on (the default).
+                ///   - xRateLimitRemaining: Requests left in the current window; never rises within a window.
+                ///   - xRateLimitReset: When the current window ends, in seconds since 1970-01-01 UTC.
+                package init(
+                    xRequestID: Components.Headers.XRequestID,
+                    xRateLimitLimit: Components.Headers.XRateLimitLimit? = nil,
+                    xRateLimitRemaining: Components.Headers.XRateLimitRemaining? = nil,
+                    xRateLimitReset: Components.Headers.XRateLimitReset? = nil
+                ) {
+                    self.xRequestID = xRequestID
+                    self.xRateLimitLimit = xRateLimitLimit
+                    self.xRateLimitRemaining = xRateLimitRemaining
+                    self.xRateLimitReset = xRateLimitReset
+                }
+            }
+            /// Received HTTP response headers
+            package var headers: Components.Responses.StateExpired.Headers
+            /// - Remark: Generated from `#/components/responses/StateExpired/content`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/StateExpired/content/application\/json`.
+                case json(Components.Schemas.ErrorEnvelope)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                package var json: Components.Schemas.ErrorEnvelope {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            package var body: Components.Responses.StateExpired.Body
+            /// Creates a new `StateExpired`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            package init(
+                headers: Components.Responses.StateExpired.Headers,
+                body: Components.Responses.StateExpired.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
     }
 }

@@ -40,6 +40,7 @@ extension Components {
             case httpsRequired = "https_required"
             case quotaExceeded = "quota_exceeded"
             case notFound = "not_found"
+            case stateExpired = "state_expired"
             case methodNotAllowed = "method_not_allowed"
             case idempotencyInProgress = "idempotency_in_progress"
             case payloadTooLarge = "payload_too_large"
@@ -1092,6 +1093,153 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "ok",
                     "error",
+                    "meta"
+                ])
+            }
+        }
+        /// What changed in the owner's items after `old_state`, up to `new_state` (JMAP's `/changes`, RFC 8620 section 5.2). An id is in at most one list.
+        ///
+        /// - Remark: Generated from `#/components/schemas/FeedChanges`.
+        package struct FeedChanges: Codable, Hashable, Sendable {
+            /// An opaque state of the owner's feed.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FeedChanges/old_state`.
+            package var oldState: Swift.String
+            /// An opaque state of the owner's feed.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FeedChanges/new_state`.
+            package var newState: Swift.String
+            /// Whether changes after `new_state` remain: call again with it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FeedChanges/has_more_changes`.
+            package var hasMoreChanges: Swift.Bool
+            /// Items created after `old_state`, as they are now.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FeedChanges/created`.
+            package var created: [Components.Schemas.Item]
+            /// Items created up to `old_state` and changed after it, as they are now.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FeedChanges/updated`.
+            package var updated: [Components.Schemas.Item]
+            /// Ids of items created up to `old_state` and deleted after it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FeedChanges/destroyed`.
+            package var destroyed: [Swift.Int64]
+            /// Creates a new `FeedChanges`.
+            ///
+            /// - Parameters:
+            ///   - oldState: An opaque state of the owner's feed.
+            ///   - newState: An opaque state of the owner's feed.
+            ///   - hasMoreChanges: Whether changes after `new_state` remain: call again with it.
+            ///   - created: Items created after `old_state`, as they are now.
+            ///   - updated: Items created up to `old_state` and changed after it, as they are now.
+            ///   - destroyed: Ids of items created up to `old_state` and deleted after it.
+            package init(
+                oldState: Swift.String,
+                newState: Swift.String,
+                hasMoreChanges: Swift.Bool,
+                created: [Components.Schemas.Item],
+                updated: [Components.Schemas.Item],
+                destroyed: [Swift.Int64]
+            ) {
+                self.oldState = oldState
+                self.newState = newState
+                self.hasMoreChanges = hasMoreChanges
+                self.created = created
+                self.updated = updated
+                self.destroyed = destroyed
+            }
+            package enum CodingKeys: String, CodingKey {
+                case oldState = "old_state"
+                case newState = "new_state"
+                case hasMoreChanges = "has_more_changes"
+                case created
+                case updated
+                case destroyed
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.oldState = try container.decode(
+                    Swift.String.self,
+                    forKey: .oldState
+                )
+                self.newState = try container.decode(
+                    Swift.String.self,
+                    forKey: .newState
+                )
+                self.hasMoreChanges = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .hasMoreChanges
+                )
+                self.created = try container.decode(
+                    [Components.Schemas.Item].self,
+                    forKey: .created
+                )
+                self.updated = try container.decode(
+                    [Components.Schemas.Item].self,
+                    forKey: .updated
+                )
+                self.destroyed = try container.decode(
+                    [Swift.Int64].self,
+                    forKey: .destroyed
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "old_state",
+                    "new_state",
+                    "has_more_changes",
+                    "created",
+                    "updated",
+                    "destroyed"
+                ])
+            }
+        }
+        /// The changes after a state.
+        ///
+        /// - Remark: Generated from `#/components/schemas/FeedChangesEnvelope`.
+        package struct FeedChangesEnvelope: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/FeedChangesEnvelope/ok`.
+            package var ok: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/FeedChangesEnvelope/data`.
+            package var data: Components.Schemas.FeedChanges
+            /// - Remark: Generated from `#/components/schemas/FeedChangesEnvelope/meta`.
+            package var meta: Components.Schemas.Meta
+            /// Creates a new `FeedChangesEnvelope`.
+            ///
+            /// - Parameters:
+            ///   - ok:
+            ///   - data:
+            ///   - meta:
+            package init(
+                ok: Swift.Bool,
+                data: Components.Schemas.FeedChanges,
+                meta: Components.Schemas.Meta
+            ) {
+                self.ok = ok
+                self.data = data
+                self.meta = meta
+            }
+            package enum CodingKeys: String, CodingKey {
+                case ok
+                case data
+                case meta
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.ok = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .ok
+                )
+                self.data = try container.decode(
+                    Components.Schemas.FeedChanges.self,
+                    forKey: .data
+                )
+                self.meta = try container.decode(
+                    Components.Schemas.Meta.self,
+                    forKey: .meta
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "ok",
+                    "data",
                     "meta"
                 ])
             }

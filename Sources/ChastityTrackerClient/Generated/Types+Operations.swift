@@ -1946,6 +1946,543 @@ package enum Operations {
             }
         }
     }
+    /// What changed in the token owner's items after a state, deletions included
+    ///
+    /// The changes feed (JMAP's `/changes`, RFC 8620 section 5.2): with `since`, the items created and updated after it (whole, as they are now) and the ids deleted after it, at most `limit` ids; `has_more_changes` says to call again with `new_state`. An item created and deleted after `since` is in no list. A state moves with every write of the owner's items, in the write's own transaction; a replayed or failed request does not move it. Answers carry a strong `ETag`; `If-None-Match` that matches gives 304. Unknown parameters are ignored, except a known name followed by `[`, which is 400; a known parameter given twice is 400.
+    ///
+    /// - Remark: HTTP `GET /api/v2/orgasms/changes`.
+    /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)`.
+    package enum GetChanges {
+        package static let id: Swift.String = "getChanges"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// A state this feed gave (`new_state`), opaque. Without it: the current state and empty lists, where a new client starts after listing its items.
+                ///
+                /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/query/since`.
+                package var since: Components.Parameters.Since?
+                /// The most ids one answer holds, in `created`, `updated` and `destroyed` together; anything outside the range is 400, never clamped.
+                ///
+                /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/query/limit`.
+                package var limit: Components.Parameters.ChangesLimit?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - since: A state this feed gave (`new_state`), opaque. Without it: the current state and empty lists, where a new client starts after listing its items.
+                ///   - limit: The most ids one answer holds, in `created`, `updated` and `destroyed` together; anything outside the range is 400, never clamped.
+                package init(
+                    since: Components.Parameters.Since? = nil,
+                    limit: Components.Parameters.ChangesLimit? = nil
+                ) {
+                    self.since = since
+                    self.limit = limit
+                }
+            }
+            package var query: Operations.GetChanges.Input.Query
+            /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                /// An `ETag` from an earlier answer (or a list of them, or `*`): when one matches (weak comparison), the answer is 304 without a body.
+                ///
+                /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/header/If-None-Match`.
+                package var ifNoneMatch: Components.Parameters.IfNoneMatch?
+                /// An id for this request, echoed in the answer's `X-Request-ID` and in every log line of the request when it is 1 to 128 characters of letters, digits, `-`, `_`, `.` and `:`; any other value is ignored (not an error) and the server makes an id.
+                ///
+                /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/header/X-Request-ID`.
+                package var xRequestID: Components.Parameters.XRequestID?
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetChanges.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - ifNoneMatch: An `ETag` from an earlier answer (or a list of them, or `*`): when one matches (weak comparison), the answer is 304 without a body.
+                ///   - xRequestID: An id for this request, echoed in the answer's `X-Request-ID` and in every log line of the request when it is 1 to 128 characters of letters, digits, `-`, `_`, `.` and `:`; any other value is ignored (not an error) and the server makes an id.
+                ///   - accept:
+                package init(
+                    ifNoneMatch: Components.Parameters.IfNoneMatch? = nil,
+                    xRequestID: Components.Parameters.XRequestID? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetChanges.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.ifNoneMatch = ifNoneMatch
+                    self.xRequestID = xRequestID
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.GetChanges.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            package init(
+                query: Operations.GetChanges.Input.Query = .init(),
+                headers: Operations.GetChanges.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/200/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// The request's id: the client's `X-Request-ID` when it was sane, otherwise 16 hex digits made by the server. Quote it when reporting a problem.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/200/headers/X-Request-ID`.
+                    package var xRequestID: Components.Headers.XRequestID
+                    /// Requests this token may make per minute. On every answer to a bearer-token operation that got past authentication, while rate limiting is on (the default).
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/200/headers/X-RateLimit-Limit`.
+                    package var xRateLimitLimit: Components.Headers.XRateLimitLimit?
+                    /// Requests left in the current window; never rises within a window.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/200/headers/X-RateLimit-Remaining`.
+                    package var xRateLimitRemaining: Components.Headers.XRateLimitRemaining?
+                    /// When the current window ends, in seconds since 1970-01-01 UTC.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/200/headers/X-RateLimit-Reset`.
+                    package var xRateLimitReset: Components.Headers.XRateLimitReset?
+                    /// A strong validator of the body: send it back in `If-None-Match` to get 304 while the answer is unchanged.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/200/headers/ETag`.
+                    package var eTag: Components.Headers.ETag
+                    /// - Remark: Generated from `#/components/headers/Cache-Control`.
+                    @frozen package enum CacheControl: String, Codable, Hashable, Sendable, CaseIterable {
+                        case private_comma_NoCache = "private, no-cache"
+                    }
+                    /// `private, no-cache`: caches must revalidate, and only the client may keep the answer.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/200/headers/Cache-Control`.
+                    package var cacheControl: Components.Headers.CacheControl
+                    /// - Remark: Generated from `#/components/headers/Vary`.
+                    @frozen package enum Vary: String, Codable, Hashable, Sendable, CaseIterable {
+                        case authorization = "Authorization"
+                    }
+                    /// `Authorization`: the answer depends on the token.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/200/headers/Vary`.
+                    package var vary: Components.Headers.Vary
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestID: The request's id: the client's `X-Request-ID` when it was sane, otherwise 16 hex digits made by the server. Quote it when reporting a problem.
+                    ///   - xRateLimitLimit: Requests this token may make per minute. On every answer to a bearer-token operation that got past authentication, while rate limiting is on (the default).
+                    ///   - xRateLimitRemaining: Requests left in the current window; never rises within a window.
+                    ///   - xRateLimitReset: When the current window ends, in seconds since 1970-01-01 UTC.
+                    ///   - eTag: A strong validator of the body: send it back in `If-None-Match` to get 304 while the answer is unchanged.
+                    ///   - cacheControl: `private, no-cache`: caches must revalidate, and only the client may keep the answer.
+                    ///   - vary: `Authorization`: the answer depends on the token.
+                    package init(
+                        xRequestID: Components.Headers.XRequestID,
+                        xRateLimitLimit: Components.Headers.XRateLimitLimit? = nil,
+                        xRateLimitRemaining: Components.Headers.XRateLimitRemaining? = nil,
+                        xRateLimitReset: Components.Headers.XRateLimitReset? = nil,
+                        eTag: Components.Headers.ETag,
+                        cacheControl: Components.Headers.CacheControl,
+                        vary: Components.Headers.Vary
+                    ) {
+                        self.xRequestID = xRequestID
+                        self.xRateLimitLimit = xRateLimitLimit
+                        self.xRateLimitRemaining = xRateLimitRemaining
+                        self.xRateLimitReset = xRateLimitReset
+                        self.eTag = eTag
+                        self.cacheControl = cacheControl
+                        self.vary = vary
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.GetChanges.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.FeedChangesEnvelope)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.FeedChangesEnvelope {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.GetChanges.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.GetChanges.Output.Ok.Headers,
+                    body: Operations.GetChanges.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The changes after `since`, or without it the current state.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetChanges.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.GetChanges.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            package struct NotModified: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/304/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// The request's id: the client's `X-Request-ID` when it was sane, otherwise 16 hex digits made by the server. Quote it when reporting a problem.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/304/headers/X-Request-ID`.
+                    package var xRequestID: Components.Headers.XRequestID
+                    /// Requests this token may make per minute. On every answer to a bearer-token operation that got past authentication, while rate limiting is on (the default).
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/304/headers/X-RateLimit-Limit`.
+                    package var xRateLimitLimit: Components.Headers.XRateLimitLimit?
+                    /// Requests left in the current window; never rises within a window.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/304/headers/X-RateLimit-Remaining`.
+                    package var xRateLimitRemaining: Components.Headers.XRateLimitRemaining?
+                    /// When the current window ends, in seconds since 1970-01-01 UTC.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/304/headers/X-RateLimit-Reset`.
+                    package var xRateLimitReset: Components.Headers.XRateLimitReset?
+                    /// A strong validator of the body: send it back in `If-None-Match` to get 304 while the answer is unchanged.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/304/headers/ETag`.
+                    package var eTag: Components.Headers.ETag
+                    /// - Remark: Generated from `#/components/headers/Cache-Control`.
+                    @frozen package enum CacheControl: String, Codable, Hashable, Sendable, CaseIterable {
+                        case private_comma_NoCache = "private, no-cache"
+                    }
+                    /// `private, no-cache`: caches must revalidate, and only the client may keep the answer.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/304/headers/Cache-Control`.
+                    package var cacheControl: Components.Headers.CacheControl
+                    /// - Remark: Generated from `#/components/headers/Vary`.
+                    @frozen package enum Vary: String, Codable, Hashable, Sendable, CaseIterable {
+                        case authorization = "Authorization"
+                    }
+                    /// `Authorization`: the answer depends on the token.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v2/orgasms/changes/GET/responses/304/headers/Vary`.
+                    package var vary: Components.Headers.Vary
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - xRequestID: The request's id: the client's `X-Request-ID` when it was sane, otherwise 16 hex digits made by the server. Quote it when reporting a problem.
+                    ///   - xRateLimitLimit: Requests this token may make per minute. On every answer to a bearer-token operation that got past authentication, while rate limiting is on (the default).
+                    ///   - xRateLimitRemaining: Requests left in the current window; never rises within a window.
+                    ///   - xRateLimitReset: When the current window ends, in seconds since 1970-01-01 UTC.
+                    ///   - eTag: A strong validator of the body: send it back in `If-None-Match` to get 304 while the answer is unchanged.
+                    ///   - cacheControl: `private, no-cache`: caches must revalidate, and only the client may keep the answer.
+                    ///   - vary: `Authorization`: the answer depends on the token.
+                    package init(
+                        xRequestID: Components.Headers.XRequestID,
+                        xRateLimitLimit: Components.Headers.XRateLimitLimit? = nil,
+                        xRateLimitRemaining: Components.Headers.XRateLimitRemaining? = nil,
+                        xRateLimitReset: Components.Headers.XRateLimitReset? = nil,
+                        eTag: Components.Headers.ETag,
+                        cacheControl: Components.Headers.CacheControl,
+                        vary: Components.Headers.Vary
+                    ) {
+                        self.xRequestID = xRequestID
+                        self.xRateLimitLimit = xRateLimitLimit
+                        self.xRateLimitRemaining = xRateLimitRemaining
+                        self.xRateLimitReset = xRateLimitReset
+                        self.eTag = eTag
+                        self.cacheControl = cacheControl
+                        self.vary = vary
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.GetChanges.Output.NotModified.Headers
+                /// Creates a new `NotModified`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                package init(headers: Operations.GetChanges.Output.NotModified.Headers) {
+                    self.headers = headers
+                }
+            }
+            /// Not modified: `If-None-Match` matched the `ETag`. No body.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/304`.
+            ///
+            /// HTTP response code: `304 notModified`.
+            case notModified(Operations.GetChanges.Output.NotModified)
+            /// The associated value of the enum case if `self` is `.notModified`.
+            ///
+            /// - Throws: An error if `self` is not `.notModified`.
+            /// - SeeAlso: `.notModified`.
+            package var notModified: Operations.GetChanges.Output.NotModified {
+                get throws {
+                    switch self {
+                    case let .notModified(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notModified",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `validation_error`: a parameter breaks a rule; `field` names it.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `unauthorized`: the bearer token is missing, malformed, unknown or revoked.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `https_required`: behind a TLS-terminating proxy, the request came over plain HTTP (`X-Forwarded-Proto: http`). It is refused, never redirected: treat the token as leaked.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.HTTPSRequired)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.HTTPSRequired {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `state_expired`: the state cannot be answered: older than a deletion the feed has forgotten (`--changes-retention`), from another database (after `copy`) or another user's feed, or never issued. List the items again and start from the state the feed gives without `since`.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/410`.
+            ///
+            /// HTTP response code: `410 gone`.
+            case gone(Components.Responses.StateExpired)
+            /// The associated value of the enum case if `self` is `.gone`.
+            ///
+            /// - Throws: An error if `self` is not `.gone`.
+            /// - SeeAlso: `.gone`.
+            package var gone: Components.Responses.StateExpired {
+                get throws {
+                    switch self {
+                    case let .gone(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "gone",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `uri_too_long`: the request target (path and query) is longer than 8192 bytes. A request line beyond what the server can parse gets a bare 400 without a body instead.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/414`.
+            ///
+            /// HTTP response code: `414 uriTooLong`.
+            case uriTooLong(Components.Responses.URITooLong)
+            /// The associated value of the enum case if `self` is `.uriTooLong`.
+            ///
+            /// - Throws: An error if `self` is not `.uriTooLong`.
+            /// - SeeAlso: `.uriTooLong`.
+            package var uriTooLong: Components.Responses.URITooLong {
+                get throws {
+                    switch self {
+                    case let .uriTooLong(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "uriTooLong",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `rate_limited`: this token used up the requests of the current minute; `Retry-After` says when to try again.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            package var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `headers_too_large`: the request's header fields are larger than 16384 bytes. Header fields beyond what the server can parse get a bare 400 without a body instead.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/431`.
+            ///
+            /// HTTP response code: `431 requestHeaderFieldsTooLarge`.
+            case requestHeaderFieldsTooLarge(Components.Responses.HeadersTooLarge)
+            /// The associated value of the enum case if `self` is `.requestHeaderFieldsTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.requestHeaderFieldsTooLarge`.
+            /// - SeeAlso: `.requestHeaderFieldsTooLarge`.
+            package var requestHeaderFieldsTooLarge: Components.Responses.HeadersTooLarge {
+                get throws {
+                    switch self {
+                    case let .requestHeaderFieldsTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "requestHeaderFieldsTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `internal_error`: something unexpected; logged on the server with the request id.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            package var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// `unavailable`: the database cannot be reached.
+            ///
+            /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            package var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// This document
     ///
     /// The OpenAPI document of this API, served plain (not enveloped) so that tools can read it.

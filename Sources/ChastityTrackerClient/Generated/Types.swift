@@ -46,6 +46,13 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v2/orgasms.php`.
     /// - Remark: Generated from `#/paths//api/v2/orgasms.php/delete(deleteOrgasm)`.
     func deleteOrgasm(_ input: Operations.DeleteOrgasm.Input) async throws -> Operations.DeleteOrgasm.Output
+    /// What changed in the token owner's items after a state, deletions included
+    ///
+    /// The changes feed (JMAP's `/changes`, RFC 8620 section 5.2): with `since`, the items created and updated after it (whole, as they are now) and the ids deleted after it, at most `limit` ids; `has_more_changes` says to call again with `new_state`. An item created and deleted after `since` is in no list. A state moves with every write of the owner's items, in the write's own transaction; a replayed or failed request does not move it. Answers carry a strong `ETag`; `If-None-Match` that matches gives 304. Unknown parameters are ignored, except a known name followed by `[`, which is 400; a known parameter given twice is 400.
+    ///
+    /// - Remark: HTTP `GET /api/v2/orgasms/changes`.
+    /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)`.
+    func getChanges(_ input: Operations.GetChanges.Input) async throws -> Operations.GetChanges.Output
     /// This document
     ///
     /// The OpenAPI document of this API, served plain (not enveloped) so that tools can read it.
@@ -129,6 +136,21 @@ extension APIProtocol {
         headers: Operations.DeleteOrgasm.Input.Headers = .init()
     ) async throws -> Operations.DeleteOrgasm.Output {
         try await deleteOrgasm(Operations.DeleteOrgasm.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// What changed in the token owner's items after a state, deletions included
+    ///
+    /// The changes feed (JMAP's `/changes`, RFC 8620 section 5.2): with `since`, the items created and updated after it (whole, as they are now) and the ids deleted after it, at most `limit` ids; `has_more_changes` says to call again with `new_state`. An item created and deleted after `since` is in no list. A state moves with every write of the owner's items, in the write's own transaction; a replayed or failed request does not move it. Answers carry a strong `ETag`; `If-None-Match` that matches gives 304. Unknown parameters are ignored, except a known name followed by `[`, which is 400; a known parameter given twice is 400.
+    ///
+    /// - Remark: HTTP `GET /api/v2/orgasms/changes`.
+    /// - Remark: Generated from `#/paths//api/v2/orgasms/changes/get(getChanges)`.
+    package func getChanges(
+        query: Operations.GetChanges.Input.Query = .init(),
+        headers: Operations.GetChanges.Input.Headers = .init()
+    ) async throws -> Operations.GetChanges.Output {
+        try await getChanges(Operations.GetChanges.Input(
             query: query,
             headers: headers
         ))

@@ -31,13 +31,10 @@ struct AccountRecordsController<Store: OrgasmStore>: Sendable {
     }
 
     private func records(_ request: Request, context: AccountContext) async throws -> Response {
-        // The parameters as the API reads them (`OrgasmsController.parameters(of:)`: names
+        // The parameters as the API reads them (`QueryParameters.pairs(of:)`: names
         // percent-decoded like values), but for empty values: a form sends every field, and an
         // empty one means "any", where the API would refuse `from=`.
-        let sent = request.uri.queryParameters.map { parameter in
-            let name = String(parameter.key)
-            return (name: name.removingPercentEncoding ?? name, value: String(parameter.value))
-        }.filter { !$0.value.isEmpty }
+        let sent = QueryParameters.pairs(of: request).filter { !$0.value.isEmpty }
         var view = Self.form(csrf: context.account.secret.csrfToken, sent: sent)
         let filter: Filter
         do throws(ValidationError) {

@@ -72,6 +72,13 @@ extension APIError {
 
     public static let itemNotFound = APIError(.notFound, message: "no item with this id")
 
+    /// A changes feed state that cannot be answered (docs/CONTRACT.md section 13).
+    public static let stateExpired = APIError(
+        .stateExpired,
+        message:
+            "this state cannot be answered (too old, from another database, or never issued): list the items again and start from the state the feed gives without since",
+        field: "since")
+
     public static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> APIError {
         let allow = allowed.map(\.rawValue).joined(separator: ", ")
         return APIError(

@@ -11,6 +11,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case httpsRequired = "https_required"
     case quotaExceeded = "quota_exceeded"
     case notFound = "not_found"
+    case stateExpired = "state_expired"
     case methodNotAllowed = "method_not_allowed"
     case idempotencyInProgress = "idempotency_in_progress"
     case payloadTooLarge = "payload_too_large"
@@ -30,6 +31,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .unauthorized: .unauthorized
         case .forbidden, .httpsRequired, .quotaExceeded: .forbidden
         case .notFound: .notFound
+        case .stateExpired: .gone
         case .methodNotAllowed: .methodNotAllowed
         case .idempotencyInProgress: .conflict
         case .payloadTooLarge: .contentTooLarge

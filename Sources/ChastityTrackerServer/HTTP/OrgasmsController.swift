@@ -31,7 +31,7 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
     // MARK: Handlers
 
     @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let parameters = try Self.parameters(of: request)
+        let parameters = try QueryParameters(of: request)
         // The unit of work the token was looked up in, so the request uses one connection.
         let reads = context.reads
         if parameters.contains("id") {
@@ -111,7 +111,7 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try Self.requireWrite(context)
-        let id = try requiredID(Self.parameters(of: request))
+        let id = try requiredID(QueryParameters(of: request))
         let body = try await Self.jsonBody(request)
         let changes = try UpdateBody(decoding: body, rules: input(for: context.principal)).changes
         guard let item = try await store.update(id: id, userID: context.principal.userID, changes: changes) else {
@@ -122,7 +122,7 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try Self.requireWrite(context)
-        let id = try requiredID(Self.parameters(of: request))
+        let id = try requiredID(QueryParameters(of: request))
         guard try await store.delete(id: id, userID: context.principal.userID) else { throw APIError.itemNotFound }
         return Envelope.response { writer in
             writer.raw(#"{"id":"#)
@@ -135,16 +135,6 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
 
     static func requireWrite(_ context: AuthenticatedContext) throws {
         guard context.principal.permission == .write else { throw APIError.writeForbidden }
-    }
-
-    /// The query's parameters, names percent-decoded like values (Hummingbird decodes only the
-    /// values), so `limit%5B%5D` is `limit[]` and `%6Cimit` is `limit`.
-    static func parameters(of request: Request) throws(ValidationError) -> QueryParameters {
-        try QueryParameters(
-            request.uri.queryParameters.map { parameter in
-                let name = String(parameter.key)
-                return (name: name.removingPercentEncoding ?? name, value: String(parameter.value))
-            })
     }
 
     func requiredID(_ parameters: QueryParameters) throws -> Int64 {

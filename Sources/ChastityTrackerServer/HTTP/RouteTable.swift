@@ -29,6 +29,8 @@ public struct Route: Sendable, Hashable {
 public struct RouteTable: Sendable {
     /// The Orgasms endpoint: the seed's path and its alias (docs/CONTRACT.md section 1).
     public static let orgasmsPaths = ["/api/v2/orgasms.php", "/api/v2/orgasms"]
+    /// The changes feed (docs/CONTRACT.md section 13).
+    public static let changesPaths = ["/api/v2/orgasms/changes"]
     public static let openAPIPath = "/api/v2/openapi.json"
     public static let healthPath = "/healthz"
     public static let readinessPath = "/readyz"
@@ -44,6 +46,7 @@ public struct RouteTable: Sendable {
         var routes = Self.orgasmsPaths.map {
             Route(path: $0, methods: [.get, .head, .post, .patch, .delete, .options], access: .bearerToken, isDocumented: $0 == Self.orgasmsPaths[0])
         }
+        routes += Self.changesPaths.map { Route(path: $0, methods: [.get, .head, .options], access: .bearerToken, isDocumented: true) }
         routes.append(Route(path: Self.openAPIPath, methods: [.get, .head, .options], access: .open, isDocumented: true))
         routes.append(Route(path: Self.healthPath, methods: [.get, .head], access: .open, isDocumented: true))
         routes.append(Route(path: Self.readinessPath, methods: [.get, .head], access: .open, isDocumented: true))

@@ -1,0 +1,71 @@
+public import ChastityTrackerDomain
+
+extension SQLiteStore {
+    public func changeState(userID: Int64) async throws -> ChangeState? {
+        try await read { connection in
+            try connection.first("SELECT epoch, state FROM change_feeds WHERE user_id = +?", [.integer(userID)]) {
+                ChangeState(epoch: $0.text(0), sequence: $0.integer(1))
+            }
+        }
+    }
+
+    /// The items of a user changed after a state, by their last change: a range of the
+    /// `orgasms_changes` index.
+    static let changedItemsStatement = """
+        SELECT \(SQLiteOrgasmColumns.selected), created_state, changed_state FROM orgasms
+        WHERE user_id = +? AND changed_state > ? ORDER BY changed_state LIMIT +?
+        """
+
+    /// The deletions after a state of items created up to it, in order: a range of the primary key.
+    static let deletionsStatement = """
+        SELECT id, created_state, destroyed_state FROM tombstones
+        WHERE user_id = +? AND destroyed_state > ? AND created_state <= ? ORDER BY destroyed_state LIMIT +?
+        """
+
+    public func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
+        // One read transaction: the state and the rows come from one snapshot.
+        try await read { connection in
+            guard
+                let (epoch, state, forgotten) = try connection.first(
+                    "SELECT epoch, state, forgotten FROM change_feeds WHERE user_id = +?", [.integer(userID)],
+                    { ($0.text(0), $0.integer(1), $0.integer(2)) })
+            else { return nil }
+            guard since.epoch == epoch, since.sequence <= state, since.sequence >= forgotten else { return .expired }
+            let current = ChangeState(epoch: epoch, sequence: state)
+            guard since.sequence < state else {
+                return .page(ChangesPage(oldState: since, newState: current, hasMoreChanges: false, created: [], updated: [], destroyed: []))
+            }
+            var items: [FeedChange] = []
+            try connection.query(Self.changedItemsStatement, [.integer(userID), .integer(since.sequence), .integer(Int64(limit) + 1)]) { row in
+                items.append(.item(try SQLiteOrgasmColumns.orgasm(from: row), created: row.integer(7), changed: row.integer(8)))
+            }
+            var deletions: [FeedChange] = []
+            try connection.query(
+                Self.deletionsStatement, [.integer(userID), .integer(since.sequence), .integer(since.sequence), .integer(Int64(limit) + 1)]
+            ) { row in
+                deletions.append(.deletion(id: row.integer(0), created: row.integer(1), destroyed: row.integer(2)))
+            }
+            return .page(ChangesPage.cut(since: since, current: current, items: items, deletions: deletions, limit: limit))
+        }
+    }
+
+    public func purgeTombstones(olderThan retention: Duration) async throws -> Int {
+        let milliseconds = retention.components.seconds * 1000 + retention.components.attoseconds / 1_000_000_000_000_000
+        return try await write(bounded: false) { connection in
+            // One cutoff for both statements, by the database's clock (the deletions' own).
+            let cutoff =
+                try connection.first("SELECT CAST(unixepoch('subsec') * 1000 AS INTEGER) - ?", [.integer(milliseconds)]) { $0.integer(0) } ?? 0
+            // A feed forgets up to its latest purged deletion: a state before it answers 410.
+            try connection.query(
+                """
+                UPDATE change_feeds SET forgotten = max(forgotten, (
+                    SELECT max(destroyed_state) FROM tombstones WHERE tombstones.user_id = change_feeds.user_id AND destroyed_ms < ?))
+                WHERE user_id IN (SELECT user_id FROM tombstones WHERE destroyed_ms < ?)
+                """,
+                [.integer(cutoff), .integer(cutoff)]
+            )
+            try connection.query("DELETE FROM tombstones WHERE destroyed_ms < ?", [.integer(cutoff)])
+            return connection.changes
+        }
+    }
+}

@@ -1,0 +1,73 @@
+public import ChastityTrackerDomain
+public import Hummingbird
+
+/// The changes feed (docs/CONTRACT.md section 13): what changed in the caller's items after a
+/// state, deletions included, JMAP's `/changes` in this API's shape.
+public struct ChangesController<Store: ChangeStore>: Sendable {
+    let store: Store
+
+    /// The most ids one answer holds, and the default.
+    public static var maximumLimit: Int { 500 }
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Adds the route at `path`; `group` must sit behind ``TokenAuthenticator``.
+    public func addRoutes(to group: RouterGroup<AuthenticatedContext>, path: RouterPath) {
+        group.get(path, use: read)
+    }
+
+    @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let parameters = try QueryParameters(of: request, known: QueryParameters.knownForChanges)
+        let limit = try Self.limit(parameters)
+        let userID = context.principal.userID
+        let page: ChangesPage
+        if let text = try parameters.value("since") {
+            guard let since = ChangeState(text) else {
+                throw APIError.validation(field: "since", "since must be a state this feed gave (new_state)")
+            }
+            // The caller's token was found, so the user exists; a user deleted meanwhile has no feed.
+            guard case .page(let answer) = try await store.changes(userID: userID, since: since, limit: limit) else {
+                throw APIError.stateExpired
+            }
+            page = answer
+        } else {
+            guard let state = try await store.changeState(userID: userID) else { throw APIError.stateExpired }
+            page = ChangesPage(oldState: state, newState: state, hasMoreChanges: false, created: [], updated: [], destroyed: [])
+        }
+        let body = Envelope.body(capacity: 160 + (page.created.count + page.updated.count) * 160 + page.destroyed.count * 20) {
+            $0.changesPage(page)
+        }
+        return ConditionalGET.response(for: request, body: body)
+    }
+
+    static func limit(_ parameters: QueryParameters) throws -> Int {
+        guard let text = try parameters.value("limit") else { return maximumLimit }
+        guard let limit = Int(text), text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            (1...maximumLimit).contains(limit)
+        else { throw APIError.validation(field: "limit", "limit must be an integer from 1 to \(maximumLimit)") }
+        return limit
+    }
+}
+
+extension JSONWriter {
+    /// A changes answer's `data`: the states, whether more remain, whole items in `created` and
+    /// `updated` (as the list writes them) and ids in `destroyed`.
+    mutating func changesPage(_ page: ChangesPage) {
+        raw(#"{"old_state":""#)
+        unescaped(page.oldState.description)
+        raw(#"","new_state":""#)
+        unescaped(page.newState.description)
+        raw(page.hasMoreChanges ? #"","has_more_changes":true,"created":"# : #"","has_more_changes":false,"created":"#)
+        orgasms(page.created)
+        raw(#","updated":"#)
+        orgasms(page.updated)
+        raw(#","destroyed":["#)
+        for (index, id) in page.destroyed.enumerated() {
+            if index > 0 { raw(",") }
+            integer(id)
+        }
+        raw("]}")
+    }
+}
