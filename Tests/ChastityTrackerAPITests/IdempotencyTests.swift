@@ -36,6 +36,17 @@ struct IdempotencyTests {
         }
     }
 
+    @Test func aReplayDoesNotMoveTheChangesFeed() async throws {
+        try await TestApp.run { app, client in
+            let body = #"{"date":"2026-03-01","mode":"full"}"#
+            #expect(try await Self.post(body, key: "key-feed", token: app.writeToken, client: client).status == .created)
+            let state = try #require(try await app.store.changeState(userID: app.owner.id))
+            let again = try await Self.post(body, key: "key-feed", token: app.writeToken, client: client)
+            #expect(again.headers[Self.replayed] == "true")
+            #expect(try await app.store.changeState(userID: app.owner.id) == state)
+        }
+    }
+
     @Test func sameKeyWithAnotherBodyIs422AndCreatesNothing() async throws {
         try await TestApp.run { app, client in
             _ = try await Self.post(#"{"date":"2026-03-01","mode":"full"}"#, key: "key-2", token: app.writeToken, client: client)

@@ -133,11 +133,19 @@ struct PostgresHotPathTests {
                 toDom.type = .set(nil)
                 let expected = Orgasm(
                     id: item.id, date: item.date, mode: .dom, isPublic: false, type: nil, grantedBy: nil, inserted: item.inserted)
+                let before = try #require(try await store.changeState(userID: alice.id))
                 #expect(try await store.lockingUpdate(id: item.id, userID: bob.id, changes: toDom) == nil)
                 #expect(try await store.orgasm(id: item.id, userID: alice.id) == item)
                 #expect(try await store.lockingUpdate(id: item.id, userID: alice.id, changes: toDom) == expected)
                 #expect(try await store.orgasm(id: item.id, userID: alice.id) == expected)
                 #expect(try await store.lockingUpdate(id: item.id + 1000, userID: alice.id, changes: toDom) == nil)
+                // The fallback moves the changes feed like any update: by one, with the item in `updated`.
+                guard case .page(let page) = try await store.changes(userID: alice.id, since: before, limit: 10) else {
+                    Issue.record("no page after the fallback")
+                    return
+                }
+                #expect(page.newState.sequence == before.sequence + 1)
+                #expect(page.updated == [expected])
             }
         }
     }
