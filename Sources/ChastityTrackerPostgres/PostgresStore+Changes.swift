@@ -24,48 +24,11 @@ extension PostgresStore {
         """
 
     public func changeState(userID: Int64) async throws -> ChangeState? {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(userID)
-        let query = PostgresQuery(unsafeSQL: Self.feedStatement, binds: bindings)
-        return try await session { session in
-            try await session.rows(query).first.map { row in
-                let (epoch, state, _) = try row.decode((String, Int64, Int64).self)
-                return ChangeState(epoch: epoch, sequence: state)
-            }
-        }
+        try await session { try await $0.changeState(userID: userID) }
     }
 
     public func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
-        var feedBindings = PostgresBindings(capacity: 1)
-        feedBindings.append(userID)
-        var rangeBindings = PostgresBindings(capacity: 3)
-        rangeBindings.append(userID)
-        rangeBindings.append(since.sequence)
-        rangeBindings.append(Int64(limit) + 1)
-        let feedQuery = PostgresQuery(unsafeSQL: Self.feedStatement, binds: feedBindings)
-        let itemsQuery = PostgresQuery(unsafeSQL: Self.changedItemsStatement, binds: rangeBindings)
-        let deletionsQuery = PostgresQuery(unsafeSQL: Self.deletionsStatement, binds: rangeBindings)
-        // One snapshot for the state and the rows: a write committing between two reads of a
-        // READ COMMITTED transaction would be in the rows but not the state, or the other way.
-        return try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") { session in
-            guard let feed = try await session.rows(feedQuery).first else { return nil }
-            let (epoch, state, forgotten) = try feed.decode((String, Int64, Int64).self)
-            guard since.epoch == epoch, since.sequence <= state, since.sequence >= forgotten else { return .expired }
-            let current = ChangeState(epoch: epoch, sequence: state)
-            guard since.sequence < state else {
-                return .page(ChangesPage(oldState: since, newState: current, hasMoreChanges: false, created: [], updated: [], destroyed: []))
-            }
-            let items = try await session.rows(itemsQuery).map { row -> FeedChange in
-                var cells = Cells(row, table: "orgasms")
-                let item = try PostgresOrgasmColumns.orgasm(&cells)
-                return .item(item, created: try cells.next(Int64.self), changed: try cells.next(Int64.self))
-            }
-            let deletions = try await session.rows(deletionsQuery).map { row -> FeedChange in
-                let (id, created, destroyed) = try row.decode((Int64, Int64, Int64).self)
-                return .deletion(id: id, created: created, destroyed: destroyed)
-            }
-            return .page(ChangesPage.cut(since: since, current: current, items: items, deletions: deletions, limit: limit))
-        }
+        try await session { try await $0.changes(userID: userID, since: since, limit: limit) }
     }
 
     public func purgeTombstones(olderThan retention: Duration) async throws -> Int {
@@ -84,5 +47,64 @@ extension PostgresStore {
                 """)
             return try await session.rows("DELETE FROM tombstones WHERE destroyed_ms < \(cutoff) RETURNING 1").count
         }
+    }
+}
+
+extension PostgresSession {
+    /// The user's current state, or `nil` when the user does not exist.
+    func changeState(userID: Int64) async throws -> ChangeState? {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(userID)
+        return try await rows(PostgresQuery(unsafeSQL: PostgresStore.feedStatement, binds: bindings)).first.map { row in
+            let (epoch, state, _) = try row.decode((String, Int64, Int64).self)
+            return ChangeState(epoch: epoch, sequence: state)
+        }
+    }
+
+    /// The changes after `since`, read on this connection in one `REPEATABLE READ` transaction:
+    /// a write committing between two reads of READ COMMITTED would be in the rows but not the
+    /// state, or the other way. On the request's own connection (a unit of work), so a GET of
+    /// the feed never waits for a second pooled connection while it holds one.
+    func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
+        try await run("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        do {
+            let answer = try await changesInTransaction(userID: userID, since: since, limit: limit)
+            try await run("COMMIT")
+            return answer
+        } catch {
+            do {
+                try await run("ROLLBACK")
+            } catch {
+                // A connection whose transaction state is unknown must not go back to the pool.
+                try? await connection.close()
+            }
+            throw error
+        }
+    }
+
+    private func changesInTransaction(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
+        var feedBindings = PostgresBindings(capacity: 1)
+        feedBindings.append(userID)
+        var rangeBindings = PostgresBindings(capacity: 3)
+        rangeBindings.append(userID)
+        rangeBindings.append(since.sequence)
+        rangeBindings.append(Int64(limit) + 1)
+        guard let feed = try await rows(PostgresQuery(unsafeSQL: PostgresStore.feedStatement, binds: feedBindings)).first else { return nil }
+        let (epoch, state, forgotten) = try feed.decode((String, Int64, Int64).self)
+        guard since.epoch == epoch, since.sequence <= state, since.sequence >= forgotten else { return .expired }
+        let current = ChangeState(epoch: epoch, sequence: state)
+        guard since.sequence < state else {
+            return .page(ChangesPage(oldState: since, newState: current, hasMoreChanges: false, created: [], updated: [], destroyed: []))
+        }
+        let items = try await rows(PostgresQuery(unsafeSQL: PostgresStore.changedItemsStatement, binds: rangeBindings)).map { row -> FeedChange in
+            var cells = Cells(row, table: "orgasms")
+            let item = try PostgresOrgasmColumns.orgasm(&cells)
+            return .item(item, created: try cells.next(Int64.self), changed: try cells.next(Int64.self))
+        }
+        let deletions = try await rows(PostgresQuery(unsafeSQL: PostgresStore.deletionsStatement, binds: rangeBindings)).map { row -> FeedChange in
+            let (id, created, destroyed) = try row.decode((Int64, Int64, Int64).self)
+            return .deletion(id: id, created: created, destroyed: destroyed)
+        }
+        return .page(ChangesPage.cut(since: since, current: current, items: items, deletions: deletions, limit: limit))
     }
 }

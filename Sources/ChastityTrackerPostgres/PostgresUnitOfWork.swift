@@ -19,6 +19,14 @@ struct PostgresUnitOfWork: StoreReads {
     func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
         try await store.mappingErrors { try await session.orgasm(id: id, userID: userID) }
     }
+
+    func changeState(userID: Int64) async throws -> ChangeState? {
+        try await store.mappingErrors { try await session.changeState(userID: userID) }
+    }
+
+    func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
+        try await store.mappingErrors { try await session.changes(userID: userID, since: since, limit: limit) }
+    }
 }
 
 extension PostgresStore {

@@ -139,7 +139,7 @@ public func buildRouter<Store: ChastityStore>(
         recordQuota: configuration.recordQuota > 0 ? configuration.recordQuota : nil
     )
     for path in RouteTable.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
-    let changes = ChangesController(store: store)
+    let changes = ChangesController()
     for path in RouteTable.changesPaths { changes.addRoutes(to: authenticated, path: RouterPath(path)) }
     addAccountRoutes(to: router, store: store, clock: clock, settings: account, configuration: configuration, proxies: proxies, tokens: tokens)
     return router

@@ -186,3 +186,32 @@ struct PostgresHotPathTests {
         }
     }
 }
+
+@Suite("PostgreSQL: the changes feed in a unit of work")
+struct PostgresChangesUnitOfWorkTests {
+    @Test(
+        "a GET's unit of work reads the feed on its own connection: with a pool of one, no second lease is needed",
+        arguments: TestBackend.postgres)
+    func feedReadsInTheUnitOfWork(backend: TestBackend) async throws {
+        try await backend.withDatabase { url in
+            try await TestBackend.closing(
+                try await PostgresStore.open(url: url, poolSize: 1, connectionWait: .seconds(2), logger: TestBackend.logger)
+            ) { store in
+                let alice = try await store.makeUser("alice")
+                let start = try #require(try await store.changeState(userID: alice.id))
+                let item = try await store.insert([record("2026-01-01")], userID: alice.id)[0]
+                let answer = try await store.withUnitOfWork { reads in
+                    // The only pooled connection is this unit of work's: a read that leased
+                    // another would wait out the connection wait and fail.
+                    (try await reads.changeState(userID: alice.id), try await reads.changes(userID: alice.id, since: start, limit: 10))
+                }
+                #expect(answer.0 == ChangeState(epoch: start.epoch, sequence: 1))
+                guard case .page(let page)? = answer.1 else {
+                    Issue.record("no page")
+                    return
+                }
+                #expect(page.created == [item])
+            }
+        }
+    }
+}

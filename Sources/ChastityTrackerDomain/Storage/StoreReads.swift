@@ -8,4 +8,9 @@ public protocol StoreReads: Sendable {
     func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage
     /// One of a user's records, or `nil` when it does not exist or is another user's.
     func orgasm(id: Int64, userID: Int64) async throws -> Orgasm?
+    /// The user's current changes feed state, or `nil` when the user does not exist (as
+    /// ``ChangeStore/changeState(userID:)``).
+    func changeState(userID: Int64) async throws -> ChangeState?
+    /// The changes of a user's items after `since` (as ``ChangeStore/changes(userID:since:limit:)``).
+    func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer?
 }
