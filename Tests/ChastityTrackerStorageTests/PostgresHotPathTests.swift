@@ -195,7 +195,9 @@ struct PostgresChangesUnitOfWorkTests {
     func feedReadsInTheUnitOfWork(backend: TestBackend) async throws {
         try await backend.withDatabase { url in
             try await TestBackend.closing(
-                try await PostgresStore.open(url: url, poolSize: 1, connectionWait: .seconds(2), logger: TestBackend.logger)
+                // A long wait, for a loaded machine (2 s ran out in a CI-like run): a second lease
+                // would still wait all of it and then fail, while the unit of work holds the one.
+                try await PostgresStore.open(url: url, poolSize: 1, connectionWait: .seconds(20), logger: TestBackend.logger)
             ) { store in
                 let alice = try await store.makeUser("alice")
                 let start = try #require(try await store.changeState(userID: alice.id))
