@@ -32,7 +32,7 @@ extension PostgresStore {
     }
 
     public func purgeTombstones(olderThan retention: Duration) async throws -> Int {
-        let milliseconds = retention.components.seconds * 1000 + retention.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = retention.wholeMilliseconds
         return try await transaction { session in
             // One cutoff for both statements, by the database's clock (the deletions' own). A
             // feed forgets up to its latest purged deletion: a state before it answers 410.
@@ -66,19 +66,8 @@ extension PostgresSession {
     /// state, or the other way. On the request's own connection (a unit of work), so a GET of
     /// the feed never waits for a second pooled connection while it holds one.
     func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
-        try await run("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        do {
-            let answer = try await changesInTransaction(userID: userID, since: since, limit: limit)
-            try await run("COMMIT")
-            return answer
-        } catch {
-            do {
-                try await run("ROLLBACK")
-            } catch {
-                // A connection whose transaction state is unknown must not go back to the pool.
-                try? await connection.close()
-            }
-            throw error
+        try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") { session in
+            try await session.changesInTransaction(userID: userID, since: since, limit: limit)
         }
     }
 

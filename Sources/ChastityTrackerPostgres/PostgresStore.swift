@@ -149,21 +149,7 @@ public final class PostgresStore: ChastityStore {
     ) async throws -> T {
         try await mappingErrors {
             try await self.withConnection { connection in
-                let session = PostgresSession(connection: connection, logger: self.logger)
-                try await session.run(begin)
-                do {
-                    let value = try await body(session)
-                    try await session.run("COMMIT")
-                    return value
-                } catch {
-                    do {
-                        try await session.run("ROLLBACK")
-                    } catch {
-                        // A connection whose transaction state is unknown must not go back to the pool.
-                        try? await connection.close()
-                    }
-                    throw error
-                }
+                try await PostgresSession(connection: connection, logger: self.logger).transaction(begin: begin, body)
             }
         }
     }
@@ -392,6 +378,25 @@ private final class FirstOutcome<T: Sendable>: Sendable {
 
 /// A leased connection and the logger its queries report to.
 struct PostgresSession: Sendable {
+    /// Runs `body` as one transaction on this connection (`begin` starts it), committing on return
+    /// and rolling back on a throw; a connection whose rollback fails is closed, never reused.
+    func transaction<T>(begin: PostgresQuery = "BEGIN", _ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await run(begin)
+        do {
+            let value = try await body(self)
+            try await run("COMMIT")
+            return value
+        } catch {
+            do {
+                try await run("ROLLBACK")
+            } catch {
+                // A connection whose transaction state is unknown must not go back to the pool.
+                try? await connection.close()
+            }
+            throw error
+        }
+    }
+
     let connection: PostgresConnection
     let logger: Logger
 

@@ -50,7 +50,7 @@ extension SQLiteStore {
     }
 
     public func purgeTombstones(olderThan retention: Duration) async throws -> Int {
-        let milliseconds = retention.components.seconds * 1000 + retention.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = retention.wholeMilliseconds
         return try await write(bounded: false) { connection in
             // One cutoff for both statements, by the database's clock (the deletions' own).
             let cutoff =
