@@ -252,6 +252,13 @@ public final class PostgresStore: ChastityStore {
         }
     }
 
+    /// What may be logged of `error`: for a `PSQLError` its code and SQLSTATE (its description
+    /// is a fixed sentence, its debug description carries the server's fields and the query).
+    static func loggable(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return String(describing: error) }
+        return "PSQLError \(error.code) sqlstate=\(error.serverInfo?[.sqlState] ?? "none")"
+    }
+
     // MARK: Lifecycle
 
     /// Until cancelled: listens on ``PrincipalCache/channel`` on a connection of its own and
@@ -283,7 +290,7 @@ public final class PostgresStore: ChastityStore {
                     warned = true
                     logger.warning(
                         "not listening for token changes; tokens are looked up on every request until it listens again",
-                        metadata: ["error": "\(String(describing: error))"])
+                        metadata: ["error": "\(Self.loggable(error))"])
                 }
             }
             try? await Task.sleep(for: .seconds(1))

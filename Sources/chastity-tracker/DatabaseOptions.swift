@@ -33,11 +33,14 @@ extension Configuration {
     /// Opens the store this configuration names, migrating its schema, with its pool size (a
     /// PostgreSQL store's most connections) and write-queue bound, and the token cache when
     /// `serving` (a command that looks no token up has no use for it, nor for its listener's
-    /// connection); closes it afterwards.
+    /// connection); closes it afterwards. A server gives up on a PostgreSQL connection after the
+    /// store's short default wait (a request answers 503 rather than queue); a command waits
+    /// ``DatabaseLocation/commandConnectionWait``.
     func withStore<T>(logger: Logger, serving: Bool = false, _ body: (any ChastityStore) async throws -> T) async throws -> T {
         try await DatabaseLocation(database).withStore(
             logger: logger, poolSize: poolSize, writeQueueLimit: writeQueueLimit,
-            tokenCacheLifetime: serving ? tokenCacheLifetime : .zero, body)
+            tokenCacheLifetime: serving ? tokenCacheLifetime : .zero,
+            connectionWait: serving ? nil : DatabaseLocation.commandConnectionWait, body)
     }
 
     /// The database for messages, with any password hidden.
@@ -54,21 +57,34 @@ struct DatabaseLocation {
 
     var isPostgres: Bool { value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") }
 
+    /// How long a command waits for a PostgreSQL connection (connecting included): an operator's
+    /// command on a busy database should wait its turn, not fail after a server's 1.5 s.
+    static let commandConnectionWait: Duration = .seconds(15)
+
     /// Opens the store, runs `body` and closes the store, whatever happens. `poolSize` (at least 1)
     /// bounds a PostgreSQL store's connections; SQLite has its own single writer and ignores it.
     /// `writeQueueLimit` bounds the writes waiting for the database (see `serve --write-queue`);
     /// `tokenCacheLifetime` is a PostgreSQL store's (see `serve --token-cache`); none by default, as
     /// a command that looks no token up has no use for it or for its listener's connection.
+    /// `connectionWait` bounds a PostgreSQL store's wait for a connection (nil: the store's default).
     func withStore<T>(
         logger: Logger, poolSize: Int = Configuration.defaultPoolSize, writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
-        tokenCacheLifetime: Duration = .zero,
+        tokenCacheLifetime: Duration = .zero, connectionWait: Duration? = commandConnectionWait,
         _ body: (any ChastityStore) async throws -> T
     ) async throws -> T {
         let store: any ChastityStore
         do {
             if isPostgres {
-                store = try await PostgresStore.open(
-                    url: value, poolSize: poolSize, writeQueueLimit: writeQueueLimit, principalLifetime: tokenCacheLifetime, logger: logger)
+                store =
+                    if let connectionWait {
+                        try await PostgresStore.open(
+                            url: value, poolSize: poolSize, connectionWait: connectionWait, writeQueueLimit: writeQueueLimit,
+                            principalLifetime: tokenCacheLifetime, logger: logger)
+                    } else {
+                        try await PostgresStore.open(
+                            url: value, poolSize: poolSize, writeQueueLimit: writeQueueLimit, principalLifetime: tokenCacheLifetime,
+                            logger: logger)
+                    }
             } else {
                 store = try await SQLiteStore.open(path: value, writeQueueLimit: writeQueueLimit, logger: logger)
             }

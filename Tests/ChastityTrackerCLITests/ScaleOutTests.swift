@@ -104,6 +104,14 @@ extension CLISandbox {
         try await CLISandbox.run(arguments + ["--database", database], in: directory)
     }
 
+    /// Runs the executable against `database` and fails with its stderr unless it exits 0.
+    func succeed(_ arguments: [String], database: String) async throws {
+        let result = try await run(arguments, database: database)
+        guard result.status == 0 else {
+            throw ServerFailure("\(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        }
+    }
+
     /// `tokens create`, checked; the plain token.
     func createToken(_ user: String, write: Bool, label: String, database: String) async throws -> String {
         let result = try await run(["tokens", "create", user, "--label", label] + (write ? ["--write"] : []), database: database)
@@ -167,7 +175,7 @@ struct ScaleOutTests {
         let sandbox = try CLISandbox()
         defer { sandbox.removeAll() }
         try await LivePostgres.withDatabase(in: sandbox.directory) { database, _ in
-            try #require(try await sandbox.run(["users", "add", "alice"], database: database).status == 0)
+            try await sandbox.succeed(["users", "add", "alice"], database: database)
             let write = try await sandbox.createToken("alice", write: true, label: "app", database: database)
             let read = try await sandbox.createToken("alice", write: false, label: "reader", database: database)
 
@@ -240,7 +248,7 @@ struct ScaleOutTests {
         let sandbox = try CLISandbox()
         defer { sandbox.removeAll() }
         try await LivePostgres.withDatabase(in: sandbox.directory) { database, name in
-            try #require(try await sandbox.run(["users", "add", "alice"], database: database).status == 0)
+            try await sandbox.succeed(["users", "add", "alice"], database: database)
             let write = try await sandbox.createToken("alice", write: true, label: "app", database: database)
             let poolSize = 5
             let servers = try (0..<2).map { _ in
@@ -328,7 +336,7 @@ struct ScaleOutTests {
         }
         do {
             let database = cluster.url
-            try #require(try await sandbox.run(["users", "add", "alice"], database: database).status == 0)
+            try await sandbox.succeed(["users", "add", "alice"], database: database)
             let write = try await sandbox.createToken("alice", write: true, label: "app", database: database)
             let running = try ServerProcess(databasePath: database, in: sandbox.directory)
             server = running
