@@ -26,26 +26,24 @@ extension SQLiteStore {
         // One read transaction: the state and the rows come from one snapshot.
         try await read { connection in
             guard
-                let (epoch, state, forgotten) = try connection.first(
+                let head = try connection.first(
                     "SELECT epoch, state, forgotten FROM change_feeds WHERE user_id = +?", [.integer(userID)],
-                    { ($0.text(0), $0.integer(1), $0.integer(2)) })
+                    { FeedHead(epoch: $0.text(0), sequence: $0.integer(1), forgotten: $0.integer(2)) })
             else { return nil }
-            guard since.epoch == epoch, since.sequence <= state, since.sequence >= forgotten else { return .expired }
-            let current = ChangeState(epoch: epoch, sequence: state)
-            guard since.sequence < state else {
-                return .page(ChangesPage(oldState: since, newState: current, hasMoreChanges: false, created: [], updated: [], destroyed: []))
-            }
             var items: [FeedChange] = []
-            try connection.query(Self.changedItemsStatement, [.integer(userID), .integer(since.sequence), .integer(Int64(limit) + 1)]) { row in
-                items.append(.item(try SQLiteOrgasmColumns.orgasm(from: row), created: row.integer(7), changed: row.integer(8)))
-            }
             var deletions: [FeedChange] = []
-            try connection.query(
-                Self.deletionsStatement, [.integer(userID), .integer(since.sequence), .integer(since.sequence), .integer(Int64(limit) + 1)]
-            ) { row in
-                deletions.append(.deletion(id: row.integer(0), created: row.integer(1), destroyed: row.integer(2)))
+            if head.hasChanges(after: since) {
+                try connection.query(Self.changedItemsStatement, [.integer(userID), .integer(since.sequence), .integer(Int64(limit) + 1)]) {
+                    row in
+                    items.append(.item(try SQLiteOrgasmColumns.orgasm(from: row), created: row.integer(7), changed: row.integer(8)))
+                }
+                try connection.query(
+                    Self.deletionsStatement, [.integer(userID), .integer(since.sequence), .integer(since.sequence), .integer(Int64(limit) + 1)]
+                ) { row in
+                    deletions.append(.deletion(id: row.integer(0), created: row.integer(1), destroyed: row.integer(2)))
+                }
             }
-            return .page(ChangesPage.cut(since: since, current: current, items: items, deletions: deletions, limit: limit))
+            return ChangesAnswer(since: since, head: head, items: items, deletions: deletions, limit: limit)
         }
     }
 

@@ -67,6 +67,46 @@ public enum ChangesAnswer: Sendable, Hashable {
     case expired
 }
 
+/// A user's feed as a store reads it, in the same snapshot as its changes: the epoch, the current
+/// sequence, and the latest sequence of a deletion it has forgotten (purged).
+public struct FeedHead: Sendable, Hashable {
+    public var epoch: String
+    public var sequence: Int64
+    public var forgotten: Int64
+
+    public init(epoch: String, sequence: Int64, forgotten: Int64) {
+        self.epoch = epoch
+        self.sequence = sequence
+        self.forgotten = forgotten
+    }
+
+    /// The feed's current state.
+    public var current: ChangeState { ChangeState(epoch: epoch, sequence: sequence) }
+
+    /// Whether the feed can answer `since`: its epoch, not later than the feed, and not older than
+    /// a deletion it has forgotten (else 410).
+    public func answers(_ since: ChangeState) -> Bool {
+        since.epoch == epoch && since.sequence <= sequence && since.sequence >= forgotten
+    }
+
+    /// Whether the answer to `since` needs the changed rows: it can be answered and is not current.
+    public func hasChanges(after since: ChangeState) -> Bool {
+        answers(since) && since.sequence < sequence
+    }
+}
+
+extension ChangesAnswer {
+    /// The answer to `since` from the feed's `head` and the first changes after `since` (see
+    /// ``ChangesPage/cut(since:current:items:deletions:limit:)``; empty when there are none).
+    public init(since: ChangeState, head: FeedHead, items: [FeedChange], deletions: [FeedChange], limit: Int) {
+        guard head.answers(since) else {
+            self = .expired
+            return
+        }
+        self = .page(ChangesPage.cut(since: since, current: head.current, items: items, deletions: deletions, limit: limit))
+    }
+}
+
 /// One change of the feed as a store reads it, before it is cut into a page: an item (as it is
 /// now, with the sequence of its creation and of its last change) or a deletion.
 public enum FeedChange: Sendable, Hashable {
