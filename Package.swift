@@ -35,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", .upToNextMinor(from: "1.13.2")),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // Webhook deliveries (outbound HTTPS with redirects off, timeouts and pinned addresses);
+        // already in the graph through HummingbirdTesting, depended on directly by the server.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // The SDK only: the generator is run by scripts/openapi-generate (never during a build), and the
         // generated client sends its requests through URLSession.
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
@@ -88,6 +91,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             // Compiled into the binary (so deployment stays one file, with no resource bundle beside it):
             // the OpenAPI document, the one description of the API, served at /api/v2/openapi.json (the
@@ -104,6 +108,8 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // For `WebhookVerifier`'s HMAC-SHA256 and constant-time comparison (CryptoKit's API on Apple platforms).
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The generator's output is committed in Generated/ (scripts/openapi-generate writes it, and
             // `--check` proves it current); the build plugin would make SwiftPM 6.3 build the generator
@@ -179,6 +185,10 @@ let package = Package(
                 "ChastityTrackerDomain", "ChastityTrackerSQLite", "ChastityTrackerPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // The webhook receiver the delivery tests post to.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/ChastityTrackerTestSupport",
             swiftSettings: swiftSettings
@@ -227,7 +237,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChastityTrackerCLITests",
-            dependencies: ["chastity-tracker"],
+            dependencies: ["chastity-tracker", "ChastityTrackerTestSupport", "ChastityTrackerClient"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -26,6 +26,7 @@ extension Configuration {
         public var signInFailuresPerMinute: String?
         public var idleTimeout: String?
         public var tlsHandshakeTimeout: String?
+        public var webhooksAllowPrivate = false
 
         public init() {}
     }
@@ -54,6 +55,7 @@ extension Configuration {
         public static let signInFailuresPerMinute = "CT_SIGN_IN_FAILURES_PER_MINUTE"
         public static let idleTimeout = "CT_IDLE_TIMEOUT"
         public static let tlsHandshakeTimeout = "CT_TLS_HANDSHAKE_TIMEOUT"
+        public static let webhooksAllowPrivate = "CT_WEBHOOKS_ALLOW_PRIVATE"
     }
 
     /// The one way a configuration is made from the outside: each setting from its flag, else
@@ -161,6 +163,7 @@ extension Configuration {
         }
         behindProxy = isOn(flags.behindProxy, Variable.behindProxy)
         metrics = isOn(flags.metrics, Variable.metrics)
+        webhooksAllowPrivate = isOn(flags.webhooksAllowPrivate, Variable.webhooksAllowPrivate)
         switch (text(flags.tlsCert, Variable.tlsCert), text(flags.tlsKey, Variable.tlsKey)) {
         case (let cert?, let key?): tls = TLSFiles(certificateChainPath: cert, privateKeyPath: key)
         case (nil, nil): tls = nil

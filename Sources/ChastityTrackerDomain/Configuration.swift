@@ -15,6 +15,9 @@ public struct Configuration: Sendable {
     public var logFormat: LogFormat = .text
     /// Whether `/metrics` serves Prometheus metrics.
     public var metrics = false
+    /// Whether webhooks may target plain `http` and private, loopback or link-local addresses
+    /// (docs/CONTRACT.md section 14): for development and tests only.
+    public var webhooksAllowPrivate = false
 
     /// ``database`` unless told otherwise: a file in the working directory.
     public static let defaultDatabase = "./chastity-tracker.sqlite"

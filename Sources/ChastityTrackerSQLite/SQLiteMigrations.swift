@@ -158,5 +158,46 @@ enum SQLiteMigrations {
             CREATE INDEX tombstones_age ON tombstones (destroyed_ms);
             """
         ),
+        // Webhooks and their outbox (docs/CONTRACT.md section 14): a webhook remembers the state
+        // its last change message carried (`notified`), so a user's moved state is an event to send
+        // with no write of its own on the write path; a message keeps its `webhook-id` and body for
+        // every attempt, and at most one change message per webhook waits at a time.
+        (
+            9,
+            """
+            CREATE TABLE webhooks (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                url TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                created_ms INTEGER NOT NULL,
+                notified TEXT NOT NULL,
+                disabled_ms INTEGER,
+                disabled_reason TEXT,
+                last_attempt_ms INTEGER,
+                last_status INTEGER,
+                last_error TEXT,
+                last_success_ms INTEGER
+            );
+            CREATE INDEX webhooks_user ON webhooks (user_id);
+            CREATE TABLE webhook_messages (
+                id INTEGER PRIMARY KEY,
+                webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+                message_id TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('changed', 'test', 'redelivery')),
+                body TEXT NOT NULL,
+                created_ms INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_ms INTEGER NOT NULL,
+                lease_until_ms INTEGER NOT NULL DEFAULT 0,
+                finished_ms INTEGER,
+                last_status INTEGER,
+                last_error TEXT
+            );
+            CREATE INDEX webhook_messages_due ON webhook_messages (next_attempt_ms) WHERE finished_ms IS NULL;
+            CREATE UNIQUE INDEX webhook_messages_waiting ON webhook_messages (webhook_id) WHERE kind = 'changed' AND finished_ms IS NULL;
+            CREATE INDEX webhook_messages_webhook ON webhook_messages (webhook_id, id);
+            """
+        ),
     ]
 }

@@ -16,7 +16,9 @@ import ServiceLifecycle
 /// `purges` runs the hourly purges of idempotency keys and account leftovers beside the server
 /// (always, for `serve`). A purge is global to the database and judges age by `clock`, so tests
 /// that share one database between apps with different fixed clocks turn it off: one app's
-/// later clock would purge the others' sessions and keys.
+/// later clock would purge the others' sessions and keys. `webhooks` runs the webhook delivery
+/// (always, for `serve`); tests that share one database between apps turn it off, so that one
+/// app's deliverer does not claim the messages another test is watching.
 public func buildApplication<Store: ChastityStore>(
     configuration: Configuration,
     store: Store,
@@ -25,7 +27,8 @@ public func buildApplication<Store: ChastityStore>(
     metrics: PrometheusCollectorRegistry? = nil,
     account: AccountSettings = AccountSettings(),
     tokens: TokenGenerator = .random,
-    purges: Bool = true
+    purges: Bool = true,
+    webhooks: Bool = true
 ) throws -> some ApplicationProtocol {
     let lastUsed = LastUsedRecorder(store: store, logger: logger)
     let router = buildRouter(
@@ -56,7 +59,14 @@ public func buildApplication<Store: ChastityStore>(
                 IdempotencyPurgeService(store: store, clock: clock, logger: logger),
                 TombstonePurgeService(store: store, retention: configuration.changesRetention, logger: logger),
                 AccountPurgeService(store: store, clock: clock, logger: logger, settings: account),
-            ] : [any Service]()) + [lastUsed],
+            ] : [any Service]()) + [lastUsed]
+            + (webhooks
+                ? [
+                    // On the real clock, whatever the app's: a retry's wait is about when a receiver
+                    // comes back, and a lease about when an attempt must have ended.
+                    WebhookDeliveryService(
+                        store: store, clock: SystemWallClock(), settings: .init(allowPrivate: configuration.webhooksAllowPrivate), logger: logger)
+                ] : []),
         logger: logger
     )
 }
@@ -185,6 +195,9 @@ func addAccountRoutes<Store: ChastityStore>(
     signIn.addSignOut(to: signedIn)
     AccountPagesController(store: store, administration: administration, clock: clock, renderer: renderer).addRoutes(to: signedIn)
     AccountRecordsController(store: store, renderer: renderer).addRoutes(to: signedIn)
+    WebhooksPageController(
+        store: store, administration: administration, allowPrivate: configuration.webhooksAllowPrivate, renderer: renderer
+    ).addRoutes(to: signedIn)
     SettingsController(
         store: store, clock: clock, settings: settings, renderer: renderer, gate: gate, proxies: proxies, administration: administration
     ).addRoutes(to: signedIn)

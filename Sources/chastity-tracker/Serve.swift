@@ -80,6 +80,11 @@ struct Serve: AsyncParsableCommand {
     var idleTimeout: String?
     @Option(help: "Seconds a TLS client has to complete its handshake before the connection is closed (env CT_TLS_HANDSHAKE_TIMEOUT; default 10).")
     var tlsHandshakeTimeout: String?
+    @Flag(
+        help:
+            "Let webhooks reach plain http and private, loopback and link-local addresses: for development and tests only (env CT_WEBHOOKS_ALLOW_PRIVATE=1)."
+    )
+    var webhooksAllowPrivate = false
 
     /// The flags as given, as text: every check, and every message, is the configuration's own
     /// (``Configuration/init(flags:environment:)``), so a bad value of any flag is one line.
@@ -106,6 +111,7 @@ struct Serve: AsyncParsableCommand {
         flags.signInFailuresPerMinute = signInFailuresPerMinute
         flags.idleTimeout = idleTimeout
         flags.tlsHandshakeTimeout = tlsHandshakeTimeout
+        flags.webhooksAllowPrivate = webhooksAllowPrivate
         return flags
     }
 
@@ -139,7 +145,7 @@ struct Serve: AsyncParsableCommand {
     private func serve(store: some ChastityStore, configuration: Configuration, logger: Logger, metrics: PrometheusCollectorRegistry?) async throws {
         // The TLS files are read here, once; a file that cannot be read is one line.
         let app = try ChastityTrackerDomain.ValidationError.asCommandError {
-            try buildApplication(configuration: configuration, store: store, logger: logger, metrics: metrics)
+            try buildApplication(configuration: configuration, store: store, logger: logger, metrics: metrics, webhooks: true)
         }
         if try await store.users().isEmpty {
             Output.standardError(firstStartHint(configuration: configuration, command: CommandInvocation.current))

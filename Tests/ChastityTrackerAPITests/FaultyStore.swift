@@ -210,3 +210,54 @@ extension FaultyStore: ChangeStore {
         return try await base.purgeTombstones(olderThan: retention)
     }
 }
+
+extension FaultyStore: WebhookStore {
+    func addWebhook(userID: Int64, url: String, secret: WebhookSecret, at created: Timestamp) async throws -> Webhook {
+        try checkWrite()
+        return try await base.addWebhook(userID: userID, url: url, secret: secret, at: created)
+    }
+    func webhooks(userID: Int64) async throws -> [Webhook] {
+        try check()
+        return try await base.webhooks(userID: userID)
+    }
+    func webhook(id: Int64) async throws -> Webhook? {
+        try check()
+        return try await base.webhook(id: id)
+    }
+    func removeWebhook(id: Int64) async throws -> Bool {
+        try checkWrite()
+        return try await base.removeWebhook(id: id)
+    }
+    func enqueueWebhookMessage(webhookID: Int64, message: NewWebhookMessage) async throws -> Bool {
+        try checkWrite()
+        return try await base.enqueueWebhookMessage(webhookID: webhookID, message: message)
+    }
+    func redeliverLastWebhookMessage(webhookID: Int64, at now: Timestamp) async throws -> Bool {
+        try checkWrite()
+        return try await base.redeliverLastWebhookMessage(webhookID: webhookID, at: now)
+    }
+    func webhooksBehind() async throws -> [WebhookBehind] {
+        try check()
+        return try await base.webhooksBehind()
+    }
+    func enqueueChange(webhookID: Int64, from notified: String, to state: ChangeState, message: NewWebhookMessage) async throws -> Bool {
+        try checkWrite()
+        return try await base.enqueueChange(webhookID: webhookID, from: notified, to: state, message: message)
+    }
+    func claimWebhookMessages(now: Timestamp, lease: Duration, limit: Int) async throws -> [WebhookMessage] {
+        try checkWrite()
+        return try await base.claimWebhookMessages(now: now, lease: lease, limit: limit)
+    }
+    func finishWebhookAttempt(_ claim: WebhookMessage, outcome: WebhookAttemptOutcome, at now: Timestamp) async throws {
+        try checkWrite()
+        try await base.finishWebhookAttempt(claim, outcome: outcome, at: now)
+    }
+    func webhookOutboxDepth() async throws -> Int {
+        try check()
+        return try await base.webhookOutboxDepth()
+    }
+    func purgeWebhookMessages(olderThan retention: Duration, now: Timestamp) async throws -> Int {
+        try checkWrite()
+        return try await base.purgeWebhookMessages(olderThan: retention, now: now)
+    }
+}

@@ -349,7 +349,8 @@ struct HardeningRequestTests {
         // No purges: on the PostgreSQL database the API suite shares, they would judge other apps'
         // rows by this app's clock (see TestApp.run).
         let app = try buildApplication(
-            configuration: configuration.with(port: 0), store: store, clock: clock, logger: logger, purges: !TestBackend.selected.isPostgres)
+            configuration: configuration.with(port: 0), store: store, clock: clock, logger: logger, purges: !TestBackend.selected.isPostgres,
+            webhooks: false)
         try await app.test(setup) { client in try await body(secret.plaintext, GeneratedTypesCheckingClient(base: client)) }
     }
 

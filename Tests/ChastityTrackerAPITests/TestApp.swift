@@ -85,7 +85,7 @@ struct TestApp: Sendable {
         logger.logLevel = .warning
         let app = try buildApplication(
             configuration: configuration, store: store, clock: clock, logger: logger, metrics: metrics, account: account, tokens: tokens,
-            purges: purges
+            purges: purges, webhooks: false
         )
         // Every JSON answer is also decoded with the SDK's generated types (GeneratedTypesCheck.swift).
         try await app.test(testing) { client in try await body(GeneratedTypesCheckingClient(base: client)) }

@@ -163,8 +163,7 @@ struct DatabaseFileModeTests {
         let result = try await sandbox.run(["users", "add", "alice"])
         umask(previous)
         #expect(result.status == 0)
-        var status = stat()
-        try #require(stat(sandbox.databasePath, &status) == 0)
-        #expect(status.st_mode & 0o777 == 0o600)
+        let permissions = try FileManager.default.attributesOfItem(atPath: sandbox.databasePath)[.posixPermissions] as? Int
+        #expect(permissions.map { $0 & 0o777 } == 0o600)
     }
 }

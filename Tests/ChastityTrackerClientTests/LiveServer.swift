@@ -65,7 +65,7 @@ struct LiveServer: Sendable {
     ) async throws {
         var logger = Logger(label: "chastity-client-test")
         logger.logLevel = .critical
-        let app = try buildApplication(configuration: configuration, store: store, clock: clock, logger: logger, purges: purges)
+        let app = try buildApplication(configuration: configuration, store: store, clock: clock, logger: logger, purges: purges, webhooks: false)
         try await app.test(.live) { client in
             try await body(try #require(client.port))
         }

@@ -3,7 +3,7 @@ public import ChastityTrackerDomain
 /// The account pages' settings: how long a session lasts, how failed sign-ins are throttled and
 /// how passwords are hashed. Constants with documented defaults (README, "Account pages"); the
 /// ones an operator sets are flags in ``Configuration``. Tests pass faster ones to
-/// ``buildApplication(configuration:store:clock:logger:metrics:account:tokens:purges:)``.
+/// ``buildApplication(configuration:store:clock:logger:metrics:account:tokens:purges:webhooks:)``.
 public struct AccountSettings: Sendable {
     /// A session unused for this many seconds has ended (default 30 minutes).
     public var idleTimeout: Int64

@@ -19,6 +19,7 @@ enum AccountTemplates {
         "records": PackageResources.records_mustache,
         "records-table": PackageResources.records_table_mustache,
         "tokens": PackageResources.tokens_mustache,
+        "webhooks": PackageResources.webhooks_mustache,
         "settings": PackageResources.settings_mustache,
         "message": PackageResources.message_mustache,
     ]
