@@ -14,7 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .executable(name: "chastity-tracker", targets: ["chastity-tracker"]),
-        // The Swift SDK: Foundation, swift-openapi-runtime and swift-openapi-urlsession only (no NIO).
+        // The Swift SDK: Foundation, swift-openapi-runtime, swift-openapi-urlsession and swift-crypto (the webhook verifier's HMAC) only (no NIO).
         .library(name: "ChastityTrackerClient", targets: ["ChastityTrackerClient"]),
     ],
     dependencies: [
