@@ -5,18 +5,26 @@
 
 It signs in through the form, creates tokens on /account/tokens, uses them against the API with
 real HTTP requests, revokes one and regenerates another on the page and proves the API's answer
-changes at once (docs/CONTRACT.md sections 3 and 12), signs out, and saves a screenshot of each
-account page at a desktop and a phone width. scripts/browser-test starts the server and runs this.
+changes at once (docs/CONTRACT.md sections 3 and 12), adds a webhook on /account/webhooks that
+points at a receiver of its own, sends a test and sees it arrive, signed (checked here with
+Python's hmac, independently of the server's code), and its status on the page (section 14),
+signs out, and saves a screenshot of each account page at a desktop and a phone width. The server
+must run with --webhooks-allow-private, since the receiver is on loopback. scripts/browser-test starts the server and runs this.
 Exits non-zero with the failed check's message on any difference.
 """
 
 import argparse
 import base64
 import datetime
+import hashlib
+import hmac
+import http.server
 import json
 import os
 import signal
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -249,6 +257,96 @@ def create_token(browser, label, permission):
     return secret
 
 
+class Receiver:
+    """A webhook receiver on a free loopback port: records every POST (headers, body), answers 204."""
+
+    def __init__(self):
+        self.deliveries = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                receiver.deliveries.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *_):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def wait(self, count, seconds=15):
+        deadline = time.time() + seconds
+        while time.time() < deadline and len(self.deliveries) < count:
+            time.sleep(0.1)
+        return self.deliveries
+
+    def close(self):
+        self.server.shutdown()
+
+
+def verify_standard_webhook(secret, headers, body):
+    """The Standard Webhooks check, written from the specification: HMAC-SHA256 with the base64 key
+    after whsec_ over "id.timestamp.body", one of the space-separated v1 signatures, and a
+    timestamp within five minutes."""
+    for name in ("webhook-id", "webhook-timestamp", "webhook-signature"):
+        check(headers.get(name), f"the delivery has a {name} header")
+    timestamp = headers["webhook-timestamp"]
+    check(abs(time.time() - int(timestamp)) <= 300, f"the webhook-timestamp {timestamp} is within five minutes")
+    key = base64.b64decode(secret[len("whsec_"):])
+    signed = f"{headers['webhook-id']}.{timestamp}.".encode() + body
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    given = [part.split(",", 1)[1] for part in headers["webhook-signature"].split(" ") if part.startswith("v1,")]
+    check(any(hmac.compare_digest(expected, signature) for signature in given), "a v1 signature matches the body")
+
+
+def webhook_flow(browser, screenshots):
+    """Adds a webhook on the page, sends a test, and sees it arrive signed and its status shown."""
+    receiver = Receiver()
+    try:
+        browser.expect(browser.get("/account/webhooks"), [("GET", "/account/webhooks", 200)], "the webhooks page")
+        equal(browser.text("main h1"), "Webhooks", "webhooks page heading")
+        browser.driver.find_element(By.ID, "url").send_keys(receiver.url)
+        button = browser.driver.find_element(By.XPATH, '//form[@action="/account/webhooks"]//button[text()="Add"]')
+        browser.expect(browser.submit(button), [("POST", "/account/webhooks", 201)], "adding a webhook")
+        secret = browser.text("#new-secret")
+        check(secret.startswith("whsec_") and len(base64.b64decode(secret[6:])) == 32, "the signing secret is whsec_ and 32 bytes")
+        rows = browser.driver.find_elements(By.CSS_SELECTOR, "table tbody tr")
+        equal(len(rows), 1, "webhooks listed")
+        equal(rows[0].find_elements(By.TAG_NAME, "td")[0].text, receiver.url, "the webhook's URL")
+
+        print("send a test to the webhook")
+        browser.expect(
+            browser.submit(row_button(rows[0], "Send test")),
+            [("POST", "/account/webhooks/test", 303), ("GET", "/account/webhooks", 200)],
+            "sending a test",
+        )
+        deliveries = receiver.wait(1)
+        equal(len(deliveries), 1, "test deliveries received")
+        headers, body = deliveries[0]
+        verify_standard_webhook(secret, headers, body)
+        message = json.loads(body)
+        equal(message["type"], "webhook.test", "the test message's type")
+        check("-" in message["data"]["state"], "the test message carries the feed's state")
+
+        # The delivery is recorded a moment after the receiver answered: reload until it shows.
+        deadline = time.time() + 15
+        status = ""
+        while time.time() < deadline:
+            browser.expect(browser.get("/account/webhooks"), [("GET", "/account/webhooks", 200)], "the webhooks page again")
+            status = browser.text("td.delivery")
+            if "delivered" in status:
+                break
+            time.sleep(0.3)
+        check(status.endswith("delivered (HTTP 204)"), f"the page shows the test's delivery (got {status!r})")
+        browser.screenshot("webhooks", screenshots)
+    finally:
+        receiver.close()
+
+
 def run(arguments, password):
     os.makedirs(arguments.screenshots, exist_ok=True)
     api = Api(arguments.base_url)
@@ -343,6 +441,9 @@ def run(arguments, password):
         check(new_secret.startswith("ct_") and new_secret != backup_secret, "regenerating gives a different ct_ secret")
         api.expect_unauthorized(backup_secret, "GET with the old secret after regenerating")
         equal(api.expect_list(new_secret, "GET with the new secret")["total"], len(records) + 1, "total with the new secret")
+
+        print("add a webhook on the page")
+        webhook_flow(browser, arguments.screenshots)
 
         print("sign out")
         button = browser.driver.find_element(By.XPATH, '//form[@action="/account/sign-out"]//button')
