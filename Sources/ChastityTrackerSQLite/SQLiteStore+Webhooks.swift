@@ -118,6 +118,15 @@ extension SQLiteStore {
 
     public func claimWebhookMessages(now: Timestamp, lease: Duration, limit: Int) async throws -> [WebhookMessage] {
         let leaseUntil = now.millisecondsSinceEpoch + lease.wholeMilliseconds
+        // Asked every second: a read first, so that the single writer is taken only when a message
+        // is due (the write below looks again, inside its transaction).
+        let due = try await read { connection in
+            try connection.first(
+                "SELECT 1 FROM webhook_messages WHERE finished_ms IS NULL AND next_attempt_ms <= ? AND lease_until_ms <= ? LIMIT 1",
+                [.integer(now.millisecondsSinceEpoch), .integer(now.millisecondsSinceEpoch)]
+            ) { _ in true } ?? false
+        }
+        guard due else { return [] }
         return try await write { connection in
             var claimed: [WebhookMessage] = []
             try connection.query(

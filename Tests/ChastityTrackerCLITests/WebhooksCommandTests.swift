@@ -83,7 +83,9 @@ struct WebhooksCommandTests {
         try #require(added.status == 0)
         let secret = added.stdout.trimmingCharacters(in: .newlines)
 
-        let first = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory, extraArguments: ["--webhooks-allow-private"])
+        // At the most detailed log level: the secret must not show in the log even there.
+        let first = try ServerProcess(
+            databasePath: sandbox.databasePath, in: sandbox.directory, extraArguments: ["--webhooks-allow-private", "--log-level", "trace"])
         try await first.waitUntilHealthy()
         for index in 0..<50 {
             let day = 1 + index % 28
@@ -125,6 +127,9 @@ struct WebhooksCommandTests {
             for delivery in deliveries { try verifier.verify(body: delivery.body, headers: delivery.headers) }
         }
         _ = try await second.stop()
+        let key = String(secret.dropFirst("whsec_".count))
+        #expect(!first.stderr.contains(key) && !second.stderr.contains(key))
+        #expect(first.stderr.contains("webhook attempt failed"))
     }
 
     static func state(of delivery: WebhookReceiver.Delivery) -> String? {
