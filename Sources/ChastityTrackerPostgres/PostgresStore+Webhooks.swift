@@ -19,8 +19,14 @@ extension PostgresStore {
     /// The user's current state in the feed's text form, as SQL over `change_feeds` and `orgasm_totals`.
     private static let currentState = "change_feeds.epoch || '-' || coalesce(orgasm_totals.state, 0)"
 
-    public func addWebhook(userID: Int64, url: String, secret: WebhookSecret, at created: Timestamp) async throws -> Webhook {
-        try await session { session in
+    public func addWebhook(userID: Int64, url: String, secret: WebhookSecret, at created: Timestamp, limit: Int) async throws -> Webhook {
+        try await transaction { session in
+            // The user's feed row, locked: additions for one user take turns, so the count holds.
+            guard !(try await session.rows("SELECT 1 FROM change_feeds WHERE user_id = \(userID) FOR UPDATE").isEmpty) else {
+                throw StoreError.missing("user \(userID)")
+            }
+            let count = try await session.rows("SELECT count(*) FROM webhooks WHERE user_id = \(userID)").first?.decode(Int64.self) ?? 0
+            guard count < Int64(limit) else { throw StoreError.conflict("webhooks_per_user") }
             // As of the user's state now: the writes before the webhook send nothing.
             let rows = try await session.rows(
                 """
@@ -62,6 +68,9 @@ extension PostgresStore {
                 SELECT id, \(message.messageID), \(message.kind.rawValue), \(message.body), \(message.created.millisecondsSinceEpoch),
                     \(message.created.millisecondsSinceEpoch)
                 FROM webhooks WHERE id = \(webhookID) AND disabled_ms IS NULL
+                AND NOT EXISTS (
+                    SELECT FROM webhook_messages WHERE webhook_id = \(webhookID) AND kind IN ('test', 'redelivery') AND finished_ms IS NULL
+                )
                 RETURNING id
                 """
             ).isEmpty)
@@ -74,7 +83,11 @@ extension PostgresStore {
                 """
                 INSERT INTO webhook_messages (webhook_id, message_id, kind, body, created_ms, next_attempt_ms)
                 SELECT webhook_id, message_id, 'redelivery', body, \(now.millisecondsSinceEpoch), \(now.millisecondsSinceEpoch)
-                FROM webhook_messages WHERE webhook_id = \(webhookID) ORDER BY id DESC LIMIT 1
+                FROM webhook_messages WHERE webhook_id = \(webhookID)
+                AND NOT EXISTS (
+                    SELECT FROM webhook_messages WHERE webhook_id = \(webhookID) AND kind IN ('test', 'redelivery') AND finished_ms IS NULL
+                )
+                ORDER BY id DESC LIMIT 1
                 RETURNING id
                 """)
             guard !copied.isEmpty else { return false }
@@ -130,19 +143,29 @@ extension PostgresStore {
         let at = now.millisecondsSinceEpoch
         let leaseUntil = at + lease.wholeMilliseconds
         return try await session { session in
-            // SKIP LOCKED: an instance passes over the messages another is claiming at this moment,
-            // and the lease keeps them from it afterwards.
+            // One attempt in flight per webhook (the oldest due message of each webhook without
+            // one), so a receiver that stalls holds one slot. SKIP LOCKED: an instance passes over
+            // the messages another is claiming at this moment; the UPDATE looks at the lease again
+            // on the locked row, and the lease keeps them from it afterwards.
             try await session.rows(
                 """
-                WITH due AS (
-                    SELECT id FROM webhook_messages
+                WITH candidates AS (
+                    SELECT DISTINCT ON (webhook_id) id FROM webhook_messages AS message
                     WHERE finished_ms IS NULL AND next_attempt_ms <= \(at) AND lease_until_ms <= \(at)
+                    AND NOT EXISTS (
+                        SELECT FROM webhook_messages AS other
+                        WHERE other.webhook_id = message.webhook_id AND other.finished_ms IS NULL AND other.lease_until_ms > \(at)
+                    )
+                    ORDER BY webhook_id, next_attempt_ms
+                ), due AS (
+                    SELECT id FROM webhook_messages WHERE id IN (SELECT id FROM candidates)
                     ORDER BY next_attempt_ms LIMIT \(Int64(limit))
                     FOR UPDATE SKIP LOCKED
                 )
                 UPDATE webhook_messages SET lease_until_ms = \(leaseUntil)
                 FROM due, webhooks
                 WHERE webhook_messages.id = due.id AND webhooks.id = webhook_messages.webhook_id
+                AND webhook_messages.lease_until_ms <= \(at) AND webhook_messages.finished_ms IS NULL
                 RETURNING webhook_messages.id, webhook_messages.message_id, webhook_messages.webhook_id, webhooks.url, webhooks.secret,
                     webhook_messages.body, webhook_messages.attempts
                 """

@@ -12,8 +12,10 @@ extension SQLiteStore {
             lastError: row.optionalText(8), lastSuccess: row.optionalInteger(9).map(Timestamp.init(millisecondsSinceEpoch:)))
     }
 
-    public func addWebhook(userID: Int64, url: String, secret: WebhookSecret, at created: Timestamp) async throws -> Webhook {
+    public func addWebhook(userID: Int64, url: String, secret: WebhookSecret, at created: Timestamp, limit: Int) async throws -> Webhook {
         try await write { connection in
+            let count = try connection.first("SELECT count(*) FROM webhooks WHERE user_id = ?", [.integer(userID)]) { $0.integer(0) } ?? 0
+            guard count < limit else { throw StoreError.conflict("webhooks_per_user") }
             // As of the user's state now: the writes before the webhook send nothing.
             try connection.query(
                 """
@@ -55,8 +57,9 @@ extension SQLiteStore {
                 """
                 INSERT INTO webhook_messages (webhook_id, message_id, kind, body, created_ms, next_attempt_ms)
                 SELECT id, ?, ?, ?, ?, ? FROM webhooks WHERE id = ? AND disabled_ms IS NULL
+                AND NOT EXISTS (\(Self.extraWaiting))
                 """,
-                Self.bindings(message) + [.integer(webhookID)])
+                Self.bindings(message) + [.integer(webhookID), .integer(webhookID)])
             return connection.changes > 0
         }
     }
@@ -67,9 +70,10 @@ extension SQLiteStore {
                 """
                 INSERT INTO webhook_messages (webhook_id, message_id, kind, body, created_ms, next_attempt_ms)
                 SELECT webhook_id, message_id, 'redelivery', body, ?, ? FROM webhook_messages
-                WHERE webhook_id = ? ORDER BY id DESC LIMIT 1
+                WHERE webhook_id = ? AND NOT EXISTS (\(Self.extraWaiting))
+                ORDER BY id DESC LIMIT 1
                 """,
-                [.integer(now.millisecondsSinceEpoch), .integer(now.millisecondsSinceEpoch), .integer(webhookID)])
+                [.integer(now.millisecondsSinceEpoch), .integer(now.millisecondsSinceEpoch), .integer(webhookID), .integer(webhookID)])
             guard connection.changes > 0 else { return false }
             try connection.query("UPDATE webhooks SET disabled_ms = NULL, disabled_reason = NULL WHERE id = ?", [.integer(webhookID)])
             return true
@@ -128,7 +132,11 @@ extension SQLiteStore {
         }
         guard due else { return [] }
         return try await write { connection in
+            // One attempt in flight per webhook: a receiver that stalls holds one slot, and its
+            // other messages wait for it (the oldest due first, a few candidates per slot).
             var claimed: [WebhookMessage] = []
+            var webhooks: Set<Int64> = []
+            let at = SQLiteValue.integer(now.millisecondsSinceEpoch)
             try connection.query(
                 """
                 SELECT webhook_messages.id, webhook_messages.message_id, webhook_messages.webhook_id, webhooks.url, webhooks.secret,
@@ -136,14 +144,20 @@ extension SQLiteStore {
                 FROM webhook_messages JOIN webhooks ON webhooks.id = webhook_messages.webhook_id
                 WHERE webhook_messages.finished_ms IS NULL AND webhook_messages.next_attempt_ms <= ?
                 AND webhook_messages.lease_until_ms <= ?
+                AND NOT EXISTS (
+                    SELECT 1 FROM webhook_messages AS other
+                    WHERE other.webhook_id = webhook_messages.webhook_id AND other.finished_ms IS NULL AND other.lease_until_ms > ?
+                )
                 ORDER BY webhook_messages.next_attempt_ms LIMIT ?
                 """,
-                [.integer(now.millisecondsSinceEpoch), .integer(now.millisecondsSinceEpoch), .integer(Int64(limit))]
+                [at, at, at, .integer(Int64(limit) * 8)]
             ) { row in
+                let webhookID = row.integer(2)
+                guard claimed.count < limit, webhooks.insert(webhookID).inserted else { return }
                 guard let secret = WebhookSecret(row.text(4)) else { throw CorruptRow(table: "webhooks") }
                 claimed.append(
                     WebhookMessage(
-                        rowID: row.integer(0), messageID: row.text(1), webhookID: row.integer(2), url: row.text(3), secret: secret,
+                        rowID: row.integer(0), messageID: row.text(1), webhookID: webhookID, url: row.text(3), secret: secret,
                         body: row.text(5), attempts: Int(row.integer(6)), lease: leaseUntil))
             }
             for message in claimed {
@@ -215,6 +229,13 @@ extension SQLiteStore {
             return connection.changes
         }
     }
+
+    /// A test or redelivery of the webhook (`?`) still waiting: at most one at a time, so that
+    /// pressing the page's buttons cannot fill the outbox.
+    private static let extraWaiting = """
+        SELECT 1 FROM webhook_messages AS waiting
+        WHERE waiting.webhook_id = ? AND waiting.kind IN ('test', 'redelivery') AND waiting.finished_ms IS NULL
+        """
 
     private static func bindings(_ message: NewWebhookMessage) -> [SQLiteValue] {
         [

@@ -19,12 +19,14 @@ extension Administration {
         } catch let error as WebhookURLError {
             throw AdminError(error.message)
         }
-        guard try await store.webhooks(userID: userID).count < Self.webhooksPerUser else {
+        let secret = WebhookSecret.generate()
+        do {
+            let webhook = try await store.addWebhook(
+                userID: userID, url: url.text, secret: secret, at: Timestamp(clock.now()), limit: Self.webhooksPerUser)
+            return (webhook, secret)
+        } catch StoreError.conflict("webhooks_per_user") {
             throw AdminError("a user may keep at most \(Self.webhooksPerUser) webhooks; remove one first")
         }
-        let secret = WebhookSecret.generate()
-        let webhook = try await store.addWebhook(userID: userID, url: url.text, secret: secret, at: Timestamp(clock.now()))
-        return (webhook, secret)
     }
 
     /// Removes a webhook by id, whoever owns it (the operator's `webhooks remove`); throws when

@@ -34,7 +34,7 @@ struct Webhooks: AsyncParsableCommand {
                     let user = try await administration.user(named: name)
                     let allowPrivate = configuration.webhooksAllowPrivate
                     let (webhook, secret) = try await administration.addWebhook(userID: user.id, url: url, allowPrivate: allowPrivate) {
-                        _ = try await WebhookResolver().address(of: $0, allowPrivate: allowPrivate)
+                        _ = try await WebhookResolver(pool: .registrations).address(of: $0, allowPrivate: allowPrivate)
                     }
                     print(secret.text)
                     Output.standardError("webhook id: \(webhook.id)")

@@ -110,7 +110,7 @@ struct AccountWebhooksTests {
     func otherUsersWebhooksAreUnreachable() async throws {
         try await TestApp.run { app, client in
             let (other, _) = try await app.makeOtherUser()
-            let theirs = try await app.store.addWebhook(userID: other.id, url: Self.url, secret: .generate(), at: Timestamp(Date()))
+            let theirs = try await app.store.addWebhook(userID: other.id, url: Self.url, secret: .generate(), at: Timestamp(Date()), limit: 10)
             let browser = try await AccountTokensTests.signedIn(app, client)
             let page = try await browser.get("/account/webhooks")
             #expect(!page.text.contains("8.8.8.8"))

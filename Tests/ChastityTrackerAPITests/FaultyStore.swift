@@ -212,9 +212,9 @@ extension FaultyStore: ChangeStore {
 }
 
 extension FaultyStore: WebhookStore {
-    func addWebhook(userID: Int64, url: String, secret: WebhookSecret, at created: Timestamp) async throws -> Webhook {
+    func addWebhook(userID: Int64, url: String, secret: WebhookSecret, at created: Timestamp, limit: Int) async throws -> Webhook {
         try checkWrite()
-        return try await base.addWebhook(userID: userID, url: url, secret: secret, at: created)
+        return try await base.addWebhook(userID: userID, url: url, secret: secret, at: created, limit: limit)
     }
     func webhooks(userID: Int64) async throws -> [Webhook] {
         try check()

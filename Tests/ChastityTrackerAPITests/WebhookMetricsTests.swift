@@ -17,7 +17,7 @@ struct WebhookMetricsTests {
             try await TestBackend.selected.withDatabase { location in
                 try await TestBackend.closing(try await TestBackend.selected.open(location)) { store in
                     let user = try await store.createUser(name: "alice", timeZone: "UTC", at: Timestamp(Date()))
-                    _ = try await store.addWebhook(userID: user.id, url: receiver.url(), secret: .generate(), at: Timestamp(Date()))
+                    _ = try await store.addWebhook(userID: user.id, url: receiver.url(), secret: .generate(), at: Timestamp(Date()), limit: 10)
                     var logger = Logger(label: "webhook-metrics-test")
                     logger.logLevel = .critical
                     let service = WebhookDeliveryService(store: store, settings: .init(allowPrivate: true), logger: logger)

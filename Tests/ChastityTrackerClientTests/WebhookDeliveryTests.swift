@@ -211,7 +211,7 @@ struct WebhookDeliveryTests {
             try await Self.serve(allowPrivate: false) { harness in
                 // Kept as if it had passed registration (a name that resolved elsewhere then).
                 let webhook = try await harness.store.addWebhook(
-                    userID: harness.user.id, url: "https://127.0.0.1:\(receiver.port)/hook", secret: .generate(), at: Timestamp(Date()))
+                    userID: harness.user.id, url: "https://127.0.0.1:\(receiver.port)/hook", secret: .generate(), at: Timestamp(Date()), limit: 10)
                 #expect(try await harness.insert() == 201)
                 let failed = try await harness.attempted(webhook.id)
                 #expect(failed.lastStatus == nil)

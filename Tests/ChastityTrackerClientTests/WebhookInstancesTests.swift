@@ -21,7 +21,7 @@ struct WebhookInstancesTests {
                 let second = try await backend.open(location)
                 do {
                     let alice = try await first.createUser(name: "alice", timeZone: "UTC", at: Timestamp(Date()))
-                    _ = try await first.addWebhook(userID: alice.id, url: receiver.url(), secret: .generate(), at: Timestamp(Date()))
+                    _ = try await first.addWebhook(userID: alice.id, url: receiver.url(), secret: .generate(), at: Timestamp(Date()), limit: 10)
                     var logger = Logger(label: "webhook-instances-test")
                     logger.logLevel = .critical
                     let settings = WebhookDeliveryService.Settings(allowPrivate: true)

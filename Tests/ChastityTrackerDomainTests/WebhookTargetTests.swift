@@ -191,12 +191,14 @@ import Testing
         #expect(try #require(IPAddress(text)).webhookBlockReason == reason)
     }
 
-    @Test("an error's message is one line naming the address and why")
+    @Test("an error's message is one line naming a literal address and why; a name's answers are never shown, nor whether it has any")
     func messages() throws {
         let error = WebhookURLError.privateAddress(try #require(IPAddress("10.0.0.1")))
         #expect(error.message == "10.0.0.1 is a private address (RFC 1918); a webhook must reach a public address.")
         let resolved = WebhookURLError.resolvesToPrivateAddress(host: "evil.example", address: try #require(IPAddress("127.0.0.1")))
-        #expect(resolved.message == "evil.example resolves to 127.0.0.1, a loopback address; a webhook must reach a public address.")
+        #expect(
+            resolved.message == "evil.example does not lead to public addresses only; check the name (a webhook must reach a public host).")
+        #expect(WebhookURLError.unresolvable(host: "evil.example").message == resolved.message)
         #expect(WebhookURLError.notHTTPS.message == "The URL must start with https://.")
         #expect(!WebhookURLError.invalidCharacters.message.contains("\n"))
     }

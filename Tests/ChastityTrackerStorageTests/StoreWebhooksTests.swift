@@ -30,7 +30,7 @@ struct StoreWebhooksTests {
         try await backend.withStore { store in
             let alice = try await store.makeUser("alice")
             _ = try await store.insert([record("2026-01-01")], userID: alice.id)
-            let webhook = try await store.addWebhook(userID: alice.id, url: "https://example.com/hook", secret: Self.secret, at: Self.now)
+            let webhook = try await store.addWebhook(userID: alice.id, url: "https://example.com/hook", secret: Self.secret, at: Self.now, limit: 10)
             #expect(try await store.webhooks(userID: alice.id) == [webhook])
             #expect(try await store.webhooksBehind().isEmpty)
             #expect(try await Self.enqueue(store) == 0)
@@ -77,7 +77,7 @@ struct StoreWebhooksTests {
     func retriesKeepTheIdAndLeasesFence(backend: TestBackend) async throws {
         try await backend.withStore { store in
             let alice = try await store.makeUser("alice")
-            let webhook = try await store.addWebhook(userID: alice.id, url: "https://example.com/hook", secret: Self.secret, at: Self.now)
+            let webhook = try await store.addWebhook(userID: alice.id, url: "https://example.com/hook", secret: Self.secret, at: Self.now, limit: 10)
             _ = try await store.insert([record("2026-01-01")], userID: alice.id)
             #expect(try await Self.enqueue(store) == 1)
             let first = try #require(try await store.claimWebhookMessages(now: Self.now, lease: .seconds(60), limit: 10).first)
@@ -107,7 +107,7 @@ struct StoreWebhooksTests {
     func disableAndRedeliver(backend: TestBackend) async throws {
         try await backend.withStore { store in
             let alice = try await store.makeUser("alice")
-            let webhook = try await store.addWebhook(userID: alice.id, url: "https://example.com/hook", secret: Self.secret, at: Self.now)
+            let webhook = try await store.addWebhook(userID: alice.id, url: "https://example.com/hook", secret: Self.secret, at: Self.now, limit: 10)
             #expect(!(try await store.redeliverLastWebhookMessage(webhookID: webhook.id, at: Self.now)))
             let state = try #require(try await store.changeState(userID: alice.id))
             #expect(try await store.enqueueWebhookMessage(webhookID: webhook.id, message: WebhookPolicy.test(state: state, at: Self.now)))
@@ -146,7 +146,7 @@ struct StoreWebhooksTests {
         try await backend.withStore { store in
             let alice = try await store.makeUser("alice")
             let bob = try await store.makeUser("bob")
-            let hook = try await store.addWebhook(userID: alice.id, url: "https://example.com/a", secret: Self.secret, at: Self.now)
+            let hook = try await store.addWebhook(userID: alice.id, url: "https://example.com/a", secret: Self.secret, at: Self.now, limit: 10)
             _ = try await store.insert([record("2026-01-01")], userID: bob.id)
             #expect(try await Self.enqueue(store) == 0)
             _ = try await store.insert([record("2026-01-01")], userID: alice.id)
@@ -154,15 +154,50 @@ struct StoreWebhooksTests {
             #expect(try await store.removeWebhook(id: hook.id))
             #expect(!(try await store.removeWebhook(id: hook.id)))
             #expect(try await store.webhookOutboxDepth() == 0)
-            let second = try await store.addWebhook(userID: alice.id, url: "https://example.com/b", secret: Self.secret, at: Self.now)
+            let second = try await store.addWebhook(userID: alice.id, url: "https://example.com/b", secret: Self.secret, at: Self.now, limit: 10)
             _ = try await store.insert([record("2026-01-02")], userID: alice.id)
             #expect(try await Self.enqueue(store) == 1)
             #expect(try await store.deleteUser(id: alice.id))
             #expect(try await store.webhook(id: second.id) == nil)
             #expect(try await store.webhookOutboxDepth() == 0)
             await #expect(throws: StoreError.self) {
-                _ = try await store.addWebhook(userID: alice.id, url: "https://example.com/c", secret: Self.secret, at: Self.now)
+                _ = try await store.addWebhook(userID: alice.id, url: "https://example.com/c", secret: Self.secret, at: Self.now, limit: 10)
             }
+        }
+    }
+
+    @Test(
+        "one attempt in flight per webhook, at most one test or redelivery waiting per webhook, and at most `limit` webhooks per user",
+        arguments: TestBackend.all)
+    func boundsPerWebhookAndUser(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let alice = try await store.makeUser("alice")
+            let webhook = try await store.addWebhook(userID: alice.id, url: "https://example.com/hook", secret: Self.secret, at: Self.now, limit: 2)
+            let state = try #require(try await store.changeState(userID: alice.id))
+            #expect(try await store.enqueueWebhookMessage(webhookID: webhook.id, message: WebhookPolicy.test(state: state, at: Self.now)))
+            #expect(!(try await store.enqueueWebhookMessage(webhookID: webhook.id, message: WebhookPolicy.test(state: state, at: Self.now))))
+            _ = try await store.insert([record("2026-01-01")], userID: alice.id)
+            #expect(try await Self.enqueue(store) == 1)
+            #expect(try await store.webhookOutboxDepth() == 2)
+            // Two messages due for one webhook: one is claimed; the other waits for it.
+            let first = try await store.claimWebhookMessages(now: Self.now, lease: .seconds(30), limit: 10)
+            #expect(first.count == 1)
+            #expect(try await store.claimWebhookMessages(now: Self.later(1), lease: .seconds(30), limit: 10).isEmpty)
+            try await store.finishWebhookAttempt(try #require(first.first), outcome: .delivered(status: 200), at: Self.later(2))
+            let second = try await store.claimWebhookMessages(now: Self.later(3), lease: .seconds(30), limit: 10)
+            #expect(second.count == 1)
+            #expect(second.first?.rowID != first.first?.rowID)
+            try await store.finishWebhookAttempt(try #require(second.first), outcome: .delivered(status: 200), at: Self.later(4))
+            // The test has gone: another may wait now; a redelivery counts as one too.
+            #expect(try await store.redeliverLastWebhookMessage(webhookID: webhook.id, at: Self.later(5)))
+            #expect(!(try await store.redeliverLastWebhookMessage(webhookID: webhook.id, at: Self.later(6))))
+            #expect(!(try await store.enqueueWebhookMessage(webhookID: webhook.id, message: WebhookPolicy.test(state: state, at: Self.now))))
+
+            _ = try await store.addWebhook(userID: alice.id, url: "https://example.com/second", secret: Self.secret, at: Self.now, limit: 2)
+            await #expect(throws: StoreError.conflict("webhooks_per_user")) {
+                _ = try await store.addWebhook(userID: alice.id, url: "https://example.com/third", secret: Self.secret, at: Self.now, limit: 2)
+            }
+            #expect(try await store.webhooks(userID: alice.id).count == 2)
         }
     }
 
@@ -176,7 +211,8 @@ struct StoreWebhooksTests {
                 for index in 0..<20 {
                     let user = try await first.makeUser("user\(index)")
                     hooks.append(
-                        try await first.addWebhook(userID: user.id, url: "https://example.com/\(index)", secret: Self.secret, at: Self.now).id)
+                        try await first.addWebhook(userID: user.id, url: "https://example.com/\(index)", secret: Self.secret, at: Self.now, limit: 10)
+                            .id)
                     _ = try await first.insert([record("2026-01-01")], userID: user.id)
                 }
                 async let madeByFirst = Self.enqueue(first)
@@ -203,7 +239,7 @@ struct StoreWebhooksTests {
     func purgeKeepsTheLatest(backend: TestBackend) async throws {
         try await backend.withStore { store in
             let alice = try await store.makeUser("alice")
-            let webhook = try await store.addWebhook(userID: alice.id, url: "https://example.com/hook", secret: Self.secret, at: Self.now)
+            let webhook = try await store.addWebhook(userID: alice.id, url: "https://example.com/hook", secret: Self.secret, at: Self.now, limit: 10)
             for day in 1...3 {
                 _ = try await store.insert([record("2026-01-0\(day)")], userID: alice.id)
                 #expect(try await Self.enqueue(store) == 1)

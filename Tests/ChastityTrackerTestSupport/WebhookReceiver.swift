@@ -25,6 +25,9 @@ public final class WebhookReceiver: Sendable {
         case stall(Duration, status: Int)
         /// 302 to `location`.
         case redirect(String)
+        /// `status` at once, then a body of one byte a second for `duration`: a receiver that
+        /// trickles its answer.
+        case trickle(status: Int, duration: Duration)
     }
 
     private let state = Mutex<(deliveries: [Delivery], script: [Answer], port: Int?)>(([], [], nil))
@@ -72,6 +75,17 @@ public final class WebhookReceiver: Sendable {
                 return Response(status: HTTPResponse.Status(code: code))
             case .redirect(let location):
                 return Response(status: .found, headers: [.location: location])
+            case .trickle(let code, let duration):
+                return Response(
+                    status: HTTPResponse.Status(code: code),
+                    body: ResponseBody { writer in
+                        let end = ContinuousClock.now + duration
+                        while ContinuousClock.now < end {
+                            try await writer.write(ByteBuffer(string: "."))
+                            try await Task.sleep(for: .seconds(1))
+                        }
+                        try await writer.finish(nil)
+                    })
             }
         }
         var logger = Logger(label: "webhook-receiver")

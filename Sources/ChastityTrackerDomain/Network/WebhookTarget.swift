@@ -241,9 +241,10 @@ public enum WebhookURLError: Error, Sendable, Equatable {
         case .unqualifiedHost: "Write the host's full name, such as hooks.example.com."
         case .privateAddress(let address):
             "\(address) is \(address.webhookBlockReason ?? "not a public address"); a webhook must reach a public address."
-        case .resolvesToPrivateAddress(let host, let address):
-            "\(host) resolves to \(address), \(address.webhookBlockReason ?? "not a public address"); a webhook must reach a public address."
-        case .unresolvable(let host): "No address was found for \(host)."
+        // The same words whether the name has a private address or none: the page and the
+        // webhook's last error must not let a person map the server's own network by its names.
+        case .resolvesToPrivateAddress(let host, _), .unresolvable(let host):
+            "\(host) does not lead to public addresses only; check the name (a webhook must reach a public host)."
         case .lookupTimedOut(let host): "Looking up the address of \(host) took too long."
         }
     }

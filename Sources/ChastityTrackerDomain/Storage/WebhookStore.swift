@@ -15,8 +15,11 @@
 /// ``StoreError/unavailable`` when the database cannot be reached.
 public protocol WebhookStore: Sendable {
     /// Adds a webhook for the user, as of the user's current state (the writes before it send
-    /// nothing). Throws ``StoreError/missing(_:)`` for an unknown user.
-    func addWebhook(userID: Int64, url: String, secret: WebhookSecret, at created: Timestamp) async throws -> Webhook
+    /// nothing), unless the user has `limit` already (counted in the same statement or
+    /// transaction, so that parallel additions cannot pass it together). Throws
+    /// ``StoreError/missing(_:)`` for an unknown user and ``StoreError/conflict(_:)``
+    /// (`webhooks_per_user`) at the limit.
+    func addWebhook(userID: Int64, url: String, secret: WebhookSecret, at created: Timestamp, limit: Int) async throws -> Webhook
     /// The user's webhooks, oldest first.
     func webhooks(userID: Int64) async throws -> [Webhook]
     /// The webhook with this id, whoever owns it, or `nil`.

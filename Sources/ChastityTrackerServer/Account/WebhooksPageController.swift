@@ -62,7 +62,7 @@ struct WebhooksPageController<Store: WebhookStore>: Sendable {
         let allowPrivate = allowPrivate
         do {
             let (webhook, secret) = try await administration.addWebhook(userID: context.account.user.id, url: url, allowPrivate: allowPrivate) {
-                _ = try await WebhookResolver().address(of: $0, allowPrivate: allowPrivate)
+                _ = try await WebhookResolver(pool: .registrations).address(of: $0, allowPrivate: allowPrivate)
             }
             context.logger.info("webhook added on the account pages", metadata: ["webhookID": "\(webhook.id)", "userID": "\(webhook.userID)"])
             return try await page(context, status: .created) { view in

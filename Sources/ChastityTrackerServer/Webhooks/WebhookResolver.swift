@@ -17,20 +17,19 @@ public struct WebhookResolver: Sendable {
     /// How long a lookup may take before the delivery gives up on it, so that a slow or silent
     /// name server (one an attacker may run for their own name) cannot hold a delivery.
     public let timeout: Duration
-    private let lookup: @Sendable (String) async -> [IPAddress]
+    private let lookup: @Sendable (String) async -> [IPAddress]?
 
     /// A resolver that asks the system (`getaddrinfo`, so `/etc/hosts` and the configured name
-    /// servers) on `threadPool`'s threads, never on Swift's cooperative threads or NIO's event
-    /// loops, since `getaddrinfo` blocks.
-    public init(timeout: Duration = .seconds(5), threadPool: NIOThreadPool = .singleton) {
-        self.init(timeout: timeout) { host in
-            (try? await threadPool.runIfActive { Self.systemLookup(host) }) ?? []
-        }
+    /// servers) on `pool`'s threads, never on Swift's cooperative threads or NIO's event loops,
+    /// since `getaddrinfo` blocks (deliveries' pool by default).
+    public init(timeout: Duration = .seconds(5), pool: WebhookLookupPool = .deliveries) {
+        self.init(timeout: timeout) { host in await pool.lookUp(host) }
     }
 
-    /// A resolver whose answers come from `lookup` (the host's addresses, none when it has none):
-    /// for tests, which need answers no real name gives (one public and one private address).
-    public init(timeout: Duration, lookup: @escaping @Sendable (String) async -> [IPAddress]) {
+    /// A resolver whose answers come from `lookup` (the host's addresses, none when it has none,
+    /// `nil` when it cannot look now): for tests, which need answers no real name gives (one
+    /// public and one private address).
+    public init(timeout: Duration, lookup: @escaping @Sendable (String) async -> [IPAddress]?) {
         self.timeout = timeout
         self.lookup = lookup
     }
@@ -51,7 +50,7 @@ public struct WebhookResolver: Sendable {
     public func address(of url: WebhookURL, allowPrivate: Bool) async throws(WebhookURLError) -> IPAddress {
         if !allowPrivate { _ = try WebhookURL(url.text, allowPrivate: false) }
         if let literal = url.ipLiteral { return literal }
-        guard let addresses = await Self.withDeadline(timeout, { [lookup] in await lookup(url.host) }) else {
+        guard let answer = await Self.withDeadline(timeout, { [lookup] in await lookup(url.host) }), let addresses = answer else {
             throw .lookupTimedOut(host: url.host)
         }
         guard let first = addresses.first else { throw .unresolvable(host: url.host) }
@@ -93,7 +92,7 @@ public struct WebhookResolver: Sendable {
 
     /// Every address `getaddrinfo` gives for `host` (any family, stream sockets), in its order
     /// and without repeats; none when the lookup fails.
-    private static func systemLookup(_ host: String) -> [IPAddress] {
+    static func systemLookup(_ host: String) -> [IPAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
@@ -130,5 +129,41 @@ public struct WebhookResolver: Sendable {
         default:
             return nil
         }
+    }
+}
+
+/// Threads of their own for the blocking name lookups of webhooks, with a bound on the lookups
+/// waiting for them or running (a lookup past its deadline keeps its thread until `getaddrinfo`
+/// gives up, so the bound counts it until then). Deliveries and registrations (the page, the
+/// command line) have a pool each, so that a flood of additions naming a silent name server
+/// cannot starve the deliveries' lookups.
+public final class WebhookLookupPool: Sendable {
+    private let threads: NIOThreadPool
+    private let limit: Int
+    private let busy = Mutex(0)
+
+    /// `threads` lookups at once, `limit` in all (running and waiting); the threads start now.
+    public init(threads: Int, limit: Int) {
+        let pool = NIOThreadPool(numberOfThreads: threads)
+        pool.start()
+        self.threads = pool
+        self.limit = limit
+    }
+
+    /// The deliveries' lookups.
+    public static let deliveries = WebhookLookupPool(threads: 4, limit: 64)
+    /// The lookups of a webhook being added.
+    public static let registrations = WebhookLookupPool(threads: 2, limit: 16)
+
+    /// The addresses of `host`, or `nil` when the pool has `limit` lookups already.
+    func lookUp(_ host: String) async -> [IPAddress]? {
+        let admitted = busy.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { return nil }
+        defer { busy.withLock { $0 -= 1 } }
+        return (try? await threads.runIfActive { WebhookResolver.systemLookup(host) }) ?? []
     }
 }

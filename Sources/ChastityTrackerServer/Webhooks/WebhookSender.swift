@@ -45,7 +45,20 @@ struct WebhookSender: Sendable {
         // answer (DNS rebinding); TLS still sends and verifies the URL's host name.
         if url.ipLiteral == nil { configuration.dnsOverride = [url.host: address.description] }
         let client = HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
-        let result = await post(message, to: url, with: client, at: now)
+        // One bound on the whole attempt, the answer's body included: AsyncHTTPClient's deadline
+        // ends with the answer's head, and its read timeout restarts with every byte, so a
+        // receiver sending a byte every few seconds would otherwise hold the attempt for days.
+        let totalTimeout = totalTimeout
+        let result = await withTaskGroup(of: Result?.self) { group in
+            group.addTask { await post(message, to: url, with: client, at: now) }
+            group.addTask {
+                try? await Task.sleep(for: totalTimeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? Result(status: nil, error: "no answer within the time allowed", retryAfter: nil)
+        }
         try? await client.shutdown()
         return result
     }
