@@ -92,7 +92,7 @@ struct WebhooksPageController<Store: WebhookStore>: Sendable {
             AccountViews.Message(
                 signedIn: true, csrf: context.account.secret.csrfToken, heading: "No such webhook",
                 text:
-                    "There is no such webhook among yours, or it cannot do that now (a disabled webhook sends no test; one that has sent nothing has nothing to redeliver).",
+                    "There is no such webhook among yours, or it cannot do that now: a disabled webhook sends no test, one that has sent nothing has nothing to redeliver, and one test or redelivery waits at a time.",
                 link: AccountRoutes.webhooks, linkText: "Your webhooks"
             ),
             status: .notFound
