@@ -199,5 +199,18 @@ enum SQLiteMigrations {
             CREATE INDEX webhook_messages_webhook ON webhook_messages (webhook_id, id);
             """
         ),
+        // OAuth clients the operator registers (docs/CONTRACT.md section 15): public clients, so
+        // no secret; their redirect URIs one per line, exactly as registered.
+        (
+            10,
+            """
+            CREATE TABLE oauth_clients (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                redirect_uris TEXT NOT NULL,
+                created_ms INTEGER NOT NULL
+            );
+            """
+        ),
     ]
 }

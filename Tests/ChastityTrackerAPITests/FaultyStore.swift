@@ -261,3 +261,22 @@ extension FaultyStore: WebhookStore {
         return try await base.purgeWebhookMessages(olderThan: retention, now: now)
     }
 }
+
+extension FaultyStore: OAuthClientStore {
+    func addClient(_ client: OAuthClient) async throws {
+        try checkWrite()
+        try await base.addClient(client)
+    }
+    func clients() async throws -> [OAuthClient] {
+        try check()
+        return try await base.clients()
+    }
+    func client(id: String) async throws -> OAuthClient? {
+        try check()
+        return try await base.client(id: id)
+    }
+    func removeClient(id: String) async throws -> Bool {
+        try checkWrite()
+        return try await base.removeClient(id: id)
+    }
+}
