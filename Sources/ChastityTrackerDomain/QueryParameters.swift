@@ -79,12 +79,7 @@ public struct QueryParameters: Sendable {
         if query.mode == .dom, query.isPublic == true {
             throw ValidationError(field: "mode", message: "mode=dom cannot be combined with public=1 (dom items are never public)")
         }
-        if let text = try value("limit") {
-            guard let limit = Self.digits(text), (1...Int64(OrgasmQuery.maximumLimit)).contains(limit) else {
-                throw ValidationError(field: "limit", message: "limit must be an integer from 1 to \(OrgasmQuery.maximumLimit)")
-            }
-            query.limit = Int(limit)
-        }
+        query.limit = try limit(upTo: OrgasmQuery.maximumLimit, otherwise: query.limit)
         if let text = try value("offset") {
             guard let offset = Self.digits(text), offset <= Int64(OrgasmQuery.maximumOffset) else {
                 throw ValidationError(field: "offset", message: "offset must be an integer from 0 to \(OrgasmQuery.maximumOffset)")
@@ -92,6 +87,16 @@ public struct QueryParameters: Sendable {
             query.offset = Int(offset)
         }
         return query
+    }
+
+    /// `limit`: an integer from 1 to `maximum`, written in ASCII digits only; `fallback` when the
+    /// parameter is absent. The list and the changes feed read it alike.
+    public func limit(upTo maximum: Int, otherwise fallback: Int) throws(ValidationError) -> Int {
+        guard let text = try value("limit") else { return fallback }
+        guard let limit = Self.digits(text), (1...Int64(maximum)).contains(limit) else {
+            throw ValidationError(field: "limit", message: "limit must be an integer from 1 to \(maximum)")
+        }
+        return Int(limit)
     }
 
     /// A non-negative decimal integer of ASCII digits only (no sign, no spaces), or `nil`.

@@ -21,7 +21,7 @@ public struct ChangesController: Sendable {
 
     @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let parameters = try QueryParameters(of: request, known: QueryParameters.knownForChanges)
-        let limit = try Self.limit(parameters)
+        let limit = try parameters.limit(upTo: Self.maximumLimit, otherwise: Self.maximumLimit)
         let userID = context.principal.userID
         let page: ChangesPage
         if let text = try parameters.value("since") {
@@ -41,14 +41,6 @@ public struct ChangesController: Sendable {
             $0.changesPage(page)
         }
         return ConditionalGET.response(for: request, body: body)
-    }
-
-    static func limit(_ parameters: QueryParameters) throws -> Int {
-        guard let text = try parameters.value("limit") else { return maximumLimit }
-        guard let limit = Int(text), text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-            (1...maximumLimit).contains(limit)
-        else { throw APIError.validation(field: "limit", "limit must be an integer from 1 to \(maximumLimit)") }
-        return limit
     }
 }
 
