@@ -311,5 +311,50 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        // OAuth's grants, codes and refresh tokens (docs/CONTRACT.md section 15), codes and
+        // refresh tokens by hash only; a grant's access tokens are tokens rows with the grant and
+        // an expiry, and go with the grant.
+        (
+            12,
+            [
+                """
+                CREATE TABLE oauth_grants (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    client_id TEXT NOT NULL REFERENCES oauth_clients(id) ON DELETE CASCADE,
+                    scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+                    created_ms BIGINT NOT NULL,
+                    revoked_ms BIGINT
+                )
+                """,
+                "CREATE INDEX oauth_grants_user ON oauth_grants (user_id)",
+                "CREATE INDEX oauth_grants_client ON oauth_grants (client_id)",
+                """
+                CREATE TABLE oauth_codes (
+                    hash TEXT PRIMARY KEY,
+                    client_id TEXT NOT NULL REFERENCES oauth_clients(id) ON DELETE CASCADE,
+                    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    redirect_uri TEXT NOT NULL,
+                    scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+                    challenge TEXT NOT NULL,
+                    created_ms BIGINT NOT NULL,
+                    expires_ms BIGINT NOT NULL,
+                    used_ms BIGINT,
+                    grant_id BIGINT REFERENCES oauth_grants(id) ON DELETE SET NULL
+                )
+                """,
+                """
+                CREATE TABLE oauth_refresh_tokens (
+                    hash TEXT PRIMARY KEY,
+                    grant_id BIGINT NOT NULL REFERENCES oauth_grants(id) ON DELETE CASCADE,
+                    created_ms BIGINT NOT NULL,
+                    used_ms BIGINT
+                )
+                """,
+                "CREATE INDEX oauth_refresh_tokens_grant ON oauth_refresh_tokens (grant_id)",
+                "ALTER TABLE tokens ADD COLUMN grant_id BIGINT REFERENCES oauth_grants(id) ON DELETE CASCADE, ADD COLUMN expires_ms BIGINT",
+                "CREATE INDEX tokens_grant ON tokens (grant_id) WHERE grant_id IS NOT NULL",
+            ]
+        ),
     ]
 }

@@ -46,3 +46,145 @@ extension PostgresStore {
         return OAuthClient(id: id, name: name, redirectURIs: uris, created: Timestamp(millisecondsSinceEpoch: try cells.next(Int64.self)))
     }
 }
+
+extension PostgresStore {
+    private static let grantColumns =
+        "oauth_grants.id, oauth_grants.user_id, oauth_grants.client_id, oauth_grants.scope, oauth_grants.created_ms, oauth_grants.revoked_ms"
+
+    private static func grant(_ cells: inout Cells) throws -> OAuthGrant {
+        let id = try cells.next(Int64.self)
+        let userID = try cells.next(Int64.self)
+        let clientID = try cells.next(String.self)
+        guard let scope = OAuthScope(rawValue: try cells.next(String.self)) else { throw CorruptRow(table: "oauth_grants") }
+        return OAuthGrant(
+            id: id, userID: userID, clientID: clientID, scope: scope, created: Timestamp(millisecondsSinceEpoch: try cells.next(Int64.self)),
+            revoked: try cells.next(Int64?.self).map(Timestamp.init(millisecondsSinceEpoch:)))
+    }
+
+    public func addAuthorizationCode(_ code: AuthorizationCode) async throws {
+        try await session { session in
+            try await session.run(
+                """
+                INSERT INTO oauth_codes (hash, client_id, user_id, redirect_uri, scope, challenge, created_ms, expires_ms)
+                VALUES (\(code.hash), \(code.clientID), \(code.userID), \(code.redirectURI), \(code.scope.rawValue), \(code.codeChallenge),
+                    \(code.created.millisecondsSinceEpoch), \(code.expires.millisecondsSinceEpoch))
+                """)
+        }
+    }
+
+    public func consumeAuthorizationCode(hash: String, at now: Timestamp) async throws -> ConsumedCode? {
+        try await transaction { session in
+            // Locked: of two exchanges at once, the second waits and sees the first's used_ms.
+            guard
+                let row = try await session.rows(
+                    """
+                    SELECT hash, client_id, user_id, redirect_uri, scope, challenge, created_ms, expires_ms, used_ms, grant_id
+                    FROM oauth_codes WHERE hash = \(hash) FOR UPDATE
+                    """
+                ).first
+            else { return nil }
+            var cells = Cells(row, table: "oauth_codes")
+            let codeHash = try cells.next(String.self)
+            let clientID = try cells.next(String.self)
+            let userID = try cells.next(Int64.self)
+            let redirectURI = try cells.next(String.self)
+            guard let scope = OAuthScope(rawValue: try cells.next(String.self)) else { throw CorruptRow(table: "oauth_codes") }
+            let code = AuthorizationCode(
+                hash: codeHash, clientID: clientID, userID: userID, redirectURI: redirectURI, scope: scope,
+                codeChallenge: try cells.next(String.self),
+                created: Timestamp(millisecondsSinceEpoch: try cells.next(Int64.self)),
+                expires: Timestamp(millisecondsSinceEpoch: try cells.next(Int64.self)))
+            let used = try cells.next(Int64?.self)
+            let grant = try cells.next(Int64?.self)
+            if used == nil {
+                try await session.run("UPDATE oauth_codes SET used_ms = \(now.millisecondsSinceEpoch) WHERE hash = \(hash)")
+            }
+            return ConsumedCode(code: code, replayed: used != nil, issuedGrant: grant)
+        }
+    }
+
+    public func issueGrant(for code: AuthorizationCode, access: NewAccessToken, refreshHash: String, at now: Timestamp) async throws -> OAuthGrant {
+        let at = now.millisecondsSinceEpoch
+        return try await transaction { session in
+            guard
+                let id = try await session.rows(
+                    """
+                    INSERT INTO oauth_grants (user_id, client_id, scope, created_ms)
+                    VALUES (\(code.userID), \(code.clientID), \(code.scope.rawValue), \(at)) RETURNING id
+                    """
+                ).first?.decode(Int64.self)
+            else { throw CorruptRow(table: "oauth_grants") }
+            let grant = OAuthGrant(id: id, userID: code.userID, clientID: code.clientID, scope: code.scope, created: now, revoked: nil)
+            guard !(try await session.rows("UPDATE oauth_codes SET grant_id = \(id) WHERE hash = \(code.hash) RETURNING hash").isEmpty) else {
+                throw StoreError.missing("oauth code")
+            }
+            try await Self.insertAccessToken(access, grant: grant, at: at, on: session)
+            try await session.run("INSERT INTO oauth_refresh_tokens (hash, grant_id, created_ms) VALUES (\(refreshHash), \(id), \(at))")
+            return grant
+        }
+    }
+
+    public func rotateRefreshToken(hash: String, access: NewAccessToken, newRefreshHash: String, at now: Timestamp) async throws -> RefreshRotation? {
+        let at = now.millisecondsSinceEpoch
+        defer { principals.removeAll() }
+        return try await transaction { session in
+            // The refresh token's row locked: of two presentations at once, the second sees it spent.
+            guard
+                let row = try await session.rows(
+                    """
+                    SELECT \(unescaped: Self.grantColumns), oauth_refresh_tokens.used_ms
+                    FROM oauth_refresh_tokens JOIN oauth_grants ON oauth_grants.id = oauth_refresh_tokens.grant_id
+                    WHERE oauth_refresh_tokens.hash = \(hash) FOR UPDATE OF oauth_refresh_tokens
+                    """
+                ).first
+            else { return nil }
+            var cells = Cells(row, table: "oauth_refresh_tokens")
+            let grant = try Self.grant(&cells)
+            let used = try cells.next(Int64?.self)
+            guard grant.revoked == nil else { return nil }
+            guard used == nil else {
+                try await Self.revoke(grantID: grant.id, at: at, on: session)
+                return .reused(grantID: grant.id)
+            }
+            try await session.run("UPDATE oauth_refresh_tokens SET used_ms = \(at) WHERE hash = \(hash)")
+            try await Self.insertAccessToken(access, grant: grant, at: at, on: session)
+            try await session.run("INSERT INTO oauth_refresh_tokens (hash, grant_id, created_ms) VALUES (\(newRefreshHash), \(grant.id), \(at))")
+            return .rotated(grant)
+        }
+    }
+
+    public func revokeGrant(id: Int64, at now: Timestamp) async throws -> Bool {
+        defer { principals.removeAll() }
+        return try await transaction { session in try await Self.revoke(grantID: id, at: now.millisecondsSinceEpoch, on: session) }
+    }
+
+    public func grants(userID: Int64) async throws -> [OAuthGrant] {
+        try await session { session in
+            try await session.rows("SELECT \(unescaped: Self.grantColumns) FROM oauth_grants WHERE user_id = \(userID) ORDER BY id").map { row in
+                var cells = Cells(row, table: "oauth_grants")
+                return try Self.grant(&cells)
+            }
+        }
+    }
+
+    /// The grant's access token, a tokens row with the grant's scope, the grant and an expiry.
+    private static func insertAccessToken(_ access: NewAccessToken, grant: OAuthGrant, at: Int64, on session: PostgresSession) async throws {
+        try await session.run(
+            """
+            INSERT INTO tokens (user_id, label, permission, hash, created_ms, grant_id, expires_ms)
+            VALUES (\(grant.userID), \(access.label), \(grant.scope.permission.rawValue), \(access.hash), \(at), \(grant.id),
+                \(access.expires.millisecondsSinceEpoch))
+            """)
+    }
+
+    /// Revokes a grant with its access tokens and spends its refresh tokens; whether it was live.
+    @discardableResult
+    private static func revoke(grantID: Int64, at: Int64, on session: PostgresSession) async throws -> Bool {
+        guard
+            !(try await session.rows("UPDATE oauth_grants SET revoked_ms = \(at) WHERE id = \(grantID) AND revoked_ms IS NULL RETURNING id").isEmpty)
+        else { return false }
+        try await session.run("UPDATE tokens SET revoked_ms = coalesce(revoked_ms, \(at)) WHERE grant_id = \(grantID)")
+        try await session.run("UPDATE oauth_refresh_tokens SET used_ms = coalesce(used_ms, \(at)) WHERE grant_id = \(grantID)")
+        return true
+    }
+}

@@ -47,3 +47,130 @@ extension SQLiteStore {
         return OAuthClient(id: row.text(0), name: row.text(1), redirectURIs: uris, created: Timestamp(millisecondsSinceEpoch: row.integer(3)))
     }
 }
+
+extension SQLiteStore {
+    private static let grantColumns = "id, user_id, client_id, scope, created_ms, revoked_ms"
+
+    private static func grant(from row: SQLiteRow) throws -> OAuthGrant {
+        guard let scope = OAuthScope(rawValue: row.text(3)) else { throw CorruptRow(table: "oauth_grants") }
+        return OAuthGrant(
+            id: row.integer(0), userID: row.integer(1), clientID: row.text(2), scope: scope,
+            created: Timestamp(millisecondsSinceEpoch: row.integer(4)), revoked: row.optionalInteger(5).map(Timestamp.init(millisecondsSinceEpoch:)))
+    }
+
+    public func addAuthorizationCode(_ code: AuthorizationCode) async throws {
+        try await write { connection in
+            try connection.query(
+                """
+                INSERT INTO oauth_codes (hash, client_id, user_id, redirect_uri, scope, challenge, created_ms, expires_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(code.hash), .text(code.clientID), .integer(code.userID), .text(code.redirectURI), .text(code.scope.rawValue),
+                    .text(code.codeChallenge), .integer(code.created.millisecondsSinceEpoch), .integer(code.expires.millisecondsSinceEpoch),
+                ])
+        }
+    }
+
+    public func consumeAuthorizationCode(hash: String, at now: Timestamp) async throws -> ConsumedCode? {
+        try await write { connection in
+            guard
+                let (code, used, grant) = try connection.first(
+                    """
+                    SELECT hash, client_id, user_id, redirect_uri, scope, challenge, created_ms, expires_ms, used_ms, grant_id
+                    FROM oauth_codes WHERE hash = ?
+                    """, [.text(hash)],
+                    { row -> (AuthorizationCode, Int64?, Int64?) in
+                        guard let scope = OAuthScope(rawValue: row.text(4)) else { throw CorruptRow(table: "oauth_codes") }
+                        let code = AuthorizationCode(
+                            hash: row.text(0), clientID: row.text(1), userID: row.integer(2), redirectURI: row.text(3), scope: scope,
+                            codeChallenge: row.text(5), created: Timestamp(millisecondsSinceEpoch: row.integer(6)),
+                            expires: Timestamp(millisecondsSinceEpoch: row.integer(7)))
+                        return (code, row.optionalInteger(8), row.optionalInteger(9))
+                    })
+            else { return nil }
+            if used == nil {
+                try connection.query("UPDATE oauth_codes SET used_ms = ? WHERE hash = ?", [.integer(now.millisecondsSinceEpoch), .text(hash)])
+            }
+            return ConsumedCode(code: code, replayed: used != nil, issuedGrant: grant)
+        }
+    }
+
+    public func issueGrant(for code: AuthorizationCode, access: NewAccessToken, refreshHash: String, at now: Timestamp) async throws -> OAuthGrant {
+        try await write { connection in
+            let at = SQLiteValue.integer(now.millisecondsSinceEpoch)
+            try connection.query(
+                "INSERT INTO oauth_grants (user_id, client_id, scope, created_ms) VALUES (?, ?, ?, ?)",
+                [.integer(code.userID), .text(code.clientID), .text(code.scope.rawValue), at])
+            let grant = OAuthGrant(
+                id: connection.lastInsertID, userID: code.userID, clientID: code.clientID, scope: code.scope, created: now, revoked: nil)
+            try connection.query("UPDATE oauth_codes SET grant_id = ? WHERE hash = ?", [.integer(grant.id), .text(code.hash)])
+            guard connection.changes == 1 else { throw StoreError.missing("oauth code") }
+            try Self.insertAccessToken(access, grant: grant, at: at, on: connection)
+            try connection.query(
+                "INSERT INTO oauth_refresh_tokens (hash, grant_id, created_ms) VALUES (?, ?, ?)", [.text(refreshHash), .integer(grant.id), at])
+            return grant
+        }
+    }
+
+    public func rotateRefreshToken(hash: String, access: NewAccessToken, newRefreshHash: String, at now: Timestamp) async throws -> RefreshRotation? {
+        try await write { connection in
+            let at = SQLiteValue.integer(now.millisecondsSinceEpoch)
+            guard
+                let (grant, used) = try connection.first(
+                    """
+                    SELECT oauth_grants.id, oauth_grants.user_id, oauth_grants.client_id, oauth_grants.scope, oauth_grants.created_ms,
+                        oauth_grants.revoked_ms, oauth_refresh_tokens.used_ms
+                    FROM oauth_refresh_tokens JOIN oauth_grants ON oauth_grants.id = oauth_refresh_tokens.grant_id
+                    WHERE oauth_refresh_tokens.hash = ?
+                    """, [.text(hash)], { row in (try Self.grant(from: row), row.optionalInteger(6)) })
+            else { return nil }
+            guard grant.revoked == nil else { return nil }
+            guard used == nil else {
+                try Self.revoke(grantID: grant.id, at: at, on: connection)
+                return .reused(grantID: grant.id)
+            }
+            try connection.query("UPDATE oauth_refresh_tokens SET used_ms = ? WHERE hash = ?", [at, .text(hash)])
+            try Self.insertAccessToken(access, grant: grant, at: at, on: connection)
+            try connection.query(
+                "INSERT INTO oauth_refresh_tokens (hash, grant_id, created_ms) VALUES (?, ?, ?)", [.text(newRefreshHash), .integer(grant.id), at])
+            return .rotated(grant)
+        }
+    }
+
+    public func revokeGrant(id: Int64, at now: Timestamp) async throws -> Bool {
+        try await write { connection in
+            try Self.revoke(grantID: id, at: .integer(now.millisecondsSinceEpoch), on: connection)
+        }
+    }
+
+    public func grants(userID: Int64) async throws -> [OAuthGrant] {
+        try await read { connection in
+            var grants: [OAuthGrant] = []
+            try connection.query("SELECT \(Self.grantColumns) FROM oauth_grants WHERE user_id = ? ORDER BY id", [.integer(userID)]) {
+                grants.append(try Self.grant(from: $0))
+            }
+            return grants
+        }
+    }
+
+    /// The grant's access token, a tokens row with the grant's scope, the grant and an expiry.
+    private static func insertAccessToken(_ access: NewAccessToken, grant: OAuthGrant, at: SQLiteValue, on connection: SQLiteConnection) throws {
+        try connection.query(
+            "INSERT INTO tokens (user_id, label, permission, hash, created_ms, grant_id, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                .integer(grant.userID), .text(access.label), .text(grant.scope.permission.rawValue), .text(access.hash), at, .integer(grant.id),
+                .integer(access.expires.millisecondsSinceEpoch),
+            ])
+    }
+
+    /// Revokes a grant with its access tokens and spends its refresh tokens; whether it was live.
+    @discardableResult
+    private static func revoke(grantID: Int64, at: SQLiteValue, on connection: SQLiteConnection) throws -> Bool {
+        try connection.query("UPDATE oauth_grants SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL", [at, .integer(grantID)])
+        guard connection.changes > 0 else { return false }
+        try connection.query("UPDATE tokens SET revoked_ms = coalesce(revoked_ms, ?) WHERE grant_id = ?", [at, .integer(grantID)])
+        try connection.query("UPDATE oauth_refresh_tokens SET used_ms = coalesce(used_ms, ?) WHERE grant_id = ?", [at, .integer(grantID)])
+        return true
+    }
+}

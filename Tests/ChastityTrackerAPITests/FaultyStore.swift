@@ -280,3 +280,30 @@ extension FaultyStore: OAuthClientStore {
         return try await base.removeClient(id: id)
     }
 }
+
+extension FaultyStore: OAuthGrantStore {
+    func addAuthorizationCode(_ code: AuthorizationCode) async throws {
+        try checkWrite()
+        try await base.addAuthorizationCode(code)
+    }
+    func consumeAuthorizationCode(hash: String, at now: Timestamp) async throws -> ConsumedCode? {
+        try checkWrite()
+        return try await base.consumeAuthorizationCode(hash: hash, at: now)
+    }
+    func issueGrant(for code: AuthorizationCode, access: NewAccessToken, refreshHash: String, at now: Timestamp) async throws -> OAuthGrant {
+        try checkWrite()
+        return try await base.issueGrant(for: code, access: access, refreshHash: refreshHash, at: now)
+    }
+    func rotateRefreshToken(hash: String, access: NewAccessToken, newRefreshHash: String, at now: Timestamp) async throws -> RefreshRotation? {
+        try checkWrite()
+        return try await base.rotateRefreshToken(hash: hash, access: access, newRefreshHash: newRefreshHash, at: now)
+    }
+    func revokeGrant(id: Int64, at now: Timestamp) async throws -> Bool {
+        try checkWrite()
+        return try await base.revokeGrant(id: id, at: now)
+    }
+    func grants(userID: Int64) async throws -> [OAuthGrant] {
+        try check()
+        return try await base.grants(userID: userID)
+    }
+}

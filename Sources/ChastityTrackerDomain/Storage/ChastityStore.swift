@@ -12,5 +12,5 @@
 /// database cannot be reached; other failures are ``StoreError`` cases documented per method.
 public protocol ChastityStore:
     UserStore, TokenStore, PasswordStore, AccountSessionStore, SignInFailureStore, ServerKeyStore, OrgasmStore,
-    IdempotencyKeyStore, SnapshotStore, UnitOfWorkStore, StoreLifecycle, ChangeStore, WebhookStore, OAuthClientStore
+    IdempotencyKeyStore, SnapshotStore, UnitOfWorkStore, StoreLifecycle, ChangeStore, WebhookStore, OAuthClientStore, OAuthGrantStore
 {}

@@ -1,0 +1,26 @@
+/// The role of a store that keeps OAuth's codes, grants and refresh tokens (docs/CONTRACT.md
+/// section 15). A grant's access tokens are rows of the tokens table (``TokenStore``) with the
+/// grant and an expiry; revoking a grant revokes them in the same transaction. Every method may
+/// throw ``StoreError/unavailable`` when the database cannot be reached.
+public protocol OAuthGrantStore: Sendable {
+    /// Keeps a code the person just approved. Throws ``StoreError/missing(_:)`` when the user or
+    /// the client is gone.
+    func addAuthorizationCode(_ code: AuthorizationCode) async throws
+    /// Takes the code with this hash for an exchange, at most once (`replayed` says whether it
+    /// had been taken before); `nil` when there is none. Expiry and bindings are the caller's to
+    /// check: a taken code is spent whatever the outcome, so it can never be tried twice.
+    func consumeAuthorizationCode(hash: String, at now: Timestamp) async throws -> ConsumedCode?
+    /// In one transaction: a grant for the code's user, client and scope, its first access token
+    /// and its first refresh token (by hash), and the grant recorded on the code. Throws
+    /// ``StoreError/missing(_:)`` when the code, the user or the client is gone.
+    func issueGrant(for code: AuthorizationCode, access: NewAccessToken, refreshHash: String, at now: Timestamp) async throws -> OAuthGrant
+    /// Presents a refresh token: a current one is spent and replaced (a new access token and
+    /// refresh token in the same transaction); a spent one revokes its grant; `nil` for an
+    /// unknown token or a revoked grant.
+    func rotateRefreshToken(hash: String, access: NewAccessToken, newRefreshHash: String, at now: Timestamp) async throws -> RefreshRotation?
+    /// Revokes the grant, its access tokens and its refresh tokens; `false` when there is no
+    /// such grant or it was revoked already.
+    func revokeGrant(id: Int64, at now: Timestamp) async throws -> Bool
+    /// The user's grants, oldest first, revoked ones included.
+    func grants(userID: Int64) async throws -> [OAuthGrant]
+}
