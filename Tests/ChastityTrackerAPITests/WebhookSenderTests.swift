@@ -28,7 +28,7 @@ struct WebhookSenderDeadlineTests {
         try await WebhookReceiver.run { receiver in
             receiver.script([.trickle(status: 200, duration: .seconds(120))])
             var sender = WebhookSender(allowPrivate: true)
-            sender.totalTimeout = .seconds(3)
+            sender.totalTimeout = .seconds(10)
             let message = WebhookMessage(
                 rowID: 1, messageID: "msg_1", webhookID: 1, url: receiver.url(), secret: .generate(), body: "{}", attempts: 0, lease: 0)
             let started = ContinuousClock.now
