@@ -98,7 +98,8 @@ public final class WebhookReceiver: Sendable {
                 try await app.run()
                 return nil
             }
-            let deadline = ContinuousClock.now + .seconds(10)
+            // Long: with every suite starting at once on two cores, binding took over 10 s.
+            let deadline = ContinuousClock.now + .seconds(60)
             while receiver.state.withLock({ $0.port }) == nil {
                 guard ContinuousClock.now < deadline else { throw ReceiverFailure() }
                 try await Task.sleep(for: .milliseconds(10))
@@ -108,5 +109,7 @@ public final class WebhookReceiver: Sendable {
         }
     }
 
-    struct ReceiverFailure: Error {}
+    struct ReceiverFailure: Error, CustomStringConvertible {
+        var description: String { "the webhook receiver did not start listening within 60 s" }
+    }
 }

@@ -37,10 +37,10 @@ public struct WebhookURL: Sendable, Hashable {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw .malformed }
         guard text.utf8.count <= Self.maximumLength else { throw .tooLong }
-        guard text.utf8.allSatisfy(Self.isURLByte) else { throw .invalidCharacters }
+        guard text.utf8.allSatisfy(URIBytes.isURIByte) else { throw .invalidCharacters }
         guard let separator = text.range(of: "://") else { throw .notHTTPS }
         let scheme = text[..<separator.lowerBound].lowercased()
-        guard let first = scheme.utf8.first, Self.isLetter(first), scheme.utf8.allSatisfy(Self.isSchemeByte) else { throw .malformed }
+        guard let first = scheme.utf8.first, URIBytes.isLetter(first), scheme.utf8.allSatisfy(URIBytes.isSchemeByte) else { throw .malformed }
         guard scheme == "https" || (scheme == "http" && allowPrivate) else { throw .notHTTPS }
         guard !text.contains("#") else { throw .fragment }
 
@@ -55,7 +55,7 @@ public struct WebhookURL: Sendable, Hashable {
         let defaultPort = scheme == "https" ? 443 : 80
         var port = defaultPort
         if let rawPort {
-            guard (1...5).contains(rawPort.count), rawPort.utf8.allSatisfy(Self.isDigit), let value = Int(rawPort), (1...65535).contains(value)
+            guard (1...5).contains(rawPort.count), rawPort.utf8.allSatisfy(URIBytes.isDigit), let value = Int(rawPort), (1...65535).contains(value)
             else { throw .invalidPort }
             port = value
         }
@@ -76,7 +76,7 @@ public struct WebhookURL: Sendable, Hashable {
                 literal = address
                 host = address.description
             } else {
-                guard Self.isDNSName(name) else { throw .invalidHost }
+                guard URIBytes.isDNSName(name) else { throw .invalidHost }
                 guard !Self.readsAsIPv4Number(name) else { throw .numericHost }
                 if !allowPrivate {
                     guard name != "localhost", !name.hasSuffix(".localhost") else { throw .localhost }
@@ -133,7 +133,7 @@ public struct WebhookURL: Sendable, Hashable {
         guard !text.contains("[") && !text.contains("]") else { throw .invalidCharacters }
         let bytes = Array(text.utf8)
         for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "%") {
-            guard index + 2 < bytes.count, isHexDigit(bytes[index + 1]), isHexDigit(bytes[index + 2]) else { throw .malformed }
+            guard index + 2 < bytes.count, URIBytes.isHexDigit(bytes[index + 1]), URIBytes.isHexDigit(bytes[index + 2]) else { throw .malformed }
         }
         if text.isEmpty { return "/" }
         return text.hasPrefix("?") ? "/" + text : String(text)
@@ -146,44 +146,11 @@ public struct WebhookURL: Sendable, Hashable {
     /// real name looks like that and each parser draws the line a little differently.
     private static func readsAsIPv4Number(_ host: String) -> Bool {
         let bytes = Array(host.utf8)
-        let digitsDotsX = bytes.allSatisfy { isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "x") }
-        if digitsDotsX && bytes.contains(where: isDigit) { return true }
+        let digitsDotsX = bytes.allSatisfy { URIBytes.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "x") }
+        if digitsDotsX && bytes.contains(where: URIBytes.isDigit) { return true }
         guard let last = host.split(separator: ".", omittingEmptySubsequences: false).last, !last.isEmpty else { return false }
-        if last.utf8.allSatisfy(isDigit) { return true }
-        return last.hasPrefix("0x") && last.utf8.dropFirst(2).allSatisfy(isHexDigit)
-    }
-
-    /// Whether `name` (lower-cased) is a DNS host name: labels of 1 to 63 letters, digits and
-    /// hyphens, not starting or ending with a hyphen, 253 bytes in all.
-    private static func isDNSName(_ name: String) -> Bool {
-        guard name.utf8.count <= 253 else { return false }
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
-                && label.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "-") }
-        }
-    }
-
-    /// The bytes RFC 3986 allows anywhere in a URL (unreserved, reserved and `%`); white space,
-    /// control characters, non-ASCII (write a punycode host and a percent-encoded path) and
-    /// characters such as `\`, which WHATWG parsers read as `/`, are refused.
-    private static func isURLByte(_ byte: UInt8) -> Bool {
-        isLetter(byte) || isDigit(byte) || "-._~:/?#[]@!$&'()*+,;=%".utf8.contains(byte)
-    }
-
-    private static func isSchemeByte(_ byte: UInt8) -> Bool {
-        isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-    }
-
-    private static func isLetter(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-    }
-
-    private static func isDigit(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+        if last.utf8.allSatisfy(URIBytes.isDigit) { return true }
+        return last.hasPrefix("0x") && last.utf8.dropFirst(2).allSatisfy(URIBytes.isHexDigit)
     }
 }
 

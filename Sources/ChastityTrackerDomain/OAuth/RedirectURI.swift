@@ -33,12 +33,12 @@ public struct RedirectURI: Sendable, Hashable {
     public init(_ text: String) throws(OAuthRegistrationError) {
         guard !text.isEmpty else { throw .empty }
         guard text.utf8.count <= Self.maximumLength else { throw .tooLong }
-        guard text.utf8.allSatisfy(Self.isURIByte) else { throw .invalidCharacters }
+        guard text.utf8.allSatisfy(URIBytes.isURIByte) else { throw .invalidCharacters }
         guard !text.contains("#") else { throw .fragment }
         try Self.checkEscapes(text)
         guard let colon = text.firstIndex(of: ":") else { throw .missingScheme }
         let scheme = text[..<colon]
-        guard let first = scheme.utf8.first, Self.isLetter(first), scheme.utf8.allSatisfy(Self.isSchemeByte) else { throw .missingScheme }
+        guard let first = scheme.utf8.first, URIBytes.isLetter(first), scheme.utf8.allSatisfy(URIBytes.isSchemeByte) else { throw .missingScheme }
         let rest = text[text.index(after: colon)...]
 
         switch scheme.lowercased() {
@@ -49,7 +49,7 @@ public struct RedirectURI: Sendable, Hashable {
                 // Only IPv6 goes in brackets, and a zone (`%25eth0`) names an interface of one machine.
                 guard inside.contains(":"), !inside.contains("%"), IPAddress(inside) != nil else { throw .invalidHost }
             case .plain(let name):
-                guard Self.isDNSName(name) else { throw .invalidHost }
+                guard URIBytes.isDNSName(name) else { throw .invalidHost }
             }
             self.host = parts.host.bare
             self.loopback = nil
@@ -126,7 +126,7 @@ public struct RedirectURI: Sendable, Hashable {
         guard !authority.contains("@") else { throw .credentials }
         let (host, port) = try split(authority)
         if let port {
-            guard (1...5).contains(port.utf8.count), port.utf8.allSatisfy(isDigit), let value = Int(port), (1...65535).contains(value) else {
+            guard (1...5).contains(port.utf8.count), port.utf8.allSatisfy(URIBytes.isDigit), let value = Int(port), (1...65535).contains(value) else {
                 throw .invalidPort
             }
         }
@@ -161,41 +161,10 @@ public struct RedirectURI: Sendable, Hashable {
     private static func checkEscapes(_ text: String) throws(OAuthRegistrationError) {
         let bytes = Array(text.utf8)
         for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "%") {
-            guard index + 2 < bytes.count, isHexDigit(bytes[index + 1]), isHexDigit(bytes[index + 2]) else { throw .malformedEscape }
+            guard index + 2 < bytes.count, URIBytes.isHexDigit(bytes[index + 1]), URIBytes.isHexDigit(bytes[index + 2]) else {
+                throw .malformedEscape
+            }
         }
-    }
-
-    /// Whether `name` is a DNS host name (or an IPv4 literal): labels of 1 to 63 letters, digits and
-    /// hyphens, not starting or ending with a hyphen, 253 bytes in all, no trailing dot.
-    private static func isDNSName(_ name: String) -> Bool {
-        guard name.utf8.count <= 253 else { return false }
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
-                && label.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "-") }
-        }
-    }
-
-    /// The bytes RFC 3986 allows anywhere in a URI (unreserved, reserved and `%`); white space,
-    /// control characters, non-ASCII and characters such as `\`, which browsers read as `/`, are
-    /// refused.
-    private static func isURIByte(_ byte: UInt8) -> Bool {
-        isLetter(byte) || isDigit(byte) || "-._~:/?#[]@!$&'()*+,;=%".utf8.contains(byte)
-    }
-
-    private static func isSchemeByte(_ byte: UInt8) -> Bool {
-        isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-    }
-
-    private static func isLetter(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-    }
-
-    private static func isDigit(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
     }
 }
 
