@@ -6,7 +6,7 @@ extension PostgresStore {
         try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
             let row = try await session.rows(
                 """
-                SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM tokens), (SELECT count(*) FROM orgasms),
+                SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM tokens WHERE grant_id IS NULL), (SELECT count(*) FROM orgasms),
                        (SELECT count(*) FROM idempotency_keys)
                 """
             ).first
@@ -23,7 +23,7 @@ extension PostgresStore {
             let tokens = try await session.rows(
                 """
                 SELECT id, user_id, label, permission, created_ms, last_used_ms, revoked_ms, hash FROM tokens
-                WHERE user_id = \(user.id) ORDER BY id
+                WHERE user_id = \(user.id) AND grant_id IS NULL ORDER BY id
                 """
             ).map { row in
                 let (id, userID, label, permission, created, lastUsed, revoked, hash) =

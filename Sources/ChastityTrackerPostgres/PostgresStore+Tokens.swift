@@ -35,14 +35,15 @@ extension PostgresStore {
 
     public func tokens(userID: Int64) async throws -> [TokenInfo] {
         try await session { session in
-            try await session.rows("SELECT \(unescaped: Self.tokenColumns) FROM tokens WHERE user_id = \(userID) ORDER BY id")
+            try await session.rows("SELECT \(unescaped: Self.tokenColumns) FROM tokens WHERE user_id = \(userID) AND grant_id IS NULL ORDER BY id")
                 .map(Self.token(from:))
         }
     }
 
     public func token(id: Int64) async throws -> TokenInfo? {
         try await session { session in
-            try await session.rows("SELECT \(unescaped: Self.tokenColumns) FROM tokens WHERE id = \(id)").first.map(Self.token(from:))
+            try await session.rows("SELECT \(unescaped: Self.tokenColumns) FROM tokens WHERE id = \(id) AND grant_id IS NULL").first.map(
+                Self.token(from:))
         }
     }
 
@@ -60,7 +61,9 @@ extension PostgresStore {
     public func replaceTokenHash(id: Int64, hash: String) async throws -> Bool {
         defer { principals.removeAll() }
         return try await session { session in
-            !(try await session.rows("UPDATE tokens SET hash = \(hash) WHERE id = \(id) AND revoked_ms IS NULL RETURNING id").isEmpty)
+            !(try await session.rows(
+                "UPDATE tokens SET hash = \(hash) WHERE id = \(id) AND revoked_ms IS NULL AND grant_id IS NULL RETURNING id"
+            ).isEmpty)
         }
     }
 

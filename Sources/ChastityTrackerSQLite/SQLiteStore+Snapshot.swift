@@ -6,8 +6,9 @@ extension SQLiteStore {
             func count(_ table: String) throws -> Int {
                 try connection.first("SELECT count(*) FROM \(table)") { Int($0.integer(0)) } ?? 0
             }
+            // Personal tokens only: an OAuth grant's access tokens are not copied (the grant is not).
             return StoreCounts(
-                users: try count("users"), tokens: try count("tokens"), orgasms: try count("orgasms"),
+                users: try count("users"), tokens: try count("tokens WHERE grant_id IS NULL"), orgasms: try count("orgasms"),
                 idempotencyKeys: try count("idempotency_keys")
             )
         }
@@ -19,7 +20,7 @@ extension SQLiteStore {
                 try connection.first("SELECT password_hash FROM users WHERE id = ?", [.integer(user.id)]) { $0.optionalText(0) } ?? nil
             var tokens: [StoredToken] = []
             try connection.query(
-                "SELECT id, user_id, label, permission, created_ms, last_used_ms, revoked_ms, hash FROM tokens WHERE user_id = ? ORDER BY id",
+                "SELECT id, user_id, label, permission, created_ms, last_used_ms, revoked_ms, hash FROM tokens WHERE user_id = ? AND grant_id IS NULL ORDER BY id",
                 [.integer(user.id)]
             ) { row in tokens.append(StoredToken(info: try Self.token(from: row), hash: row.text(7))) }
             var items: [Orgasm] = []

@@ -24,7 +24,7 @@ extension SQLiteStore {
     public func tokens(userID: Int64) async throws -> [TokenInfo] {
         try await read { connection in
             var tokens: [TokenInfo] = []
-            try connection.query("SELECT \(Self.tokenColumns) FROM tokens WHERE user_id = ? ORDER BY id", [.integer(userID)]) {
+            try connection.query("SELECT \(Self.tokenColumns) FROM tokens WHERE user_id = ? AND grant_id IS NULL ORDER BY id", [.integer(userID)]) {
                 tokens.append(try Self.token(from: $0))
             }
             return tokens
@@ -33,7 +33,7 @@ extension SQLiteStore {
 
     public func token(id: Int64) async throws -> TokenInfo? {
         try await read { connection in
-            try connection.first("SELECT \(Self.tokenColumns) FROM tokens WHERE id = ?", [.integer(id)], Self.token(from:))
+            try connection.first("SELECT \(Self.tokenColumns) FROM tokens WHERE id = ? AND grant_id IS NULL", [.integer(id)], Self.token(from:))
         }
     }
 
@@ -49,7 +49,7 @@ extension SQLiteStore {
 
     public func replaceTokenHash(id: Int64, hash: String) async throws -> Bool {
         try await write { connection in
-            try connection.query("UPDATE tokens SET hash = ? WHERE id = ? AND revoked_ms IS NULL", [.text(hash), .integer(id)])
+            try connection.query("UPDATE tokens SET hash = ? WHERE id = ? AND revoked_ms IS NULL AND grant_id IS NULL", [.text(hash), .integer(id)])
             return connection.changes > 0
         }
     }

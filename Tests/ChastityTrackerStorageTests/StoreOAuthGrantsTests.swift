@@ -46,6 +46,9 @@ struct StoreOAuthGrantsTests {
             #expect(principal.userID == alice.id)
             #expect(principal.permission == .write)
             #expect(try await store.grants(userID: alice.id) == [grant])
+            // The grant's access token is the grant's: not a personal token, listed, found or copied.
+            #expect(try await store.tokens(userID: alice.id).isEmpty)
+            #expect(try await store.snapshot(of: alice).tokens.isEmpty)
 
             let replay = try #require(try await store.consumeAuthorizationCode(hash: code.hash, at: Self.now))
             #expect(replay.replayed)

@@ -9,9 +9,10 @@ public protocol TokenStore: Sendable {
     func createToken(
         userID: Int64, label: String, permission: Permission, hash: String, at created: Timestamp
     ) async throws -> TokenInfo
-    /// The tokens of a user, oldest first.
+    /// The personal tokens of a user, oldest first (an OAuth grant's access tokens are the
+    /// grant's: not listed, found, regenerated, counted or copied as personal tokens).
     func tokens(userID: Int64) async throws -> [TokenInfo]
-    /// The token with this id, or `nil`.
+    /// The personal token with this id, or `nil`.
     func token(id: Int64) async throws -> TokenInfo?
     /// Marks a token revoked; it stops working at once. Returns `false` when no such token exists.
     /// Revoking a revoked token keeps its first revocation time.
