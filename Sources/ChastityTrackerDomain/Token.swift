@@ -50,12 +50,16 @@ public struct Principal: Sendable, Hashable {
     public var permission: Permission
     /// When the token was last used before this request, if ever.
     public var lastUsed: Timestamp?
+    /// When the token stops working (an OAuth grant's access token); `nil` for a personal token,
+    /// which works until it is revoked.
+    public var expires: Timestamp?
 
-    public init(tokenID: Int64, userID: Int64, timeZone: String, permission: Permission, lastUsed: Timestamp?) {
+    public init(tokenID: Int64, userID: Int64, timeZone: String, permission: Permission, lastUsed: Timestamp?, expires: Timestamp? = nil) {
         self.tokenID = tokenID
         self.userID = userID
         self.timeZone = timeZone
         self.permission = permission
         self.lastUsed = lastUsed
+        self.expires = expires
     }
 }

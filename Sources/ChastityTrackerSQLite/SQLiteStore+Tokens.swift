@@ -58,7 +58,7 @@ extension SQLiteStore {
         try await read { connection in
             try connection.first(
                 """
-                SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms
+                SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms, tokens.expires_ms
                 FROM tokens JOIN users ON users.id = tokens.user_id
                 WHERE tokens.hash = ? AND tokens.revoked_ms IS NULL
                 """,
@@ -67,7 +67,8 @@ extension SQLiteStore {
                 Principal(
                     tokenID: row.integer(0), userID: row.integer(1), timeZone: row.text(2),
                     permission: try Permission.stored(row.text(3)),
-                    lastUsed: row.optionalInteger(4).map(Timestamp.init(millisecondsSinceEpoch:))
+                    lastUsed: row.optionalInteger(4).map(Timestamp.init(millisecondsSinceEpoch:)),
+                    expires: row.optionalInteger(5).map(Timestamp.init(millisecondsSinceEpoch:))
                 )
             }
         }

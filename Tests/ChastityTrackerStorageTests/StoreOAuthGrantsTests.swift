@@ -45,6 +45,7 @@ struct StoreOAuthGrantsTests {
             let principal = try #require(try await store.principal(forTokenHash: access.hash))
             #expect(principal.userID == alice.id)
             #expect(principal.permission == .write)
+            #expect(principal.expires == access.expires)
             #expect(try await store.grants(userID: alice.id) == [grant])
             // The grant's access token is the grant's: not a personal token, listed, found or copied.
             #expect(try await store.tokens(userID: alice.id).isEmpty)

@@ -55,6 +55,11 @@ extension APIError {
         .unauthorized("the token is not valid (unknown, revoked or malformed)", tokenSent: true)
     }
 
+    /// 401 for an access token past its expiry.
+    static var expiredToken: APIError {
+        .unauthorized("the token has expired", tokenSent: true)
+    }
+
     /// 401; `tokenSent` adds `error="invalid_token"` to the challenge.
     public static func unauthorized(_ message: String, tokenSent: Bool) -> APIError {
         APIError(

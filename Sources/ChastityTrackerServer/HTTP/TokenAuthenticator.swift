@@ -52,6 +52,9 @@ public struct TokenAuthenticator<Store: UnitOfWorkStore>: RouterMiddleware {
     ) async throws -> Response {
         guard let principal = try await reads.principal(forTokenHash: hash) else { throw APIError.invalidToken }
         let now = Timestamp(clock.now())
+        // An OAuth access token past its hour: refused like an unknown one, saying why (RFC 6750's
+        // `invalid_token`), so the app refreshes.
+        if let expires = principal.expires, expires <= now { throw APIError.expiredToken }
         if principal.lastUsed.map({ now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch >= Self.lastUsedResolutionMilliseconds }) ?? true {
             // Noted, not written here: a database that cannot be written must not fail a read.
             lastUsed.record(tokenID: principal.tokenID, at: now)
