@@ -53,13 +53,24 @@ public struct Principal: Sendable, Hashable {
     /// When the token stops working (an OAuth grant's access token); `nil` for a personal token,
     /// which works until it is revoked.
     public var expires: Timestamp?
+    /// The OAuth grant the token is an access token of; `nil` for a personal token.
+    public var grantID: Int64?
 
-    public init(tokenID: Int64, userID: Int64, timeZone: String, permission: Permission, lastUsed: Timestamp?, expires: Timestamp? = nil) {
+    public init(
+        tokenID: Int64, userID: Int64, timeZone: String, permission: Permission, lastUsed: Timestamp?, expires: Timestamp? = nil,
+        grantID: Int64? = nil
+    ) {
         self.tokenID = tokenID
         self.userID = userID
         self.timeZone = timeZone
         self.permission = permission
         self.lastUsed = lastUsed
         self.expires = expires
+        self.grantID = grantID
     }
+
+    /// What the rate limit counts under: the token, or for an OAuth access token its grant (a
+    /// refresh, which brings a new access token, must not start a new allowance). Tokens' ids are
+    /// positive, so a grant counts under its id negated.
+    public var rateLimitKey: Int64 { grantID.map { -$0 } ?? tokenID }
 }

@@ -43,12 +43,12 @@ extension PostgresSession {
     /// The caller behind an unrevoked token with this hash, or `nil`.
     func principal(forTokenHash hash: String) async throws -> Principal? {
         try await execute(PrincipalStatement(hash: hash)).first.map { columns in
-            let (tokenID, userID, timeZone, permission, lastUsed, expires) = columns
+            let (tokenID, userID, timeZone, permission, lastUsed, expires, grantID) = columns
             return Principal(
                 tokenID: tokenID, userID: userID, timeZone: timeZone,
                 permission: try Permission.stored(permission),
                 lastUsed: lastUsed.map(Timestamp.init(millisecondsSinceEpoch:)),
-                expires: expires.map(Timestamp.init(millisecondsSinceEpoch:))
+                expires: expires.map(Timestamp.init(millisecondsSinceEpoch:)), grantID: grantID
             )
         }
     }

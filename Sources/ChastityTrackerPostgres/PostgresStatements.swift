@@ -194,10 +194,11 @@ struct DetailsStatement: PostgresPreparedStatement {
 
 /// The caller behind an unrevoked token, by the token's hash.
 struct PrincipalStatement: PostgresPreparedStatement {
-    typealias Row = (Int64, Int64, String, String, Int64?, Int64?)
+    typealias Row = (Int64, Int64, String, String, Int64?, Int64?, Int64?)
     static let name = "ct_principal"
     static let sql = """
-        SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms, tokens.expires_ms
+        SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms, tokens.expires_ms,
+            tokens.grant_id
         FROM tokens JOIN users ON users.id = tokens.user_id
         WHERE tokens.hash = $1 AND tokens.revoked_ms IS NULL
         """
@@ -214,7 +215,7 @@ struct PrincipalStatement: PostgresPreparedStatement {
         var cells = Cells(row, table: "tokens")
         return (
             try cells.next(Int64.self), try cells.next(Int64.self), try cells.next(String.self), try cells.next(String.self),
-            try cells.next(Int64?.self), try cells.next(Int64?.self)
+            try cells.next(Int64?.self), try cells.next(Int64?.self), try cells.next(Int64?.self)
         )
     }
 }

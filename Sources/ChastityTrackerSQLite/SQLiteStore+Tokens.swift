@@ -58,7 +58,8 @@ extension SQLiteStore {
         try await read { connection in
             try connection.first(
                 """
-                SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms, tokens.expires_ms
+                SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms, tokens.expires_ms,
+                    tokens.grant_id
                 FROM tokens JOIN users ON users.id = tokens.user_id
                 WHERE tokens.hash = ? AND tokens.revoked_ms IS NULL
                 """,
@@ -68,7 +69,7 @@ extension SQLiteStore {
                     tokenID: row.integer(0), userID: row.integer(1), timeZone: row.text(2),
                     permission: try Permission.stored(row.text(3)),
                     lastUsed: row.optionalInteger(4).map(Timestamp.init(millisecondsSinceEpoch:)),
-                    expires: row.optionalInteger(5).map(Timestamp.init(millisecondsSinceEpoch:))
+                    expires: row.optionalInteger(5).map(Timestamp.init(millisecondsSinceEpoch:)), grantID: row.optionalInteger(6)
                 )
             }
         }

@@ -20,7 +20,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let ticket: RateLimiter.Ticket
-        switch limiter.admit(tokenID: context.principal.tokenID) {
+        switch limiter.admit(tokenID: context.principal.rateLimitKey) {
         case .admitted(let admitted):
             ticket = admitted
         case .refused(let window):
