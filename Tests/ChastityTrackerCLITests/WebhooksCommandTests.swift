@@ -107,26 +107,34 @@ struct WebhooksCommandTests {
         let killed = try await first.stop(signal: SIGKILL)
         #expect(killed.status == SIGKILL)
 
-        let second = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory, extraArguments: ["--webhooks-allow-private"])
-        try await second.waitUntilHealthy()
-        let changes = try await HTTP.request("GET", "\(second.baseURL)/api/v2/orgasms/changes", token: token, in: sandbox.directory)
-        let feed = try #require(((try changes.json()["data"]) as? [String: Any])?["new_state"] as? String)
-
-        try await WebhookReceiver.run(port: port) { receiver in
-            // A message whose attempt was cut by the kill waits for its lease (30 s), one that
-            // failed for its retry (about 5 s): at most about 40 s in all.
-            let deadline = ContinuousClock.now + .seconds(60)
-            while ContinuousClock.now < deadline {
-                if let last = receiver.deliveries.last, Self.state(of: last) == feed { break }
-                try await Task.sleep(for: .milliseconds(200))
+        // The receiver comes up before the server does: a retry that met a receiver still binding
+        // its port (over 10 s with every suite starting at once) would wait 5 minutes for the next.
+        let second = try await WebhookReceiver.run(port: port) { receiver in
+            let second = try ServerProcess(
+                databasePath: sandbox.databasePath, in: sandbox.directory, extraArguments: ["--webhooks-allow-private"])
+            do {
+                try await second.waitUntilHealthy()
+                let changes = try await HTTP.request("GET", "\(second.baseURL)/api/v2/orgasms/changes", token: token, in: sandbox.directory)
+                let feed = try #require(((try changes.json()["data"]) as? [String: Any])?["new_state"] as? String)
+                // A message whose attempt was cut by the kill waits for its lease (30 s), one that
+                // failed for its retry (about 5 s): at most about 40 s in all.
+                let deadline = ContinuousClock.now + .seconds(60)
+                while ContinuousClock.now < deadline {
+                    if let last = receiver.deliveries.last, Self.state(of: last) == feed { break }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                let deliveries = receiver.deliveries
+                #expect(!deliveries.isEmpty)
+                #expect(deliveries.last.flatMap(Self.state(of:)) == feed)
+                let verifier = try WebhookVerifier(secret: secret)
+                for delivery in deliveries { try verifier.verify(body: delivery.body, headers: delivery.headers) }
+            } catch {
+                _ = try? await second.stop()
+                throw error
             }
-            let deliveries = receiver.deliveries
-            #expect(!deliveries.isEmpty)
-            #expect(deliveries.last.flatMap(Self.state(of:)) == feed)
-            let verifier = try WebhookVerifier(secret: secret)
-            for delivery in deliveries { try verifier.verify(body: delivery.body, headers: delivery.headers) }
+            _ = try await second.stop()
+            return second
         }
-        _ = try await second.stop()
         let key = String(secret.dropFirst("whsec_".count))
         #expect(!first.stderr.contains(key) && !second.stderr.contains(key))
         #expect(first.stderr.contains("webhook attempt failed"))
