@@ -83,3 +83,13 @@ import Testing
 private final class LookupCount: Sendable {
     let count = Mutex(0)
 }
+
+@Suite("WebhookLookupPool: a bound on the lookups of names")
+struct WebhookLookupPoolTests {
+    @Test("a pool with no room left answers at once that the lookup could not be made, without asking the system")
+    func fullPoolRefuses() async throws {
+        let resolver = WebhookResolver(timeout: .seconds(5), pool: WebhookLookupPool(threads: 1, limit: 0))
+        let url = try WebhookURL("https://example.com/hook", allowPrivate: false)
+        await #expect(throws: WebhookURLError.lookupTimedOut(host: "example.com")) { try await resolver.address(of: url, allowPrivate: false) }
+    }
+}

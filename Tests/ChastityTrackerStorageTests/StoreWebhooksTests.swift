@@ -201,6 +201,29 @@ struct StoreWebhooksTests {
         }
     }
 
+    @Test("twenty additions at once for one user keep the cap: exactly `limit` webhooks, the others refused", arguments: TestBackend.all)
+    func capHoldsUnderParallelAdditions(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let alice = try await store.makeUser("alice")
+            let added = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        do {
+                            _ = try await store.addWebhook(
+                                userID: alice.id, url: "https://example.com/\(index)", secret: Self.secret, at: Self.now, limit: 3)
+                            return true
+                        } catch StoreError.conflict("webhooks_per_user") {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(added == 3)
+            #expect(try await store.webhooks(userID: alice.id).count == 3)
+        }
+    }
+
     @Test("two stores on one PostgreSQL database: each message is made once and claimed by one of them", arguments: TestBackend.postgres)
     func twoInstancesClaimApart(backend: TestBackend) async throws {
         try await backend.withDatabase { location in

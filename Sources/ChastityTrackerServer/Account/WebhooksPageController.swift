@@ -114,7 +114,6 @@ extension AccountViews {
 
         struct Row {
             var id: Int64
-            var csrf: String
             var url: String
             var created: String
             var lastDelivery: String
@@ -132,7 +131,7 @@ extension AccountViews {
             self.csrf = csrf
             self.rows = webhooks.map { webhook in
                 Row(
-                    id: webhook.id, csrf: csrf, url: webhook.url, created: Tokens.minutes(webhook.created),
+                    id: webhook.id, url: webhook.url, created: Tokens.minutes(webhook.created),
                     lastDelivery: Self.lastDelivery(webhook), disabled: webhook.disabled.map(Tokens.minutes),
                     disabledReason: webhook.disabledReason, hasMessages: webhook.lastAttempt != nil)
             }
