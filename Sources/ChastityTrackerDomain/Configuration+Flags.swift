@@ -27,6 +27,7 @@ extension Configuration {
         public var idleTimeout: String?
         public var tlsHandshakeTimeout: String?
         public var webhooksAllowPrivate = false
+        public var publicURL: String?
 
         public init() {}
     }
@@ -56,6 +57,7 @@ extension Configuration {
         public static let idleTimeout = "CT_IDLE_TIMEOUT"
         public static let tlsHandshakeTimeout = "CT_TLS_HANDSHAKE_TIMEOUT"
         public static let webhooksAllowPrivate = "CT_WEBHOOKS_ALLOW_PRIVATE"
+        public static let publicURL = "CT_PUBLIC_URL"
     }
 
     /// The one way a configuration is made from the outside: each setting from its flag, else
@@ -164,11 +166,32 @@ extension Configuration {
         behindProxy = isOn(flags.behindProxy, Variable.behindProxy)
         metrics = isOn(flags.metrics, Variable.metrics)
         webhooksAllowPrivate = isOn(flags.webhooksAllowPrivate, Variable.webhooksAllowPrivate)
+        if let value = text(flags.publicURL, Variable.publicURL) { publicURL = try Self.issuer(value) }
         switch (text(flags.tlsCert, Variable.tlsCert), text(flags.tlsKey, Variable.tlsKey)) {
         case (let cert?, let key?): tls = TLSFiles(certificateChainPath: cert, privateKeyPath: key)
         case (nil, nil): tls = nil
         default: throw ConfigurationError("--tls-cert and --tls-key go together")
         }
+    }
+
+    /// The server's public URL as OAuth's issuer (RFC 8414 section 2): `https://` and a host, with
+    /// an optional port, no path (the endpoints and the metadata live at the root), query, fragment
+    /// or user information; a trailing `/` is dropped, so that the issuer in the metadata and in every redirect's `iss` is one string.
+    /// Plain `http://` is accepted for the loopback addresses `127.0.0.1` and `[::1]` only, for
+    /// development and tests (browsers treat loopback as secure).
+    static func issuer(_ text: String) throws(ConfigurationError) -> String {
+        let refusal = ConfigurationError(
+            "--public-url must be the server's public https URL, such as https://tracker.example.com, with no path, query or fragment, not '\(text)'")
+        // The same rules as an https or loopback redirect URI (RFC 8414 asks no less), checked by
+        // its parser; a private-use scheme is no issuer.
+        let lowered = text.lowercased()
+        guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://"), !text.contains("?"),
+            (try? RedirectURI(text.hasSuffix("/") ? text : text + "/")) != nil
+        else { throw refusal }
+        var issuer = text
+        while issuer.hasSuffix("/") { issuer.removeLast() }
+        guard issuer.split(separator: "/", omittingEmptySubsequences: false).count == 3 else { throw refusal }
+        return issuer
     }
 
     /// A timeout given in seconds (`30`, `0.5`): from a millisecond to an hour.

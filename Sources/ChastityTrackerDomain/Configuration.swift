@@ -18,6 +18,9 @@ public struct Configuration: Sendable {
     /// Whether webhooks may target plain `http` and private, loopback or link-local addresses
     /// (docs/CONTRACT.md section 14): for development and tests only.
     public var webhooksAllowPrivate = false
+    /// The server's public URL, OAuth's issuer (docs/CONTRACT.md section 15), without a trailing
+    /// `/`; `nil` turns OAuth off (its endpoints and the consent page do not exist).
+    public var publicURL: String?
 
     /// ``database`` unless told otherwise: a file in the working directory.
     public static let defaultDatabase = "./chastity-tracker.sqlite"

@@ -73,6 +73,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(millisecondsSinceEpoch: ms)
     }
 
+    /// This instant `duration` later, to the millisecond.
+    public func adding(_ duration: Duration) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + duration.wholeMilliseconds)
+    }
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
     }

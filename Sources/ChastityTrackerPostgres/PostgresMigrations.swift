@@ -356,5 +356,26 @@ enum PostgresMigrations {
                 "CREATE INDEX tokens_grant ON tokens (grant_id) WHERE grant_id IS NOT NULL",
             ]
         ),
+        // Authorization requests waiting for the person's decision (docs/CONTRACT.md section 15),
+        // by the hash of their id; the consent page and the sign-in carry only the id.
+        (
+            13,
+            [
+                """
+                CREATE TABLE oauth_pending (
+                    hash TEXT PRIMARY KEY,
+                    client_id TEXT NOT NULL REFERENCES oauth_clients(id) ON DELETE CASCADE,
+                    redirect_uri TEXT NOT NULL,
+                    scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+                    state TEXT,
+                    challenge TEXT NOT NULL,
+                    created_ms BIGINT NOT NULL,
+                    expires_ms BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX oauth_pending_expires ON oauth_pending (expires_ms)",
+                "CREATE INDEX oauth_codes_expires ON oauth_codes (expires_ms)",
+            ]
+        ),
     ]
 }

@@ -48,10 +48,10 @@ extension PostgresStore {
 }
 
 extension PostgresStore {
-    private static let grantColumns =
+    static let grantColumns =
         "oauth_grants.id, oauth_grants.user_id, oauth_grants.client_id, oauth_grants.scope, oauth_grants.created_ms, oauth_grants.revoked_ms"
 
-    private static func grant(_ cells: inout Cells) throws -> OAuthGrant {
+    static func grant(_ cells: inout Cells) throws -> OAuthGrant {
         let id = try cells.next(Int64.self)
         let userID = try cells.next(Int64.self)
         let clientID = try cells.next(String.self)
@@ -186,5 +186,141 @@ extension PostgresStore {
         try await session.run("UPDATE tokens SET revoked_ms = coalesce(revoked_ms, \(at)) WHERE grant_id = \(grantID)")
         try await session.run("UPDATE oauth_refresh_tokens SET used_ms = coalesce(used_ms, \(at)) WHERE grant_id = \(grantID)")
         return true
+    }
+}
+
+extension PostgresStore {
+    public func revokeGrant(tokenHash: String, clientID: String, at now: Timestamp) async throws -> Bool {
+        defer { principals.removeAll() }
+        return try await transaction { session in
+            guard
+                let grantID = try await session.rows(
+                    """
+                    SELECT id FROM oauth_grants WHERE client_id = \(clientID) AND revoked_ms IS NULL
+                        AND (id IN (SELECT grant_id FROM tokens WHERE hash = \(tokenHash))
+                            OR id IN (SELECT grant_id FROM oauth_refresh_tokens WHERE hash = \(tokenHash)))
+                    FOR UPDATE
+                    """
+                ).first?.decode(Int64.self)
+            else { return false }
+            return try await Self.revoke(grantID: grantID, at: now.millisecondsSinceEpoch, on: session)
+        }
+    }
+
+    public func revokeGrant(id: Int64, userID: Int64, at now: Timestamp) async throws -> Bool {
+        defer { principals.removeAll() }
+        return try await transaction { session in
+            guard !(try await session.rows("SELECT id FROM oauth_grants WHERE id = \(id) AND user_id = \(userID) FOR UPDATE").isEmpty) else {
+                return false
+            }
+            return try await Self.revoke(grantID: id, at: now.millisecondsSinceEpoch, on: session)
+        }
+    }
+
+    public func connectedApps(userID: Int64) async throws -> [ConnectedApp] {
+        try await session { session in
+            try await session.rows(
+                """
+                SELECT oauth_grants.id, oauth_grants.client_id, oauth_clients.name, oauth_grants.scope, oauth_grants.created_ms,
+                    (SELECT max(last_used_ms) FROM tokens WHERE tokens.grant_id = oauth_grants.id)
+                FROM oauth_grants JOIN oauth_clients ON oauth_clients.id = oauth_grants.client_id
+                WHERE oauth_grants.user_id = \(userID) AND oauth_grants.revoked_ms IS NULL ORDER BY oauth_grants.id
+                """
+            ).map { row in
+                var cells = Cells(row, table: "oauth_grants")
+                let id = try cells.next(Int64.self)
+                let clientID = try cells.next(String.self)
+                let name = try cells.next(String.self)
+                guard let scope = OAuthScope(rawValue: try cells.next(String.self)) else { throw CorruptRow(table: "oauth_grants") }
+                return ConnectedApp(
+                    grantID: id, clientID: clientID, clientName: name, scope: scope,
+                    connected: Timestamp(millisecondsSinceEpoch: try cells.next(Int64.self)),
+                    lastUsed: try cells.next(Int64?.self).map(Timestamp.init(millisecondsSinceEpoch:)))
+            }
+        }
+    }
+}
+
+extension PostgresStore {
+    private static let pendingColumns = "hash, client_id, redirect_uri, scope, state, challenge, created_ms, expires_ms"
+
+    private static func pending(from row: PostgresRow) throws -> PendingAuthorization {
+        var cells = Cells(row, table: "oauth_pending")
+        let hash = try cells.next(String.self)
+        let clientID = try cells.next(String.self)
+        let redirectURI = try cells.next(String.self)
+        guard let scope = OAuthScope(rawValue: try cells.next(String.self)) else { throw CorruptRow(table: "oauth_pending") }
+        let state = try cells.next(String?.self)
+        let challenge = try cells.next(String.self)
+        return PendingAuthorization(
+            hash: hash,
+            request: AuthorizationRequest(clientID: clientID, redirectURI: redirectURI, scope: scope, state: state, codeChallenge: challenge),
+            created: Timestamp(millisecondsSinceEpoch: try cells.next(Int64.self)),
+            expires: Timestamp(millisecondsSinceEpoch: try cells.next(Int64.self)))
+    }
+
+    public func addPendingAuthorization(_ pending: PendingAuthorization) async throws {
+        let request = pending.request
+        try await session { session in
+            try await session.run(
+                """
+                INSERT INTO oauth_pending (\(unescaped: Self.pendingColumns))
+                VALUES (\(pending.hash), \(request.clientID), \(request.redirectURI), \(request.scope.rawValue), \(request.state),
+                    \(request.codeChallenge), \(pending.created.millisecondsSinceEpoch), \(pending.expires.millisecondsSinceEpoch))
+                """)
+        }
+    }
+
+    public func pendingAuthorization(hash: String, at now: Timestamp) async throws -> PendingAuthorization? {
+        try await session { session in
+            try await session.rows(
+                "SELECT \(unescaped: Self.pendingColumns) FROM oauth_pending WHERE hash = \(hash) AND expires_ms > \(now.millisecondsSinceEpoch)"
+            ).first.map(Self.pending(from:))
+        }
+    }
+
+    public func takePendingAuthorization(hash: String, at now: Timestamp) async throws -> PendingAuthorization? {
+        try await session { session in
+            // One statement: of two decisions at once, only one deletes the row.
+            guard
+                let pending = try await session.rows("DELETE FROM oauth_pending WHERE hash = \(hash) RETURNING \(unescaped: Self.pendingColumns)")
+                    .first.map(Self.pending(from:))
+            else { return nil }
+            return pending.expires > now ? pending : nil
+        }
+    }
+
+    public func purgeAuthorizations(expiredBefore cutoff: Timestamp) async throws -> Int {
+        let at = cutoff.millisecondsSinceEpoch
+        defer { principals.removeAll() }
+        return try await session { session in
+            let pending = try await session.rows("DELETE FROM oauth_pending WHERE expires_ms < \(at) RETURNING 1").count
+            let codes = try await session.rows("DELETE FROM oauth_codes WHERE expires_ms < \(at) RETURNING 1").count
+            // Grants' expired access tokens, except each grant's newest (the grant's last use).
+            let tokens = try await session.rows(
+                """
+                DELETE FROM tokens WHERE grant_id IS NOT NULL AND expires_ms < \(at)
+                    AND id NOT IN (SELECT max(id) FROM tokens WHERE grant_id IS NOT NULL GROUP BY grant_id)
+                RETURNING 1
+                """
+            ).count
+            return pending + codes + tokens
+        }
+    }
+}
+
+extension PostgresStore {
+    public func grant(refreshHash: String) async throws -> OAuthGrant? {
+        try await session { session in
+            try await session.rows(
+                """
+                SELECT \(unescaped: Self.grantColumns) FROM oauth_grants
+                WHERE id = (SELECT grant_id FROM oauth_refresh_tokens WHERE hash = \(refreshHash))
+                """
+            ).first.map { row in
+                var cells = Cells(row, table: "oauth_grants")
+                return try Self.grant(&cells)
+            }
+        }
     }
 }

@@ -252,5 +252,24 @@ enum SQLiteMigrations {
             CREATE INDEX tokens_grant ON tokens (grant_id) WHERE grant_id IS NOT NULL;
             """
         ),
+        // Authorization requests waiting for the person's decision (docs/CONTRACT.md section 15),
+        // by the hash of their id; the consent page and the sign-in carry only the id.
+        (
+            12,
+            """
+            CREATE TABLE oauth_pending (
+                hash TEXT PRIMARY KEY,
+                client_id TEXT NOT NULL REFERENCES oauth_clients(id) ON DELETE CASCADE,
+                redirect_uri TEXT NOT NULL,
+                scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+                state TEXT,
+                challenge TEXT NOT NULL,
+                created_ms INTEGER NOT NULL,
+                expires_ms INTEGER NOT NULL
+            );
+            CREATE INDEX oauth_pending_expires ON oauth_pending (expires_ms);
+            CREATE INDEX oauth_codes_expires ON oauth_codes (expires_ms);
+            """
+        ),
     ]
 }

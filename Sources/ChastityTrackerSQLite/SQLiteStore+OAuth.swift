@@ -49,9 +49,9 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
-    private static let grantColumns = "id, user_id, client_id, scope, created_ms, revoked_ms"
+    static let grantColumns = "id, user_id, client_id, scope, created_ms, revoked_ms"
 
-    private static func grant(from row: SQLiteRow) throws -> OAuthGrant {
+    static func grant(from row: SQLiteRow) throws -> OAuthGrant {
         guard let scope = OAuthScope(rawValue: row.text(3)) else { throw CorruptRow(table: "oauth_grants") }
         return OAuthGrant(
             id: row.integer(0), userID: row.integer(1), clientID: row.text(2), scope: scope,
@@ -172,5 +172,127 @@ extension SQLiteStore {
         try connection.query("UPDATE tokens SET revoked_ms = coalesce(revoked_ms, ?) WHERE grant_id = ?", [at, .integer(grantID)])
         try connection.query("UPDATE oauth_refresh_tokens SET used_ms = coalesce(used_ms, ?) WHERE grant_id = ?", [at, .integer(grantID)])
         return true
+    }
+}
+
+extension SQLiteStore {
+    public func revokeGrant(tokenHash: String, clientID: String, at now: Timestamp) async throws -> Bool {
+        try await write { connection in
+            guard
+                let grantID = try connection.first(
+                    """
+                    SELECT id FROM oauth_grants WHERE client_id = ? AND revoked_ms IS NULL
+                        AND (id IN (SELECT grant_id FROM tokens WHERE hash = ?) OR id IN (SELECT grant_id FROM oauth_refresh_tokens WHERE hash = ?))
+                    """, [.text(clientID), .text(tokenHash), .text(tokenHash)], { $0.integer(0) })
+            else { return false }
+            return try Self.revoke(grantID: grantID, at: .integer(now.millisecondsSinceEpoch), on: connection)
+        }
+    }
+
+    public func revokeGrant(id: Int64, userID: Int64, at now: Timestamp) async throws -> Bool {
+        try await write { connection in
+            guard
+                try connection.first("SELECT id FROM oauth_grants WHERE id = ? AND user_id = ?", [.integer(id), .integer(userID)], { $0.integer(0) })
+                    != nil
+            else { return false }
+            return try Self.revoke(grantID: id, at: .integer(now.millisecondsSinceEpoch), on: connection)
+        }
+    }
+
+    public func connectedApps(userID: Int64) async throws -> [ConnectedApp] {
+        try await read { connection in
+            var apps: [ConnectedApp] = []
+            try connection.query(
+                """
+                SELECT oauth_grants.id, oauth_grants.client_id, oauth_clients.name, oauth_grants.scope, oauth_grants.created_ms,
+                    (SELECT max(last_used_ms) FROM tokens WHERE tokens.grant_id = oauth_grants.id)
+                FROM oauth_grants JOIN oauth_clients ON oauth_clients.id = oauth_grants.client_id
+                WHERE oauth_grants.user_id = ? AND oauth_grants.revoked_ms IS NULL ORDER BY oauth_grants.id
+                """, [.integer(userID)]
+            ) { row in
+                guard let scope = OAuthScope(rawValue: row.text(3)) else { throw CorruptRow(table: "oauth_grants") }
+                apps.append(
+                    ConnectedApp(
+                        grantID: row.integer(0), clientID: row.text(1), clientName: row.text(2), scope: scope,
+                        connected: Timestamp(millisecondsSinceEpoch: row.integer(4)),
+                        lastUsed: row.optionalInteger(5).map(Timestamp.init(millisecondsSinceEpoch:))))
+            }
+            return apps
+        }
+    }
+}
+
+extension SQLiteStore {
+    private static let pendingColumns = "hash, client_id, redirect_uri, scope, state, challenge, created_ms, expires_ms"
+
+    private static func pending(from row: SQLiteRow) throws -> PendingAuthorization {
+        guard let scope = OAuthScope(rawValue: row.text(3)) else { throw CorruptRow(table: "oauth_pending") }
+        return PendingAuthorization(
+            hash: row.text(0),
+            request: AuthorizationRequest(
+                clientID: row.text(1), redirectURI: row.text(2), scope: scope, state: row.optionalText(4), codeChallenge: row.text(5)),
+            created: Timestamp(millisecondsSinceEpoch: row.integer(6)), expires: Timestamp(millisecondsSinceEpoch: row.integer(7)))
+    }
+
+    public func addPendingAuthorization(_ pending: PendingAuthorization) async throws {
+        try await write { connection in
+            let request = pending.request
+            try connection.query(
+                "INSERT INTO oauth_pending (\(Self.pendingColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(pending.hash), .text(request.clientID), .text(request.redirectURI), .text(request.scope.rawValue),
+                    .optionalText(request.state), .text(request.codeChallenge), .integer(pending.created.millisecondsSinceEpoch),
+                    .integer(pending.expires.millisecondsSinceEpoch),
+                ])
+        }
+    }
+
+    public func pendingAuthorization(hash: String, at now: Timestamp) async throws -> PendingAuthorization? {
+        try await read { connection in
+            try connection.first(
+                "SELECT \(Self.pendingColumns) FROM oauth_pending WHERE hash = ? AND expires_ms > ?",
+                [.text(hash), .integer(now.millisecondsSinceEpoch)], Self.pending(from:))
+        }
+    }
+
+    public func takePendingAuthorization(hash: String, at now: Timestamp) async throws -> PendingAuthorization? {
+        try await write { connection in
+            guard
+                let pending = try connection.first(
+                    "SELECT \(Self.pendingColumns) FROM oauth_pending WHERE hash = ?", [.text(hash)], Self.pending(from:))
+            else { return nil }
+            try connection.query("DELETE FROM oauth_pending WHERE hash = ?", [.text(hash)])
+            return pending.expires > now ? pending : nil
+        }
+    }
+
+    /// Grants' access tokens that expired before the cutoff, except each grant's newest (which
+    /// keeps the grant's last use for the tokens page).
+    static let purgeAccessTokens = """
+        DELETE FROM tokens WHERE grant_id IS NOT NULL AND expires_ms < ?
+            AND id NOT IN (SELECT max(id) FROM tokens WHERE grant_id IS NOT NULL GROUP BY grant_id)
+        """
+
+    public func purgeAuthorizations(expiredBefore cutoff: Timestamp) async throws -> Int {
+        try await write { connection in
+            try connection.query("DELETE FROM oauth_pending WHERE expires_ms < ?", [.integer(cutoff.millisecondsSinceEpoch)])
+            let pending = connection.changes
+            try connection.query("DELETE FROM oauth_codes WHERE expires_ms < ?", [.integer(cutoff.millisecondsSinceEpoch)])
+            let codes = connection.changes
+            try connection.query(Self.purgeAccessTokens, [.integer(cutoff.millisecondsSinceEpoch)])
+            return pending + codes + connection.changes
+        }
+    }
+}
+
+extension SQLiteStore {
+    public func grant(refreshHash: String) async throws -> OAuthGrant? {
+        try await read { connection in
+            try connection.first(
+                """
+                SELECT \(Self.grantColumns) FROM oauth_grants
+                WHERE id = (SELECT grant_id FROM oauth_refresh_tokens WHERE hash = ?)
+                """, [.text(refreshHash)], Self.grant(from:))
+        }
     }
 }

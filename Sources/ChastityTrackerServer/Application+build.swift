@@ -114,7 +114,7 @@ public func buildRouter<Store: ChastityStore>(
     configuration: Configuration, store: Store, clock: any WallClock, metrics: PrometheusCollectorRegistry? = nil,
     lastUsed: LastUsedRecorder, account: AccountSettings = AccountSettings(), tokens: TokenGenerator = .random
 ) -> Router<AppRequestContext> {
-    let table = RouteTable(metrics: metrics != nil)
+    let table = RouteTable(metrics: metrics != nil, oauth: configuration.publicURL != nil)
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
     // First, so the router and every middleware below judge the same path.
     router.add(middleware: PathNormalizationMiddleware())
@@ -201,4 +201,18 @@ func addAccountRoutes<Store: ChastityStore>(
     SettingsController(
         store: store, clock: clock, settings: settings, renderer: renderer, gate: gate, proxies: proxies, administration: administration
     ).addRoutes(to: signedIn)
+
+    // OAuth (docs/CONTRACT.md section 15) only with a public URL, its issuer. Its endpoints count
+    // against an address's limit like the pages (a limit of their own), but carry no CSRF token:
+    // the app, not a page of this site, sends them.
+    guard let issuer = configuration.publicURL else { return }
+    let flows = OAuthFlows(store: store, clock: clock, tokens: tokens, issuer: issuer)
+    var oauth = router.group()
+    if settings.requestsPerMinute > 0 {
+        oauth = oauth.add(
+            middleware: AccountRequestLimitMiddleware(
+                limit: settings.requestsPerMinute, proxies: proxies, devices: devices, clock: clock, settings: settings, renderer: renderer))
+    }
+    OAuthController(flows: flows, renderer: renderer).addRoutes(to: oauth)
+    ConsentController(flows: flows, renderer: renderer).addRoutes(to: signedIn)
 }

@@ -85,6 +85,11 @@ struct Serve: AsyncParsableCommand {
             "Let webhooks reach plain http and private, loopback and link-local addresses: for development and tests only (env CT_WEBHOOKS_ALLOW_PRIVATE=1)."
     )
     var webhooksAllowPrivate = false
+    @Option(
+        help:
+            "The server's public https URL, such as https://tracker.example.com: the OAuth issuer; OAuth is off without it (env CT_PUBLIC_URL; default none)."
+    )
+    var publicURL: String?
 
     /// The flags as given, as text: every check, and every message, is the configuration's own
     /// (``Configuration/init(flags:environment:)``), so a bad value of any flag is one line.
@@ -112,6 +117,7 @@ struct Serve: AsyncParsableCommand {
         flags.idleTimeout = idleTimeout
         flags.tlsHandshakeTimeout = tlsHandshakeTimeout
         flags.webhooksAllowPrivate = webhooksAllowPrivate
+        flags.publicURL = publicURL
         return flags
     }
 

@@ -34,7 +34,8 @@ struct Tokens: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List a user's tokens, a tab-separated line each: id, label, permission, created, last used, revoked ('-' when never)."
+            abstract:
+                "List a user's tokens, a tab-separated line each: id, label, permission, created, last used, revoked ('-' when never); then the apps connected by OAuth, marked by an id 'app:GRANT' and labelled with the app's name."
         )
         @OptionGroup var options: DatabaseOptions
         @Argument(help: "The user's name.") var name: String
@@ -46,8 +47,10 @@ struct Tokens: AsyncParsableCommand {
                 try await configuration.withStore(logger: commandLogger()) { store in
                     let user = try await Administration(store: store, configuration: configuration).user(named: name)
                     let tokens = try await store.tokens(userID: user.id)
+                    let apps = try await store.connectedApps(userID: user.id)
                     if json {
-                        print(try OrderedJSONEncoder().tree(tokens.map { Entry(token: $0) }).text)
+                        let entries = tokens.map { Entry.token($0) } + apps.map { Entry.app($0) }
+                        print(try OrderedJSONEncoder().tree(entries).text)
                     } else {
                         for token in tokens {
                             let fields = [
@@ -56,30 +59,50 @@ struct Tokens: AsyncParsableCommand {
                             ]
                             print(fields.joined(separator: "\t"))
                         }
+                        for app in apps {
+                            let fields = [
+                                "app:\(app.grantID)", app.clientName, app.scope.rawValue, app.connected.description, app.lastUsed?.description ?? "-",
+                                "-",
+                            ]
+                            print(fields.joined(separator: "\t"))
+                        }
                     }
                 }
             }
         }
 
-        /// One token in `--json`: its fields in the text line's order, `null` where never.
-        struct Entry: Encodable {
-            let token: TokenInfo
+        /// One token in `--json`: its fields in the text line's order, `null` where never; a
+        /// connected app has `app` (its grant's id) instead of `id`, its name as the label and its
+        /// scope as the permission.
+        enum Entry: Encodable {
+            case token(TokenInfo)
+            case app(ConnectedApp)
 
             enum CodingKeys: String, CodingKey {
-                case id, label, permission, created
+                case id, app, label, permission, created
                 case lastUsed = "last_used"
                 case revoked
             }
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(token.id, forKey: .id)
-                try container.encode(token.label, forKey: .label)
-                try container.encode(token.permission.rawValue, forKey: .permission)
-                try container.encode(token.created.description, forKey: .created)
-                // `encode`, not `encodeIfPresent`: never used or never revoked is an explicit null.
-                try container.encode(token.lastUsed?.description, forKey: .lastUsed)
-                try container.encode(token.revoked?.description, forKey: .revoked)
+                switch self {
+                case .token(let token):
+                    try container.encode(token.id, forKey: .id)
+                    try container.encode(token.label, forKey: .label)
+                    try container.encode(token.permission.rawValue, forKey: .permission)
+                    try container.encode(token.created.description, forKey: .created)
+                    // `encode`, not `encodeIfPresent`: never used or never revoked is an explicit null.
+                    try container.encode(token.lastUsed?.description, forKey: .lastUsed)
+                    try container.encode(token.revoked?.description, forKey: .revoked)
+                case .app(let app):
+                    try container.encode(app.grantID, forKey: .app)
+                    try container.encode(app.clientName, forKey: .label)
+                    try container.encode(app.scope.rawValue, forKey: .permission)
+                    try container.encode(app.connected.description, forKey: .created)
+                    try container.encode(app.lastUsed?.description, forKey: .lastUsed)
+                    try container.encode(String?.none, forKey: .revoked)
+                }
             }
         }
     }

@@ -306,4 +306,39 @@ extension FaultyStore: OAuthGrantStore {
         try check()
         return try await base.grants(userID: userID)
     }
+    func revokeGrant(tokenHash: String, clientID: String, at now: Timestamp) async throws -> Bool {
+        try checkWrite()
+        return try await base.revokeGrant(tokenHash: tokenHash, clientID: clientID, at: now)
+    }
+    func revokeGrant(id: Int64, userID: Int64, at now: Timestamp) async throws -> Bool {
+        try checkWrite()
+        return try await base.revokeGrant(id: id, userID: userID, at: now)
+    }
+    func grant(refreshHash: String) async throws -> OAuthGrant? {
+        try check()
+        return try await base.grant(refreshHash: refreshHash)
+    }
+    func connectedApps(userID: Int64) async throws -> [ConnectedApp] {
+        try check()
+        return try await base.connectedApps(userID: userID)
+    }
+}
+
+extension FaultyStore: OAuthAuthorizationStore {
+    func addPendingAuthorization(_ pending: PendingAuthorization) async throws {
+        try checkWrite()
+        try await base.addPendingAuthorization(pending)
+    }
+    func pendingAuthorization(hash: String, at now: Timestamp) async throws -> PendingAuthorization? {
+        try check()
+        return try await base.pendingAuthorization(hash: hash, at: now)
+    }
+    func takePendingAuthorization(hash: String, at now: Timestamp) async throws -> PendingAuthorization? {
+        try checkWrite()
+        return try await base.takePendingAuthorization(hash: hash, at: now)
+    }
+    func purgeAuthorizations(expiredBefore cutoff: Timestamp) async throws -> Int {
+        try checkWrite()
+        return try await base.purgeAuthorizations(expiredBefore: cutoff)
+    }
 }

@@ -31,6 +31,11 @@ func generatedEnvelope(method: HTTPRequest.Method, uri: String, status: HTTPResp
     let raw = uri.prefix { $0 != "?" && $0 != "#" }.lowercased()
     let path = "/" + raw.split(separator: "/").joined(separator: "/")
     if path.hasPrefix("/account") || path == "/api/v2/openapi.json" || path == "/metrics" { return nil }
+    // OAuth answers in the RFCs' JSON, except the refusals every path shares (404 when OAuth is
+    // off, 405, 414, 431).
+    let oauth = path == "/oauth/token" || path == "/oauth/revoke"
+    if oauth, status.code >= 400, ![404, 405, 414, 431].contains(status.code) { return Components.Schemas.OAuthError.self }
+    if path == "/oauth/authorize" { return nil }
     if status.code >= 400 { return Components.Schemas.ErrorEnvelope.self }
     let orgasms = path == "/api/v2/orgasms.php" || path == "/api/v2/orgasms"
     switch (method, status.code) {
@@ -41,6 +46,8 @@ func generatedEnvelope(method: HTTPRequest.Method, uri: String, status: HTTPResp
     case (.post, 201) where orgasms: return Components.Schemas.CreatedEnvelope.self
     case (.patch, 200) where orgasms: return Components.Schemas.ItemEnvelope.self
     case (.delete, 200) where orgasms: return Components.Schemas.DeletedEnvelope.self
+    case (.post, 200) where path == "/oauth/token": return Components.Schemas.OAuthTokens.self
+    case (.get, 200) where path == "/.well-known/oauth-authorization-server": return Components.Schemas.OAuthMetadata.self
     default: return nil
     }
 }

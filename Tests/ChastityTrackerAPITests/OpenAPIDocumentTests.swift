@@ -28,14 +28,16 @@ import Testing
         method == "HEAD" || method == "OPTIONS" || undocumentedPaths.contains(path)
     }
 
-    private static let undocumentedPaths = Set(RouteTable(metrics: true).routes.filter { !$0.isDocumented }.map(\.path))
+    private static let undocumentedPaths = Set(RouteTable(metrics: true, oauth: true).routes.filter { !$0.isDocumented }.map(\.path))
 
-    /// Every path and method the router built by `buildRouter` serves, with `/metrics` on.
+    /// Every path and method the router built by `buildRouter` serves, with `/metrics` and OAuth on.
     static func servedRoutes() async throws -> [String: Set<String>] {
         let (store, cleanup) = try await TestBackend.sqlite.makeStore()
         defer { cleanup() }
+        var configuration = Configuration()
+        configuration.publicURL = "https://tracker.example"
         let router = buildRouter(
-            configuration: Configuration(), store: store, clock: FixedWallClock(TestApp.defaultNow),
+            configuration: configuration, store: store, clock: FixedWallClock(TestApp.defaultNow),
             metrics: PrometheusCollectorRegistry(), lastUsed: LastUsedRecorder(store: store, logger: Logger(label: "test"))
         )
         var served: [String: Set<String>] = [:]
@@ -64,7 +66,7 @@ import Testing
         #expect(served == (try Self.operations(of: Self.document())))
         // The route table's own mark agrees with the document.
         var listed: [String: Set<String>] = [:]
-        for route in RouteTable(metrics: true).routes where route.isDocumented {
+        for route in RouteTable(metrics: true, oauth: true).routes where route.isDocumented {
             listed[route.path] = Set(route.methods.map(\.rawValue).filter { $0 != "HEAD" && $0 != "OPTIONS" })
         }
         #expect(listed == (try Self.operations(of: Self.document())))
@@ -276,6 +278,9 @@ import Testing
         let scheme = document["components"]?["securitySchemes"]?["bearerToken"]
         #expect(scheme?["type"] == "http")
         #expect(scheme?["scheme"] == "bearer")
-        #expect(document["security"] == [["bearerToken": []]])
+        #expect(document["security"] == [["bearerToken": []], ["oauth2": []]])
+        let oauth = document["components"]?["securitySchemes"]?["oauth2"]?["flows"]?["authorizationCode"]
+        #expect(oauth?["authorizationUrl"] == "/oauth/authorize")
+        #expect(oauth?["tokenUrl"] == "/oauth/token")
     }
 }

@@ -1,3 +1,5 @@
+import ChastityTrackerDomain
+import ChastityTrackerSQLite
 import Foundation
 import Testing
 
@@ -50,5 +52,45 @@ struct ClientsCommandTests {
         #expect(result.stderr.hasPrefix(prefix), "\(result.stderr)")
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
         #expect(try await sandbox.run(["clients", "list"]).stdout == "")
+    }
+}
+
+@Suite("tokens list and connected apps")
+struct TokensListConnectedAppsTests {
+    @Test("tokens list shows a connected app as a line whose id is app:GRANT, and --json gives it as \"app\"; personal tokens come first")
+    func connectedAppsAreMarked() async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.removeAll() }
+        #expect(try await sandbox.run(["users", "add", "alice"]).status == 0)
+        #expect(try await sandbox.run(["tokens", "create", "alice", "--label", "backup"]).status == 0)
+        let clientID = try await sandbox.run(["clients", "add", "Diary App", "--redirect-uri", "https://app.example/cb"]).stdout
+            .trimmingCharacters(in: .newlines)
+
+        // A grant as the token endpoint makes one, through the store the commands use.
+        let store = try await SQLiteStore.open(path: sandbox.databasePath)
+        let now = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
+        let alice = try #require(try await store.user(named: "alice"))
+        let code = AuthorizationCode(
+            hash: TokenSecret.generate().hash, clientID: clientID, userID: alice.id, redirectURI: "https://app.example/cb", scope: .write,
+            codeChallenge: PKCE.challenge(for: String(repeating: "v", count: 43)), created: now, expires: now.adding(.seconds(60)))
+        try await store.addAuthorizationCode(code)
+        _ = try await store.consumeAuthorizationCode(hash: code.hash, at: now)
+        let grant = try await store.issueGrant(
+            for: code, access: NewAccessToken(hash: TokenSecret.generate().hash, label: "Diary App", expires: now.adding(.seconds(3600))),
+            refreshHash: TokenSecret.generate().hash, at: now)
+        try await store.close()
+
+        let lines = try await sandbox.run(["tokens", "list", "alice"]).stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("1\tbackup\tread\t"))
+        #expect(lines[1] == "app:\(grant.id)\tDiary App\twrite\t\(now)\t-\t-")
+        let json = try await sandbox.run(["tokens", "list", "alice", "--json"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.count == 2)
+        #expect(entries[0]["id"] as? Int == 1)
+        #expect(entries[1]["app"] as? Int == Int(grant.id))
+        #expect(entries[1]["id"] == nil)
+        #expect(entries[1]["label"] as? String == "Diary App")
+        #expect(entries[1]["permission"] as? String == "write")
     }
 }

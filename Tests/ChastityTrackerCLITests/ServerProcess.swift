@@ -1,3 +1,4 @@
+import ChastityTrackerTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -71,30 +72,8 @@ final class ServerProcess: @unchecked Sendable {
     /// a PostgreSQL client's for instance, between this check and the server's bind: that made
     /// `serve` fail with "Address already in use" once under load.
     static func freePort() throws -> Int {
-        for _ in 0..<100 {
-            let port = Int.random(in: 20_000..<32_768)
-            if try isFree(port) { return port }
-        }
-        throw ServerFailure("no free port in 20000–32767 after 100 tries")
-    }
-
-    private static func isFree(_ port: Int) throws -> Bool {
-        #if os(Linux)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw ServerFailure("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        return bound == 0
+        guard let port = try FreePort.loopback() else { throw ServerFailure("no free port in 20000–32767 after 100 tries") }
+        return port
     }
 }
 

@@ -81,5 +81,11 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/headers/Allow`.
         package typealias Allow = Swift.String
+        /// `no-store`: tokens and errors are never cached (RFC 6749 section 5.1).
+        ///
+        /// - Remark: Generated from `#/components/headers/NoStore`.
+        @frozen package enum NoStore: String, Codable, Hashable, Sendable, CaseIterable {
+            case noStore = "no-store"
+        }
     }
 }

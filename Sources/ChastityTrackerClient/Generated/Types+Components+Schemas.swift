@@ -1244,5 +1244,280 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/OAuthTokenRequest`.
+        package struct OAuthTokenRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OAuthTokenRequest/grant_type`.
+            @frozen package enum GrantTypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case authorizationCode = "authorization_code"
+                case refreshToken = "refresh_token"
+            }
+            /// - Remark: Generated from `#/components/schemas/OAuthTokenRequest/grant_type`.
+            package var grantType: Components.Schemas.OAuthTokenRequest.GrantTypePayload
+            /// The client's id, from `chastity-tracker clients add`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthTokenRequest/client_id`.
+            package var clientId: Swift.String
+            /// `authorization_code`: the code from the redirect.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthTokenRequest/code`.
+            package var code: Swift.String?
+            /// `authorization_code`: the redirect URI of the authorization request, byte for byte.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthTokenRequest/redirect_uri`.
+            package var redirectUri: Swift.String?
+            /// `authorization_code`: the PKCE verifier whose S256 challenge the request carried.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthTokenRequest/code_verifier`.
+            package var codeVerifier: Swift.String?
+            /// `refresh_token`: the current refresh token.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthTokenRequest/refresh_token`.
+            package var refreshToken: Swift.String?
+            /// `refresh_token`: optional; must be the grant's scope.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthTokenRequest/scope`.
+            @frozen package enum ScopePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case read = "read"
+                case write = "write"
+            }
+            /// `refresh_token`: optional; must be the grant's scope.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthTokenRequest/scope`.
+            package var scope: Components.Schemas.OAuthTokenRequest.ScopePayload?
+            /// Creates a new `OAuthTokenRequest`.
+            ///
+            /// - Parameters:
+            ///   - grantType:
+            ///   - clientId: The client's id, from `chastity-tracker clients add`.
+            ///   - code: `authorization_code`: the code from the redirect.
+            ///   - redirectUri: `authorization_code`: the redirect URI of the authorization request, byte for byte.
+            ///   - codeVerifier: `authorization_code`: the PKCE verifier whose S256 challenge the request carried.
+            ///   - refreshToken: `refresh_token`: the current refresh token.
+            ///   - scope: `refresh_token`: optional; must be the grant's scope.
+            package init(
+                grantType: Components.Schemas.OAuthTokenRequest.GrantTypePayload,
+                clientId: Swift.String,
+                code: Swift.String? = nil,
+                redirectUri: Swift.String? = nil,
+                codeVerifier: Swift.String? = nil,
+                refreshToken: Swift.String? = nil,
+                scope: Components.Schemas.OAuthTokenRequest.ScopePayload? = nil
+            ) {
+                self.grantType = grantType
+                self.clientId = clientId
+                self.code = code
+                self.redirectUri = redirectUri
+                self.codeVerifier = codeVerifier
+                self.refreshToken = refreshToken
+                self.scope = scope
+            }
+            package enum CodingKeys: String, CodingKey {
+                case grantType = "grant_type"
+                case clientId = "client_id"
+                case code
+                case redirectUri = "redirect_uri"
+                case codeVerifier = "code_verifier"
+                case refreshToken = "refresh_token"
+                case scope
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/OAuthRevokeRequest`.
+        package struct OAuthRevokeRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OAuthRevokeRequest/token`.
+            package var token: Swift.String
+            /// Ignored: the token's prefix tells.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthRevokeRequest/token_type_hint`.
+            package var tokenTypeHint: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/OAuthRevokeRequest/client_id`.
+            package var clientId: Swift.String
+            /// Creates a new `OAuthRevokeRequest`.
+            ///
+            /// - Parameters:
+            ///   - token:
+            ///   - tokenTypeHint: Ignored: the token's prefix tells.
+            ///   - clientId:
+            package init(
+                token: Swift.String,
+                tokenTypeHint: Swift.String? = nil,
+                clientId: Swift.String
+            ) {
+                self.token = token
+                self.tokenTypeHint = tokenTypeHint
+                self.clientId = clientId
+            }
+            package enum CodingKeys: String, CodingKey {
+                case token
+                case tokenTypeHint = "token_type_hint"
+                case clientId = "client_id"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/OAuthTokens`.
+        package struct OAuthTokens: Codable, Hashable, Sendable {
+            /// A `ct_` bearer token for this API.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthTokens/access_token`.
+            package var accessToken: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OAuthTokens/token_type`.
+            @frozen package enum TokenTypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case bearer = "Bearer"
+            }
+            /// - Remark: Generated from `#/components/schemas/OAuthTokens/token_type`.
+            package var tokenType: Components.Schemas.OAuthTokens.TokenTypePayload
+            /// Seconds the access token works: 3600.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthTokens/expires_in`.
+            package var expiresIn: Swift.Int
+            /// A `ctr_` token for the next refresh; spent by it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OAuthTokens/refresh_token`.
+            package var refreshToken: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OAuthTokens/scope`.
+            @frozen package enum ScopePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case read = "read"
+                case write = "write"
+            }
+            /// - Remark: Generated from `#/components/schemas/OAuthTokens/scope`.
+            package var scope: Components.Schemas.OAuthTokens.ScopePayload
+            /// Creates a new `OAuthTokens`.
+            ///
+            /// - Parameters:
+            ///   - accessToken: A `ct_` bearer token for this API.
+            ///   - tokenType:
+            ///   - expiresIn: Seconds the access token works: 3600.
+            ///   - refreshToken: A `ctr_` token for the next refresh; spent by it.
+            ///   - scope:
+            package init(
+                accessToken: Swift.String,
+                tokenType: Components.Schemas.OAuthTokens.TokenTypePayload,
+                expiresIn: Swift.Int,
+                refreshToken: Swift.String,
+                scope: Components.Schemas.OAuthTokens.ScopePayload
+            ) {
+                self.accessToken = accessToken
+                self.tokenType = tokenType
+                self.expiresIn = expiresIn
+                self.refreshToken = refreshToken
+                self.scope = scope
+            }
+            package enum CodingKeys: String, CodingKey {
+                case accessToken = "access_token"
+                case tokenType = "token_type"
+                case expiresIn = "expires_in"
+                case refreshToken = "refresh_token"
+                case scope
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/OAuthError`.
+        package struct OAuthError: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OAuthError/error`.
+            @frozen package enum _ErrorPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case invalidRequest = "invalid_request"
+                case invalidClient = "invalid_client"
+                case invalidGrant = "invalid_grant"
+                case unauthorizedClient = "unauthorized_client"
+                case unsupportedGrantType = "unsupported_grant_type"
+                case invalidScope = "invalid_scope"
+                case serverError = "server_error"
+                case temporarilyUnavailable = "temporarily_unavailable"
+            }
+            /// - Remark: Generated from `#/components/schemas/OAuthError/error`.
+            package var error: Components.Schemas.OAuthError._ErrorPayload
+            /// - Remark: Generated from `#/components/schemas/OAuthError/error_description`.
+            package var errorDescription: Swift.String?
+            /// Creates a new `OAuthError`.
+            ///
+            /// - Parameters:
+            ///   - error:
+            ///   - errorDescription:
+            package init(
+                error: Components.Schemas.OAuthError._ErrorPayload,
+                errorDescription: Swift.String? = nil
+            ) {
+                self.error = error
+                self.errorDescription = errorDescription
+            }
+            package enum CodingKeys: String, CodingKey {
+                case error
+                case errorDescription = "error_description"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/OAuthMetadata`.
+        package struct OAuthMetadata: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/issuer`.
+            package var issuer: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/authorization_endpoint`.
+            package var authorizationEndpoint: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/token_endpoint`.
+            package var tokenEndpoint: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/revocation_endpoint`.
+            package var revocationEndpoint: Swift.String
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/response_types_supported`.
+            package var responseTypesSupported: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/grant_types_supported`.
+            package var grantTypesSupported: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/code_challenge_methods_supported`.
+            package var codeChallengeMethodsSupported: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/scopes_supported`.
+            package var scopesSupported: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/token_endpoint_auth_methods_supported`.
+            package var tokenEndpointAuthMethodsSupported: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/revocation_endpoint_auth_methods_supported`.
+            package var revocationEndpointAuthMethodsSupported: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/OAuthMetadata/authorization_response_iss_parameter_supported`.
+            package var authorizationResponseIssParameterSupported: Swift.Bool
+            /// Creates a new `OAuthMetadata`.
+            ///
+            /// - Parameters:
+            ///   - issuer:
+            ///   - authorizationEndpoint:
+            ///   - tokenEndpoint:
+            ///   - revocationEndpoint:
+            ///   - responseTypesSupported:
+            ///   - grantTypesSupported:
+            ///   - codeChallengeMethodsSupported:
+            ///   - scopesSupported:
+            ///   - tokenEndpointAuthMethodsSupported:
+            ///   - revocationEndpointAuthMethodsSupported:
+            ///   - authorizationResponseIssParameterSupported:
+            package init(
+                issuer: Swift.String,
+                authorizationEndpoint: Swift.String,
+                tokenEndpoint: Swift.String,
+                revocationEndpoint: Swift.String,
+                responseTypesSupported: [Swift.String],
+                grantTypesSupported: [Swift.String],
+                codeChallengeMethodsSupported: [Swift.String],
+                scopesSupported: [Swift.String],
+                tokenEndpointAuthMethodsSupported: [Swift.String],
+                revocationEndpointAuthMethodsSupported: [Swift.String],
+                authorizationResponseIssParameterSupported: Swift.Bool
+            ) {
+                self.issuer = issuer
+                self.authorizationEndpoint = authorizationEndpoint
+                self.tokenEndpoint = tokenEndpoint
+                self.revocationEndpoint = revocationEndpoint
+                self.responseTypesSupported = responseTypesSupported
+                self.grantTypesSupported = grantTypesSupported
+                self.codeChallengeMethodsSupported = codeChallengeMethodsSupported
+                self.scopesSupported = scopesSupported
+                self.tokenEndpointAuthMethodsSupported = tokenEndpointAuthMethodsSupported
+                self.revocationEndpointAuthMethodsSupported = revocationEndpointAuthMethodsSupported
+                self.authorizationResponseIssParameterSupported = authorizationResponseIssParameterSupported
+            }
+            package enum CodingKeys: String, CodingKey {
+                case issuer
+                case authorizationEndpoint = "authorization_endpoint"
+                case tokenEndpoint = "token_endpoint"
+                case revocationEndpoint = "revocation_endpoint"
+                case responseTypesSupported = "response_types_supported"
+                case grantTypesSupported = "grant_types_supported"
+                case codeChallengeMethodsSupported = "code_challenge_methods_supported"
+                case scopesSupported = "scopes_supported"
+                case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
+                case revocationEndpointAuthMethodsSupported = "revocation_endpoint_auth_methods_supported"
+                case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
+            }
+        }
     }
 }

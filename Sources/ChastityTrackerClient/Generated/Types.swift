@@ -74,6 +74,27 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /readyz`.
     /// - Remark: Generated from `#/paths//readyz/get(getReadiness)`.
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output
+    /// Exchange a code, or refresh
+    ///
+    /// RFC 6749 section 4.1.3 (`authorization_code`, with RFC 7636's `code_verifier`; codes are single-use, live 60 s, and are bound to the client, the redirect URI and the challenge; a replayed code revokes what it issued) and section 6 (`refresh_token`: rotated at every use; presenting a spent one revokes the whole grant). Public clients only: the client names itself with `client_id` and has no secret. Access tokens are this API's `ct_` bearer tokens with the grant's scope, for `expires_in` seconds (3600); refresh tokens start with `ctr_`. Every answer has `Cache-Control: no-store`.
+    ///
+    /// - Remark: HTTP `POST /oauth/token`.
+    /// - Remark: Generated from `#/paths//oauth/token/post(oauthToken)`.
+    func oauthToken(_ input: Operations.OauthToken.Input) async throws -> Operations.OauthToken.Output
+    /// Revoke a token
+    ///
+    /// RFC 7009. Revoking an access token or a refresh token revokes the grant that issued it (its access and refresh tokens) when that grant belongs to `client_id`; any other token, known or not, answers 200 and changes nothing.
+    ///
+    /// - Remark: HTTP `POST /oauth/revoke`.
+    /// - Remark: Generated from `#/paths//oauth/revoke/post(oauthRevoke)`.
+    func oauthRevoke(_ input: Operations.OauthRevoke.Input) async throws -> Operations.OauthRevoke.Output
+    /// Authorization server metadata
+    ///
+    /// RFC 8414: the issuer (the server's public URL), the endpoints, S256 only, the scopes `read` and `write`, public clients only, and `iss` in every authorization response (RFC 9207).
+    ///
+    /// - Remark: HTTP `GET /.well-known/oauth-authorization-server`.
+    /// - Remark: Generated from `#/paths//.well-known/oauth-authorization-server/get(oauthMetadata)`.
+    func oauthMetadata(_ input: Operations.OauthMetadata.Input) async throws -> Operations.OauthMetadata.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -181,6 +202,45 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//readyz/get(getReadiness)`.
     package func getReadiness(headers: Operations.GetReadiness.Input.Headers = .init()) async throws -> Operations.GetReadiness.Output {
         try await getReadiness(Operations.GetReadiness.Input(headers: headers))
+    }
+    /// Exchange a code, or refresh
+    ///
+    /// RFC 6749 section 4.1.3 (`authorization_code`, with RFC 7636's `code_verifier`; codes are single-use, live 60 s, and are bound to the client, the redirect URI and the challenge; a replayed code revokes what it issued) and section 6 (`refresh_token`: rotated at every use; presenting a spent one revokes the whole grant). Public clients only: the client names itself with `client_id` and has no secret. Access tokens are this API's `ct_` bearer tokens with the grant's scope, for `expires_in` seconds (3600); refresh tokens start with `ctr_`. Every answer has `Cache-Control: no-store`.
+    ///
+    /// - Remark: HTTP `POST /oauth/token`.
+    /// - Remark: Generated from `#/paths//oauth/token/post(oauthToken)`.
+    package func oauthToken(
+        headers: Operations.OauthToken.Input.Headers = .init(),
+        body: Operations.OauthToken.Input.Body
+    ) async throws -> Operations.OauthToken.Output {
+        try await oauthToken(Operations.OauthToken.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Revoke a token
+    ///
+    /// RFC 7009. Revoking an access token or a refresh token revokes the grant that issued it (its access and refresh tokens) when that grant belongs to `client_id`; any other token, known or not, answers 200 and changes nothing.
+    ///
+    /// - Remark: HTTP `POST /oauth/revoke`.
+    /// - Remark: Generated from `#/paths//oauth/revoke/post(oauthRevoke)`.
+    package func oauthRevoke(
+        headers: Operations.OauthRevoke.Input.Headers = .init(),
+        body: Operations.OauthRevoke.Input.Body
+    ) async throws -> Operations.OauthRevoke.Output {
+        try await oauthRevoke(Operations.OauthRevoke.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Authorization server metadata
+    ///
+    /// RFC 8414: the issuer (the server's public URL), the endpoints, S256 only, the scopes `read` and `write`, public clients only, and `iss` in every authorization response (RFC 9207).
+    ///
+    /// - Remark: HTTP `GET /.well-known/oauth-authorization-server`.
+    /// - Remark: Generated from `#/paths//.well-known/oauth-authorization-server/get(oauthMetadata)`.
+    package func oauthMetadata(headers: Operations.OauthMetadata.Input.Headers = .init()) async throws -> Operations.OauthMetadata.Output {
+        try await oauthMetadata(Operations.OauthMetadata.Input(headers: headers))
     }
 }
 

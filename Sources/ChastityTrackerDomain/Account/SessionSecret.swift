@@ -27,6 +27,12 @@ public struct SessionSecret: Sendable, Hashable {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// Whether `text` has the shape of an id this server makes: 43 base64url characters. Anything
+    /// else is refused before it is hashed or looked up.
+    public static func isWellFormed(_ text: some StringProtocol) -> Bool {
+        TokenSecret.isWellFormed(TokenSecret.prefix + text)
+    }
+
     /// The stored form: lowercase hex SHA-256 of the id. The id carries 256 random bits, so a
     /// fast hash is enough; a leaked table does not let anyone present a session.
     public var hash: String { TokenSecret.hash(of: plaintext) }

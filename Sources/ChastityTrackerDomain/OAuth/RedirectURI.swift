@@ -92,6 +92,21 @@ public struct RedirectURI: Sendable, Hashable {
             && otherLoopback.pathAndQuery.utf8.elementsEqual(loopback.pathAndQuery.utf8)
     }
 
+    /// The Content-Security-Policy source that lets a form lead to `uri` (Chromium applies the
+    /// page's `form-action` to the redirect that answers a form post): the scheme, host and port of
+    /// an `https` or `http` URI, or `scheme:` for a private-use one; `nil` when `uri` is no
+    /// redirect URI this server accepts. The parts come from a checked ``RedirectURI``, which
+    /// holds no white space, `;` or `,` in them, so the source cannot end the directive.
+    public static func cspSource(of uri: String) -> String? {
+        guard (try? RedirectURI(uri)) != nil, let colon = uri.firstIndex(of: ":") else { return nil }
+        let scheme = uri[..<colon].lowercased()
+        let rest = uri[uri.index(after: colon)...]
+        guard scheme == "https" || scheme == "http" else { return scheme + ":" }
+        let authority = rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" }
+        guard !authority.contains(";"), !authority.contains(",") else { return nil }
+        return scheme + "://" + authority
+    }
+
     /// A host as written between `//` and the port or path.
     private enum Host: Hashable {
         /// An IPv6 literal, the text inside the brackets.

@@ -12,5 +12,6 @@
 /// database cannot be reached; other failures are ``StoreError`` cases documented per method.
 public protocol ChastityStore:
     UserStore, TokenStore, PasswordStore, AccountSessionStore, SignInFailureStore, ServerKeyStore, OrgasmStore,
-    IdempotencyKeyStore, SnapshotStore, UnitOfWorkStore, StoreLifecycle, ChangeStore, WebhookStore, OAuthClientStore, OAuthGrantStore
+    IdempotencyKeyStore, SnapshotStore, UnitOfWorkStore, StoreLifecycle, ChangeStore, WebhookStore, OAuthClientStore, OAuthGrantStore,
+    OAuthAuthorizationStore
 {}

@@ -21,6 +21,18 @@ public protocol OAuthGrantStore: Sendable {
     /// Revokes the grant, its access tokens and its refresh tokens; `false` when there is no
     /// such grant or it was revoked already.
     func revokeGrant(id: Int64, at now: Timestamp) async throws -> Bool
+    /// The grant that issued the refresh token with this hash, live or revoked, the token spent or
+    /// not; `nil` for an unknown token.
+    func grant(refreshHash: String) async throws -> OAuthGrant?
     /// The user's grants, oldest first, revoked ones included.
     func grants(userID: Int64) async throws -> [OAuthGrant]
+    /// Revokes the grant that issued the access or refresh token with this hash, when that grant
+    /// belongs to `clientID` (RFC 7009 section 2.1: a client revokes only its own tokens); `false`
+    /// when there is no such live grant.
+    func revokeGrant(tokenHash: String, clientID: String, at now: Timestamp) async throws -> Bool
+    /// Revokes the user's grant with this id (the person's Disconnect); `false` when the user has
+    /// no such live grant, so another user's grant is as missing as a deleted one.
+    func revokeGrant(id: Int64, userID: Int64, at now: Timestamp) async throws -> Bool
+    /// The user's live grants with their app's name and last use, oldest first.
+    func connectedApps(userID: Int64) async throws -> [ConnectedApp]
 }

@@ -7,10 +7,10 @@ import Logging
 import NIOCore
 
 /// The signed-in account pages: the overview and the tokens page with its create, revoke and
-/// regenerate forms (docs/CONTRACT.md section 12). Every request here has passed the session and
+/// regenerate forms and the connected apps' Disconnect (docs/CONTRACT.md sections 12 and 15). Every request here has passed the session and
 /// CSRF middleware; a user only ever reaches their own tokens, and another user's token id is
 /// answered exactly like a missing one.
-struct AccountPagesController<Store: OrgasmStore & TokenStore>: Sendable {
+struct AccountPagesController<Store: OrgasmStore & TokenStore & OAuthGrantStore>: Sendable {
     let store: Store
     /// The token use cases, shared with the command line (secrets from its injected generator).
     let administration: Administration
@@ -28,12 +28,18 @@ struct AccountPagesController<Store: OrgasmStore & TokenStore>: Sendable {
         var id: String?
     }
 
+    /// The Disconnect form's field.
+    struct DisconnectForm: Decodable {
+        var grant: String?
+    }
+
     func addRoutes(to router: some RouterMethods<AccountContext>) {
         router.get(RouterPath(AccountRoutes.overview)) { _, context in try await overview(context) }
         router.get(RouterPath(AccountRoutes.tokens)) { _, context in try await tokensPage(context) }
         router.post(RouterPath(AccountRoutes.tokens)) { request, context in try await create(request, context: context) }
         router.post(RouterPath(AccountRoutes.revokeToken)) { request, context in try await revoke(request, context: context) }
         router.post(RouterPath(AccountRoutes.regenerateToken)) { request, context in try await regenerate(request, context: context) }
+        router.post(RouterPath(AccountRoutes.disconnectApp)) { request, context in try await disconnect(request, context: context) }
     }
 
     /// How many of the latest records the overview lists.
@@ -61,7 +67,10 @@ struct AccountPagesController<Store: OrgasmStore & TokenStore>: Sendable {
     private func tokensPage(
         _ context: AccountContext, status: HTTPResponse.Status = .ok, change: (inout AccountViews.Tokens) -> Void = { _ in }
     ) async throws -> Response {
-        var view = AccountViews.Tokens(csrf: context.account.secret.csrfToken, tokens: try await store.tokens(userID: context.account.user.id))
+        let user = context.account.user
+        var view = AccountViews.Tokens(
+            csrf: context.account.secret.csrfToken, tokens: try await store.tokens(userID: user.id),
+            apps: try await store.connectedApps(userID: user.id))
         change(&view)
         return renderer.page("tokens", view, status: status)
     }
@@ -107,6 +116,23 @@ struct AccountPagesController<Store: OrgasmStore & TokenStore>: Sendable {
         return try await tokensPage(context) { view in
             view.newToken = .init(heading: "New secret for \(token.label.isEmpty ? "(no label)" : token.label)", secret: secret.plaintext)
         }
+    }
+
+    /// Disconnects a connected app: its grant, access tokens and refresh tokens are revoked at
+    /// once. Another user's grant is answered like a missing one.
+    private func disconnect(_ request: Request, context: AccountContext) async throws -> Response {
+        let form = try await AccountForm.decode(DisconnectForm.self, request, context: context) ?? DisconnectForm()
+        let user = context.account.user
+        guard let id = form.grant.flatMap(Int64.init), try await store.revokeGrant(id: id, userID: user.id, at: Timestamp(clock.now())) else {
+            return renderer.message(
+                AccountViews.Message(
+                    signedIn: true, csrf: context.account.secret.csrfToken, heading: "No such app",
+                    text: "There is no such connected app among yours, or it is disconnected already.",
+                    link: AccountRoutes.tokens, linkText: "Your tokens"),
+                status: .notFound)
+        }
+        context.logger.info("app disconnected on the account pages", metadata: ["grantID": "\(id)", "userID": "\(user.id)"])
+        return Response(status: .seeOther, headers: [.location: AccountRoutes.tokens])
     }
 
     /// The token the form names, when it is the signed-in user's; `nil` when it is missing or

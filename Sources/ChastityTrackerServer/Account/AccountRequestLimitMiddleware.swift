@@ -2,6 +2,7 @@ import ChastityTrackerDomain
 import ChastityTrackerServices
 import Foundation
 import Hummingbird
+import NIOCore
 import Synchronization
 
 /// At most `limit` requests per minute to the account pages from any one client (docs/CONTRACT.md
@@ -10,7 +11,8 @@ import Synchronization
 /// anything else runs. A client is its address (``ProxyTrust/throttleKey(of:peer:)``: IPv4 per
 /// address, IPv6 per /64), or, for a browser holding a valid device cookie, that cookie: someone
 /// sharing the owner's address (a NAT, a VPN exit) cannot spend the owner's requests. The API
-/// has limits of its own, per token.
+/// has limits of its own, per token. OAuth's endpoints have a limiter of their own, whose refusals
+/// at the token and revocation endpoints are RFC 6749's JSON.
 struct AccountRequestLimitMiddleware<Store: ServerKeyStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let limit: Int
@@ -57,6 +59,15 @@ struct AccountRequestLimitMiddleware<Store: ServerKeyStore>: RouterMiddleware {
         guard admitted else {
             try await settings.pauseBeforeRefusal()
             let wait = start + 60 - second
+            // An app's OAuth endpoints read JSON, RFC 6749 section 5.2's shape.
+            let path = request.uri.path
+            if path.hasPrefix("/oauth/"), path != OAuthController.authorizePath {
+                let error = OAuthError.temporarilyUnavailable("This address sent too many requests. " + AccountRenderer.tryAgain(in: wait))
+                return Response(
+                    status: .tooManyRequests,
+                    headers: [.contentType: "application/json", .cacheControl: "no-store", .retryAfter: "\(wait)"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: error.json)))
+            }
             return renderer.message(
                 AccountViews.Message(
                     heading: "Too many requests",

@@ -1,3 +1,5 @@
+import ChastityTrackerDomain
+
 /// The paths of the account pages (docs/CONTRACT.md section 12), as the router matches them:
 /// `PathNormalizationMiddleware` has already turned `/account/` into `/account`.
 public enum AccountRoutes {
@@ -12,6 +14,10 @@ public enum AccountRoutes {
     public static let redeliverWebhook = "/account/webhooks/redeliver"
     public static let removeWebhook = "/account/webhooks/remove"
     public static let stylesheet = "/account/style.css"
+    /// The consent page of a pending OAuth request (`?request=ID`), and its Approve and Deny forms.
+    public static let authorize = "/account/authorize"
+    /// A connected app's Disconnect form.
+    public static let disconnectApp = "/account/apps/disconnect"
     public static let records = "/account/records"
     public static let exportJSON = "/account/records/export.json"
     public static let exportCSV = "/account/records/export.csv"
@@ -23,6 +29,13 @@ public enum AccountRoutes {
     /// Where a browser is sent to see the overview: with the slash, so the cookie (path
     /// `/account/`) goes with the request.
     static let overviewLocation = "/account/"
+
+    /// Where the sign-in page may send a browser once signed in, besides the overview: the
+    /// consent page of a pending request, and nothing else (no open redirect).
+    static func isSignInDestination(_ location: String) -> Bool {
+        let prefix = authorize + "?request="
+        return location.hasPrefix(prefix) && SessionSecret.isWellFormed(location.dropFirst(prefix.count))
+    }
 
     /// Whether a (normalised) path belongs to the account pages.
     public static func isAccountPath(_ path: String) -> Bool {

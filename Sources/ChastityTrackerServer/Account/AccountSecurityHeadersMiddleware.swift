@@ -1,24 +1,30 @@
 import HTTPTypes
 public import Hummingbird
 
-/// The security headers of every answer under `/account` (docs/CONTRACT.md section 12): set here,
-/// once, for every status (refusals, 404 and 405 included), so that no page can leave them out.
+/// The security headers of every answer under `/account` and `/oauth` (docs/CONTRACT.md section
+/// 12): set here, once, for every status (refusals, 404 and 405 included), so that no page can
+/// leave them out. The one page that widens `form-action` (the OAuth consent page, whose forms
+/// lead to the app's redirect URI) sets its own policy, built by ``contentSecurityPolicy(formAction:)``.
 public struct AccountSecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var contentSecurityPolicy: String {
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    static var contentSecurityPolicy: String { contentSecurityPolicy(formAction: nil) }
+
+    /// The pages' policy, with `target` (a CSP source) allowed as a form's destination besides this site.
+    static func contentSecurityPolicy(formAction target: String?) -> String {
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'\(target.map { " " + $0 } ?? ""); frame-ancestors 'none'; base-uri 'none'"
     }
 
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard AccountRoutes.isAccountPath(request.uri.path) else { return try await next(request, context) }
+        let path = request.uri.path
+        guard AccountRoutes.isAccountPath(path) || path.hasPrefix("/oauth/") else { return try await next(request, context) }
         var response: Response
         do {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        if response.headers[.contentSecurityPolicy] == nil { response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "no-referrer"
         response.headers[.cacheControl] = "no-store"

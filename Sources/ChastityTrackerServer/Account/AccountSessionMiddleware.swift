@@ -15,13 +15,13 @@ struct AccountSessionMiddleware<Store: AccountSessionStore>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let now = Timestamp(clock.now())
-        guard let id = AccountCookies.value(AccountCookies.session, in: request) else { return Self.toSignIn(clearing: false) }
+        guard let id = AccountCookies.value(AccountCookies.session, in: request) else { return Self.toSignIn(clearing: false, from: request) }
         let secret = SessionSecret(plaintext: id)
         let cutoffs = settings.sessionCutoffs(at: now)
         guard let session = try await store.session(hash: secret.hash, lastSeenSince: cutoffs.idle, createdSince: cutoffs.absolute) else {
             // Expired or unknown: no write (anyone can send cookies by the thousand); the hourly
             // purge removes an expired session's row.
-            return Self.toSignIn(clearing: true)
+            return Self.toSignIn(clearing: true, from: request)
         }
         try await store.touchSession(hash: secret.hash, at: now)
         var context = context
@@ -29,8 +29,17 @@ struct AccountSessionMiddleware<Store: AccountSessionStore>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    static func toSignIn(clearing: Bool) -> Response {
-        var headers: HTTPFields = [.location: AccountRoutes.signIn]
+    /// To the sign-in page; from a pending OAuth request's consent page, with `next` naming it, so
+    /// that signing in leads back there (``AccountRoutes/isSignInDestination(_:)``).
+    static func toSignIn(clearing: Bool, from request: Request? = nil) -> Response {
+        var location = AccountRoutes.signIn
+        if let request, request.method == .get, request.uri.path == AccountRoutes.authorize, let query = request.uri.query,
+            AccountRoutes.isSignInDestination(AccountRoutes.authorize + "?" + query)
+        {
+            // The query is `request=` and 43 base64url characters, so only its `=` needs escaping.
+            location += "?next=" + AccountRoutes.authorize + "%3Frequest%3D" + query.dropFirst("request=".count)
+        }
+        var headers: HTTPFields = [.location: location]
         if clearing { headers[.setCookie] = AccountCookies.clear(AccountCookies.session) }
         return Response(status: .seeOther, headers: headers)
     }

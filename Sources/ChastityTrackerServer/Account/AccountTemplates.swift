@@ -22,6 +22,8 @@ enum AccountTemplates {
         "webhooks": PackageResources.webhooks_mustache,
         "settings": PackageResources.settings_mustache,
         "message": PackageResources.message_mustache,
+        "authorize-continue": PackageResources.authorize_continue_mustache,
+        "consent": PackageResources.consent_mustache,
     ]
 
     /// `style.css`, the one stylesheet (readable on a phone, dark when the system is), served at

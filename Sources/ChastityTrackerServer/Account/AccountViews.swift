@@ -9,6 +9,8 @@ enum AccountViews {
         var csrf: String
         var name: String
         var error: String?
+        /// Where to go once signed in (a pending app request's consent page), if not the overview.
+        var next: String?
     }
 
     /// `overview`: who is signed in, the chart of their last twelve months, their latest records.
@@ -176,6 +178,17 @@ enum AccountViews {
         var label: String = ""
         var labelError: String?
         var permissionError: String?
+        var apps: [App] = []
+        var hasApps = false
+
+        /// A connected app (an OAuth grant), with its Disconnect form.
+        struct App {
+            var grant: Int64
+            var name: String
+            var scope: String
+            var connected: String
+            var lastUsed: String
+        }
 
         struct Row {
             var id: Int64
@@ -203,8 +216,38 @@ enum AccountViews {
             self.hasTokens = !rows.isEmpty
         }
 
+        /// The page with the person's connected apps listed too.
+        init(csrf: String, tokens: [TokenInfo], apps: [ConnectedApp]) {
+            self.init(csrf: csrf, tokens: tokens)
+            self.apps = apps.map {
+                App(
+                    grant: $0.grantID, name: $0.clientName, scope: $0.scope.rawValue, connected: Self.minutes($0.connected),
+                    lastUsed: $0.lastUsed.map(Self.minutes) ?? "never")
+            }
+            self.hasApps = !self.apps.isEmpty
+        }
+
         /// `YYYY-MM-DD HH:MM` in UTC.
         static func minutes(_ instant: Timestamp) -> String { String(instant.description.prefix(16)) }
+    }
+
+    /// `authorize-continue`: the step from an app's request to its consent page on this site (see
+    /// ``OAuthController``), followed at once by the browser.
+    struct Continue {
+        let signedIn = false
+        var location: String
+    }
+
+    /// `consent`: what an app asks for, with Approve and Deny.
+    struct Consent {
+        let signedIn = true
+        var csrf: String
+        var name: String
+        var app: String
+        var scopeText: String
+        var destination: String
+        /// The pending request's id, sent back with the decision.
+        var requestID: String
     }
 
     /// `message`: a short page for refusals (CSRF, throttling, a missing token).

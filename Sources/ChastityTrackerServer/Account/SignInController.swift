@@ -28,12 +28,15 @@ struct SignInController<Store: AccountSessionStore & PasswordGateStore>: Sendabl
     struct Form: Decodable {
         var name: String?
         var password: String?
+        var next: String?
     }
 
     /// `GET /account/sign-in` and `POST /account/sign-in` (the form is checked for its
     /// pre-session token by ``AccountCSRFMiddleware`` first).
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get(RouterPath(AccountRoutes.signIn)) { request, _ in form(request) }
+        router.get(RouterPath(AccountRoutes.signIn)) { request, _ in
+            form(request, next: Self.destination(request.uri.queryParameters["next"].map(String.init)))
+        }
         router.post(RouterPath(AccountRoutes.signIn)) { request, context in try await signIn(request, context: context) }
     }
 
@@ -51,18 +54,26 @@ struct SignInController<Store: AccountSessionStore & PasswordGateStore>: Sendabl
 
     /// The form, keeping the pre-session token the browser already holds (another open tab's
     /// form stays valid), or setting a new one.
-    private func form(_ request: Request, name: String = "", error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+    private func form(
+        _ request: Request, name: String = "", error: String? = nil, next: String? = nil, status: HTTPResponse.Status = .ok
+    ) -> Response {
         let token = AccountCookies.value(AccountCookies.signIn, in: request) ?? SessionSecret.generate().plaintext
         return renderer.page(
-            "sign-in", AccountViews.SignIn(csrf: token, name: name, error: error), status: status,
+            "sign-in", AccountViews.SignIn(csrf: token, name: name, error: error, next: next), status: status,
             headers: [.setCookie: AccountCookies.set(AccountCookies.signIn, token, maxAge: 3600)]
         )
+    }
+
+    /// `next` when the sign-in page may lead there (a pending OAuth request's consent page), else `nil`.
+    static func destination(_ next: String?) -> String? {
+        next.flatMap { AccountRoutes.isSignInDestination($0) ? $0 : nil }
     }
 
     private func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let fields = try await AccountForm.decode(Form.self, request, context: context) ?? Form()
         let name = fields.name ?? ""
         let password = fields.password ?? ""
+        let next = Self.destination(fields.next)
         let now = Timestamp(clock.now())
         let address = proxies.throttleKey(of: request, peer: context.remoteAddress)
 
@@ -72,7 +83,7 @@ struct SignInController<Store: AccountSessionStore & PasswordGateStore>: Sendabl
             gate.guardian.countCheap(address: address, at: now)
             context.logger.notice("sign-in refused: not a possible account name", metadata: ["address": "\(address)"])
             try await settings.pauseBeforeRefusal()
-            return form(request, name: name, error: Self.failureMessage, status: .unauthorized)
+            return form(request, name: name, error: Self.failureMessage, next: next, status: .unauthorized)
         }
         let (attempt, device) = try await gate.attempt(at: name, request: request, peer: context.remoteAddress, proxies: proxies)
         let user: User
@@ -102,7 +113,7 @@ struct SignInController<Store: AccountSessionStore & PasswordGateStore>: Sendabl
         case .mismatched:
             // No typed name in the log: people type their password into the name field.
             context.logger.notice("sign-in failed", metadata: ["address": "\(address)", "device": "\(device != nil)"])
-            return form(request, name: name, error: Self.failureMessage, status: .unauthorized)
+            return form(request, name: name, error: Self.failureMessage, next: next, status: .unauthorized)
         case .matched(let account):
             user = account
         }
@@ -114,7 +125,7 @@ struct SignInController<Store: AccountSessionStore & PasswordGateStore>: Sendabl
         let secret = SessionSecret.generate()
         try await store.createSession(hash: secret.hash, userID: user.id, at: now)
         context.logger.info("signed in", metadata: ["name": "\(name)", "address": "\(address)"])
-        var headers: HTTPFields = [.location: AccountRoutes.overviewLocation]
+        var headers: HTTPFields = [.location: next ?? AccountRoutes.overviewLocation]
         headers.append(
             HTTPField(name: .setCookie, value: AccountCookies.set(AccountCookies.session, secret.plaintext, maxAge: settings.absoluteTimeout)))
         headers.append(HTTPField(name: .setCookie, value: AccountCookies.clear(AccountCookies.signIn)))

@@ -39,8 +39,9 @@ public struct RouteTable: Sendable {
     public let routes: [Route]
     private let byPath: [String: Route]
 
-    /// The service's routes; `/metrics` only when metrics are on.
-    public init(metrics: Bool) {
+    /// The service's routes; `/metrics` only when metrics are on, OAuth's only when it is on (the
+    /// server has a public URL).
+    public init(metrics: Bool, oauth: Bool = false) {
         // The alias is described in the document's prose, not as operations of its own, so that a
         // client generated from the document has one method per operation.
         var routes = Self.orgasmsPaths.map {
@@ -72,7 +73,19 @@ public struct RouteTable: Sendable {
             Route(path: AccountRoutes.changePassword, methods: [.post], access: .session, isDocumented: false),
             Route(path: AccountRoutes.changeTimeZone, methods: [.post], access: .session, isDocumented: false),
             Route(path: AccountRoutes.deleteAccount, methods: [.post], access: .session, isDocumented: false),
+            Route(path: AccountRoutes.disconnectApp, methods: [.post], access: .session, isDocumented: false),
         ]
+        if oauth {
+            // The authorization endpoint and the consent page are for people (HTML); the token and
+            // revocation endpoints and the metadata are for apps, and documented.
+            routes += [
+                Route(path: OAuthController.authorizePath, methods: [.get, .head], access: .open, isDocumented: false),
+                Route(path: OAuthController.tokenPath, methods: [.post], access: .open, isDocumented: true),
+                Route(path: OAuthController.revokePath, methods: [.post], access: .open, isDocumented: true),
+                Route(path: OAuthController.metadataPath, methods: [.get, .head], access: .open, isDocumented: true),
+                Route(path: AccountRoutes.authorize, methods: [.get, .head, .post], access: .session, isDocumented: false),
+            ]
+        }
         self.routes = routes
         self.byPath = Dictionary(uniqueKeysWithValues: routes.map { ($0.path, $0) })
     }

@@ -1,0 +1,52 @@
+/// `application/x-www-form-urlencoded` text (a query, or an OAuth endpoint's body) as its name-value
+/// pairs, in order and repeats kept, as the WHATWG URL standard's parser reads it: pairs split at
+/// `&`, name and value at the first `=`, `+` is a space, `%XX` a byte. The OAuth endpoints need
+/// the pairs themselves (RFC 6749 section 3.1 refuses a repeated parameter, which a decoder into
+/// a struct would hide).
+public enum FormPairs {
+    /// The pairs of `text`; `nil` when a `%` starts no escape of two hexadecimal digits or the
+    /// bytes are not UTF-8 (the endpoints refuse such a request with `invalid_request`).
+    public static func decode(_ text: String) -> [(String, String)]? {
+        var pairs: [(String, String)] = []
+        for part in text.utf8[...].split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = part.firstIndex(of: UInt8(ascii: "="))
+            let name = equals.map { part[..<$0] } ?? part[...]
+            let value = equals.map { part[part.index(after: $0)...] } ?? part[part.endIndex...]
+            guard let decodedName = decodeComponent(name), let decodedValue = decodeComponent(value) else { return nil }
+            pairs.append((decodedName, decodedValue))
+        }
+        return pairs
+    }
+
+    private static func decodeComponent(_ bytes: Substring.UTF8View) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "+") {
+                out.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%") {
+                let first = bytes.index(after: index)
+                guard first < bytes.endIndex, bytes.index(after: first) < bytes.endIndex,
+                    let high = hexValue(bytes[first]), let low = hexValue(bytes[bytes.index(after: first)])
+                else { return nil }
+                out.append(high << 4 | low)
+                index = bytes.index(after: first)
+            } else {
+                out.append(byte)
+            }
+            index = bytes.index(after: index)
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
