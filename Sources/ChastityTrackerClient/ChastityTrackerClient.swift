@@ -44,10 +44,28 @@ public final class ChastityTrackerClient: Sendable {
         )
     }
 
+    /// Creates a client for the server at `serverURL` that authenticates with an OAuth connection's
+    /// access tokens, refreshed by `oauth` before they expire (``OAuthSession``).
+    public convenience init(serverURL: URL, oauth: OAuthSession, retry: RetryPolicy = .none, session: URLSession = .shared) {
+        self.init(
+            serverURL: serverURL, token: { try await oauth.accessToken() }, retry: retry,
+            transport: URLSessionTransport(configuration: .init(session: session)),
+            sleep: { try await Task.sleep(for: $0) }
+        )
+    }
+
     /// Creates a client over any transport, with the retry's waiting injected (tests: a dropped
     /// connection, a clock that advances instead of sleeping).
-    package init(
+    package convenience init(
         serverURL: URL, token: String, retry: RetryPolicy, transport: any ClientTransport,
+        sleep: @escaping @Sendable (Duration) async throws -> Void
+    ) {
+        self.init(serverURL: serverURL, token: { token }, retry: retry, transport: transport, sleep: sleep)
+    }
+
+    /// The designated initialiser: the token comes from `token` at every request.
+    package init(
+        serverURL: URL, token: @escaping @Sendable () async throws -> String, retry: RetryPolicy, transport: any ClientTransport,
         sleep: @escaping @Sendable (Duration) async throws -> Void
     ) {
         self.serverURL = serverURL

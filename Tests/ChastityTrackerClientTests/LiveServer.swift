@@ -13,6 +13,10 @@ import OpenAPIURLSession
 import Synchronization
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// The real server (`buildApplication` over a fresh store of the selected backend) listening on a
 /// free loopback port, with one owner holding a read and a write token; the SDK talks to it over
 /// a real socket.
@@ -32,7 +36,7 @@ struct LiveServer: Sendable {
     /// database the suites share it would delete other tests' sessions and counts.
     static func run(
         configuration: ChastityTrackerDomain.Configuration = ChastityTrackerDomain.Configuration(), backend: TestBackend = .selected,
-        _ body: @Sendable (LiveServer) async throws -> Void
+        port: Int = 0, _ body: @Sendable (LiveServer) async throws -> Void
     ) async throws {
         let test = Test.current.map { "\($0.id)" } ?? "?"
         let (store, cleanup) = try await reportingStall(test, "opening the store") { try await backend.makeStore() }
@@ -42,7 +46,8 @@ struct LiveServer: Sendable {
                 let clock = FixedWallClock(now)
                 var configuration = configuration
                 configuration.host = "127.0.0.1"
-                configuration.port = 0
+                // A port chosen ahead (an OAuth issuer names it), or any free one.
+                configuration.port = port
                 let admin = Administration(store: store, configuration: configuration, clock: clock)
                 let owner = try await admin.addUser(name: "owner-\(UUID().uuidString.prefix(8).lowercased())", timeZone: "UTC")
                 let (_, read) = try await admin.createToken(userName: owner.name, permission: .read, label: "read")
@@ -66,8 +71,22 @@ struct LiveServer: Sendable {
         var logger = Logger(label: "chastity-client-test")
         logger.logLevel = .critical
         let app = try buildApplication(configuration: configuration, store: store, clock: clock, logger: logger, purges: purges, webhooks: false)
-        try await app.test(.live) { client in
-            try await body(try #require(client.port))
+        guard configuration.port != 0 else {
+            try await app.test(.live) { client in
+                try await body(try #require(client.port))
+            }
+            return
+        }
+        // HummingbirdTesting's live server always binds port 0; a port chosen ahead (an OAuth
+        // issuer names it) needs the application run as `serve` runs it.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            let health = try #require(URL(string: "http://127.0.0.1:\(configuration.port)/healthz"))
+            try await waitUntil {
+                (try? await URLSession.shared.data(from: health)) != nil
+            }
+            try await body(configuration.port)
+            group.cancelAll()
         }
     }
 
