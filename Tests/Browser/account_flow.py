@@ -10,6 +10,13 @@ points at a receiver of its own, sends a test and sees it arrive, signed (checke
 Python's hmac, independently of the server's code), and its status on the page (section 14),
 signs out, and saves a screenshot of each account page at a desktop and a phone width. The server
 must run with --webhooks-allow-private, since the receiver is on loopback. scripts/browser-test starts the server and runs this.
+
+With --client-id (an app registered with `clients add ... --redirect-uri http://127.0.0.1/callback`,
+the server run with --public-url), it then connects that app by OAuth (section 15) as a person
+would, signed out at first: from the app's own page on another site, through the consent page, to
+the app's loopback redirect with code, state and iss; exchanges the code, reads with the read-scope
+token and is refused a write, refreshes, disconnects the app on the tokens page, and sees the next
+API call refused.
 Exits non-zero with the failed check's message on any difference.
 """
 
@@ -21,11 +28,13 @@ import hmac
 import http.server
 import json
 import os
+import secrets
 import signal
 import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -347,6 +356,178 @@ def webhook_flow(browser, screenshots):
         receiver.close()
 
 
+class App:
+    """The app's side of OAuth on a free loopback port: its start page (served as `localhost`, another
+    site than the server's 127.0.0.1) links to the authorization request, and its redirect URI
+    (`http://127.0.0.1:PORT/callback`) records the query it is sent."""
+
+    def __init__(self, base_url, client_id):
+        self.callbacks = []
+        self.verifier = secrets.token_urlsafe(32)
+        self.state = secrets.token_urlsafe(16)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(self.verifier.encode()).digest()).rstrip(b"=").decode()
+        app = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path.startswith("/callback"):
+                    app.callbacks.append(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query))
+                    page = b"<!doctype html><title>Connected</title><h1>Connected</h1>"
+                else:
+                    link = f'<a id="connect" href="{app.authorize_url}">Connect your Chastity Tracker</a>'
+                    page = f"<!doctype html><title>Diary App</title><h1>Diary App</h1><p>{link}</p>".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *_):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        port = self.server.server_address[1]
+        self.redirect_uri = f"http://127.0.0.1:{port}/callback"
+        self.start_url = f"http://localhost:{port}/start"
+        query = urllib.parse.urlencode(
+            {
+                "response_type": "code",
+                "client_id": client_id,
+                "redirect_uri": self.redirect_uri,
+                "scope": "read",
+                "state": self.state,
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            }
+        )
+        self.authorize_url = f"{base_url}/oauth/authorize?{query}"
+
+    def close(self):
+        self.server.shutdown()
+
+
+def token_request(base_url, fields):
+    """POSTs a form to /oauth/token: (status, headers, JSON body)."""
+    request = urllib.request.Request(base_url + "/oauth/token", data=urllib.parse.urlencode(fields).encode(), method="POST")
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, json.loads(error.read())
+
+
+def oauth_flow(browser, api, arguments, password):
+    """Connects the app by OAuth from signed out, uses, refreshes and disconnects it (section 15)."""
+    base_url = arguments.base_url
+    app = App(base_url, arguments.client_id)
+    try:
+        print("an app asks to connect: from its own page on another site")
+        browser.driver.get(app.start_url)
+        link = browser.driver.find_element(By.ID, "connect")
+        browser.documents()
+        link.click()
+        # The step page moves on by itself (a <meta> refresh): wait for where it leads.
+        WebDriverWait(browser.driver, 15).until(lambda d: "/account/sign-in" in d.current_url)
+        WebDriverWait(browser.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        loads = browser.documents()
+        request_path = [path for _, path, _ in loads if path.startswith("/account/authorize?request=")]
+        check(len(request_path) == 1, f"the step page leads to the consent page's request id (got {loads!r})")
+        consent_path = request_path[0]
+        browser.expect(
+            loads,
+            [
+                ("GET", app.authorize_url[len(base_url):], 200),
+                ("GET", consent_path, 303),
+                ("GET", "/account/sign-in?next=" + urllib.parse.quote(consent_path, safe="/"), 200),
+            ],
+            "the app's request while signed out",
+        )
+        equal(browser.text("h1"), "Sign in", "signed out: the sign-in page first")
+
+        print("sign in: back to the consent page")
+        browser.driver.find_element(By.ID, "name").send_keys(arguments.user)
+        browser.driver.find_element(By.ID, "password").send_keys(password)
+        button = browser.driver.find_element(By.XPATH, '//form[@action="/account/sign-in"]//button')
+        browser.expect(browser.submit(button), [("POST", "/account/sign-in", 303), ("GET", consent_path, 200)], "signing in to connect")
+        equal(browser.text("main h1"), "Connect Diary App?", "the consent page names the app")
+        page = browser.text("main")
+        check("127.0.0.1" in page, "the consent page shows the redirect's host")
+        check("read your records" in page, "the consent page shows the scope")
+        browser.screenshot("consent", arguments.screenshots)
+
+        print("approve: the app's loopback redirect gets code, state and iss")
+        button = browser.driver.find_element(By.XPATH, '//form[@action="/account/authorize"]//button[text()="Approve"]')
+        loads = browser.submit(button)
+        equal(loads[0][:2], ("POST", "/account/authorize"), "the approval's request")
+        equal(loads[0][2], 303, "the approval's status")
+        equal(browser.text("h1"), "Connected", "the app's redirect page")
+        equal(len(app.callbacks), 1, "redirects the app received")
+        callback = app.callbacks[0]
+        equal(callback.get("state"), [app.state], "the redirect's state")
+        equal(callback.get("iss"), [base_url], "the redirect's iss")
+        code = callback["code"][0]
+
+        print("exchange the code")
+        status, headers, tokens = token_request(
+            base_url,
+            {"grant_type": "authorization_code", "code": code, "redirect_uri": app.redirect_uri, "client_id": arguments.client_id, "code_verifier": app.verifier},
+        )
+        equal(status, 200, "the exchange's status")
+        equal(headers.get("Cache-Control"), "no-store", "the exchange's Cache-Control")
+        equal((tokens["token_type"], tokens["expires_in"], tokens["scope"]), ("Bearer", 3600, "read"), "the exchange's token type, lifetime and scope")
+        access = tokens["access_token"]
+        api.expect_list(access, "GET with the app's read token")
+        status, _, body = api.request("POST", "/api/v2/orgasms", access, {"date": datetime.date.today().isoformat(), "mode": "full"})
+        equal((status, body["error"]["code"]), (403, "forbidden"), "POST with the app's read token")
+
+        print("refresh")
+        status, _, refreshed = token_request(
+            base_url, {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": arguments.client_id}
+        )
+        equal(status, 200, "the refresh's status")
+        check(refreshed["refresh_token"] != tokens["refresh_token"], "the refresh token rotates")
+        api.expect_list(refreshed["access_token"], "GET with the refreshed token")
+
+        print("disconnect the app on the tokens page")
+        browser.expect(browser.get("/account/tokens"), [("GET", "/account/tokens", 200)], "the tokens page with the app")
+        rows = browser.driver.find_elements(By.XPATH, '//form[@action="/account/apps/disconnect"]/ancestor::tr')
+        equal(len(rows), 1, "connected apps listed")
+        cells = [cell.text for cell in rows[0].find_elements(By.TAG_NAME, "td")]
+        equal((cells[0], cells[1]), ("Diary App", "read"), "the connected app's name and scope")
+        check(cells[3] != "never", f"the app's last use is shown (got {cells[3]!r})")
+        browser.screenshot("tokens-connected-app", arguments.screenshots)
+        browser.expect(
+            browser.submit(row_button(rows[0], "Disconnect")),
+            [("POST", "/account/apps/disconnect", 303), ("GET", "/account/tokens", 200)],
+            "disconnecting",
+        )
+        check("No app is connected." in browser.text("main"), "the app is gone from the tokens page")
+        api.expect_unauthorized(refreshed["access_token"], "GET with the disconnected app's token")
+
+        print("signed in, from the app's page on another site: the step page leads straight to the consent page; deny")
+        browser.driver.get(app.start_url)
+        link = browser.driver.find_element(By.ID, "connect")
+        browser.documents()
+        link.click()
+        # The session cookie is SameSite=Strict: it is left out of the cross-site request, and sent
+        # with the step page's same-site navigation, so the consent page shows without a sign-in.
+        WebDriverWait(browser.driver, 15).until(lambda d: "/account/authorize?request=" in d.current_url)
+        WebDriverWait(browser.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        loads = browser.documents()
+        equal([(method, status) for method, _, status in loads], [("GET", 200), ("GET", 200)], "the step page, then the consent page")
+        equal(browser.text("main h1"), "Connect Diary App?", "the consent page, signed in")
+        button = browser.driver.find_element(By.XPATH, '//form[@action="/account/authorize"]//button[text()="Deny"]')
+        browser.submit(button)
+        equal(len(app.callbacks), 2, "redirects the app received")
+        denied = app.callbacks[1]
+        equal((denied.get("error"), denied.get("state"), denied.get("iss")), (["access_denied"], [app.state], [base_url]), "the denial's error, state and iss")
+        check("code" not in denied, "a denial carries no code")
+    finally:
+        app.close()
+
+
 def run(arguments, password):
     os.makedirs(arguments.screenshots, exist_ok=True)
     api = Api(arguments.base_url)
@@ -454,6 +635,9 @@ def run(arguments, password):
             [("GET", "/account/tokens", 303), ("GET", "/account/sign-in", 200)],
             "the tokens page after signing out",
         )
+
+        if arguments.client_id:
+            oauth_flow(browser, api, arguments, password)
     finally:
         browser.quit()
 
@@ -465,6 +649,7 @@ def main():
     parser.add_argument("--screenshots", required=True, help="folder for the PNGs")
     parser.add_argument("--driver", default="/usr/bin/chromedriver")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--client-id", help="an OAuth client to connect (the server runs with --public-url)")
     arguments = parser.parse_args()
     password = os.environ.get("CT_BROWSER_PASSWORD")
     if not password:

@@ -174,6 +174,40 @@ struct PrincipalCacheTests {
     }
 
     @Test(
+        "An OAuth grant revoked through another instance (Disconnect, a reused refresh token, revocation by token) stops its access tokens here at once",
+        arguments: TestBackend.postgres)
+    func grantRevocationsNotify(backend: TestBackend) async throws {
+        try await backend.withDatabase { url in
+            try await TestBackend.closing(
+                try await PostgresStore.open(
+                    url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: .seconds(60), logger: TestBackend.logger)
+            ) { here in
+                try await TestBackend.closing(
+                    try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
+                ) { there in
+                    try await waitUntilListening(here)
+                    let (alice, client) = try await StoreOAuthGrantsTests.setUp(there)
+                    var grants: [(OAuthGrant, access: String, refresh: String)] = []
+                    for _ in 0..<3 { grants.append(try await StoreOAuthAuthorizationTests.grant(there, client, alice)) }
+                    for grant in grants { #expect(try await here.principal(forTokenHash: grant.access) != nil) }
+
+                    #expect(try await there.revokeGrant(id: grants[0].0.id, userID: alice.id, at: at(2)))
+                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: grants[0].access) == nil }
+                    // A refresh token presented twice: the second presentation revokes the grant.
+                    let rotated = try await there.rotateRefreshToken(
+                        hash: grants[1].refresh, access: StoreOAuthGrantsTests.access(), newRefreshHash: StoreOAuthGrantsTests.hash(), at: at(2))
+                    #expect(rotated == .rotated(grants[1].0))
+                    _ = try await there.rotateRefreshToken(
+                        hash: grants[1].refresh, access: StoreOAuthGrantsTests.access(), newRefreshHash: StoreOAuthGrantsTests.hash(), at: at(3))
+                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: grants[1].access) == nil }
+                    #expect(try await there.revokeGrant(tokenHash: grants[2].refresh, clientID: client.id, at: at(2)))
+                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: grants[2].access) == nil }
+                }
+            }
+        }
+    }
+
+    @Test(
         "A change no one notifies (triggers off, as for a lost notification) shows here within the cache's lifetime, inside SPEC's 5 s",
         arguments: TestBackend.postgres)
     func lostNotificationsExpireWithTheLifetime(backend: TestBackend) async throws {
