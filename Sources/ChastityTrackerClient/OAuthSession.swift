@@ -14,8 +14,8 @@ public import Foundation
 /// 2. The server sends the browser back to the redirect URI; ``init(configuration:completing:redirect:session:)``
 ///    checks its `state` and `iss` and exchanges the code for tokens.
 /// 3. ``accessToken()`` answers a token that is still good, refreshing it first when it expires
-///    within a minute (refresh tokens rotate: keep ``refreshToken`` after every call, for example
-///    in the keychain, and restore with ``init(configuration:refreshToken:session:)``).
+///    within a minute. Refresh tokens rotate: pass `onNewRefreshToken` to save each new one (in the
+///    keychain, say) before it is used, and restore with ``init(configuration:refreshToken:session:onNewRefreshToken:)``.
 ///
 /// ```swift
 /// let configuration = OAuthSession.Configuration(
@@ -85,9 +85,13 @@ public actor OAuthSession {
     public let configuration: Configuration
     private let session: URLSession
     private var access: (token: String, expires: Date)?
-    /// The current refresh token: store it after every call that may refresh (it rotates).
+    /// The current refresh token (it rotates at every refresh).
     public private(set) var refreshToken: String
     private var refreshing: Task<String, any Error>?
+    /// Called with every new refresh token, and awaited, before the tokens it came with are used:
+    /// an app that keeps the token (in the keychain, say) saves it here, so that a crash right
+    /// after a refresh cannot leave it holding the spent one, whose next use revokes the grant.
+    private let onNewRefreshToken: (@Sendable (String) async throws -> Void)?
 
     /// A fresh authorization for `configuration`: 256-bit verifier and state, the S256 challenge.
     public static func authorization(configuration: Configuration) -> Authorization {
@@ -104,7 +108,10 @@ public actor OAuthSession {
 
     /// Completes `authorization` with the `redirect` the browser was sent to: checks `state` and
     /// `iss`, then exchanges the code (with the verifier) for the first tokens.
-    public init(configuration: Configuration, completing authorization: Authorization, redirect: URL, session: URLSession = .shared) async throws {
+    public init(
+        configuration: Configuration, completing authorization: Authorization, redirect: URL, session: URLSession = .shared,
+        onNewRefreshToken: (@Sendable (String) async throws -> Void)? = nil
+    ) async throws {
         let items = Dictionary(
             (URLComponents(url: redirect, resolvingAgainstBaseURL: false)?.queryItems ?? []).map { ($0.name, $0.value ?? "") },
             uniquingKeysWith: { first, _ in first })
@@ -117,16 +124,22 @@ public actor OAuthSession {
                 ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", configuration.redirectURI),
                 ("client_id", configuration.clientID), ("code_verifier", authorization.verifier),
             ], configuration: configuration, session: session)
+        try await onNewRefreshToken?(tokens.refresh)
         self.configuration = configuration
         self.session = session
+        self.onNewRefreshToken = onNewRefreshToken
         self.refreshToken = tokens.refresh
         self.access = (tokens.access, tokens.expires)
     }
 
     /// Restores a connection from a stored refresh token; the first ``accessToken()`` refreshes.
-    public init(configuration: Configuration, refreshToken: String, session: URLSession = .shared) {
+    public init(
+        configuration: Configuration, refreshToken: String, session: URLSession = .shared,
+        onNewRefreshToken: (@Sendable (String) async throws -> Void)? = nil
+    ) {
         self.configuration = configuration
         self.session = session
+        self.onNewRefreshToken = onNewRefreshToken
         self.refreshToken = refreshToken
         self.access = nil
     }
@@ -158,6 +171,7 @@ public actor OAuthSession {
             [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", configuration.clientID)],
             configuration: configuration, session: session)
         refreshToken = tokens.refresh
+        try await onNewRefreshToken?(tokens.refresh)
         access = (tokens.access, tokens.expires)
         return tokens.access
     }

@@ -98,6 +98,9 @@ extension PostgresStore {
             let grant = try cells.next(Int64?.self)
             if used == nil {
                 try await session.run("UPDATE oauth_codes SET used_ms = \(now.millisecondsSinceEpoch) WHERE hash = \(hash)")
+            } else if grant == nil {
+                // Replayed before its first exchange issued a grant: spoiled, so that exchange fails too.
+                try await session.run("UPDATE oauth_codes SET expires_ms = 0 WHERE hash = \(hash)")
             }
             return ConsumedCode(code: code, replayed: used != nil, issuedGrant: grant)
         }
@@ -115,7 +118,11 @@ extension PostgresStore {
                 ).first?.decode(Int64.self)
             else { throw CorruptRow(table: "oauth_grants") }
             let grant = OAuthGrant(id: id, userID: code.userID, clientID: code.clientID, scope: code.scope, created: now, revoked: nil)
-            guard !(try await session.rows("UPDATE oauth_codes SET grant_id = \(id) WHERE hash = \(code.hash) RETURNING hash").isEmpty) else {
+            guard
+                !(try await session.rows(
+                    "UPDATE oauth_codes SET grant_id = \(id) WHERE hash = \(code.hash) AND grant_id IS NULL AND expires_ms > 0 RETURNING hash"
+                ).isEmpty)
+            else {
                 throw StoreError.missing("oauth code")
             }
             try await Self.insertAccessToken(access, grant: grant, at: at, on: session)
@@ -128,13 +135,15 @@ extension PostgresStore {
         let at = now.millisecondsSinceEpoch
         defer { principals.removeAll() }
         return try await transaction { session in
-            // The refresh token's row locked: of two presentations at once, the second sees it spent.
+            // The refresh token's row and its grant's locked: of two presentations at once, the second
+            // sees it spent; a revocation at the same time waits, then revokes the new token too (or
+            // came first, and the grant is seen revoked here).
             guard
                 let row = try await session.rows(
                     """
                     SELECT \(unescaped: Self.grantColumns), oauth_refresh_tokens.used_ms
                     FROM oauth_refresh_tokens JOIN oauth_grants ON oauth_grants.id = oauth_refresh_tokens.grant_id
-                    WHERE oauth_refresh_tokens.hash = \(hash) FOR UPDATE OF oauth_refresh_tokens
+                    WHERE oauth_refresh_tokens.hash = \(hash) FOR UPDATE OF oauth_refresh_tokens, oauth_grants
                     """
                 ).first
             else { return nil }
@@ -290,11 +299,13 @@ extension PostgresStore {
         }
     }
 
-    public func purgeAuthorizations(expiredBefore cutoff: Timestamp) async throws -> Int {
+    public func purgeAuthorizations(requestsExpiredBefore requests: Timestamp, codesAndTokensExpiredBefore cutoff: Timestamp) async throws -> Int {
         let at = cutoff.millisecondsSinceEpoch
         defer { principals.removeAll() }
         return try await session { session in
-            let pending = try await session.rows("DELETE FROM oauth_pending WHERE expires_ms < \(at) RETURNING 1").count
+            let pending = try await session.rows(
+                "DELETE FROM oauth_pending WHERE expires_ms < \(requests.millisecondsSinceEpoch) RETURNING 1"
+            ).count
             let codes = try await session.rows("DELETE FROM oauth_codes WHERE expires_ms < \(at) RETURNING 1").count
             // Grants' expired access tokens, except each grant's newest (the grant's last use).
             let tokens = try await session.rows(

@@ -20,6 +20,17 @@ public final class PostgresStore: ChastityStore {
 
     let client: PostgresClient
     let logger: Logger
+    /// What PostgresNIO logs to: `logger`, at `debug` at the most verbose. At `trace` PostgresNIO
+    /// writes every wire message, rows in hexadecimal, so records, token hashes and password
+    /// hashes would reach the log (SecretsInLogsTests proves they do not).
+    let driverLogger: Logger
+
+    /// `logger` with its level raised to `debug` when it is `trace`.
+    static func driverLogger(_ logger: Logger) -> Logger {
+        var capped = logger
+        if capped.logLevel < .debug { capped.logLevel = .debug }
+        return capped
+    }
     private let connectionWait: Duration
     /// Database operations holding or waiting for a pooled connection, for `/metrics`.
     private let inFlight = Meter(label: "chastity_db_operations_in_flight", dimensions: [("backend", "postgresql")])
@@ -92,9 +103,11 @@ public final class PostgresStore: ChastityStore {
         configuration: PostgresClient.Configuration, connectionWait: Duration, writeLimit: Int, principals: PrincipalCache,
         listener: PostgresConnection.Configuration?, logger: Logger
     ) {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let driverLogger = Self.driverLogger(logger)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: driverLogger)
         self.client = client
         self.logger = logger
+        self.driverLogger = driverLogger
         self.connectionWait = connectionWait
         self.writeLimit = writeLimit
         self.principals = principals
@@ -103,7 +116,7 @@ public final class PostgresStore: ChastityStore {
         self.runTask = Task { await client.run() }
         self.watchTask = Task { await watchdog.run() }
         self.listenTask = listener.map { listener in
-            Task { await Self.listen(listener, emptying: principals, logger: logger) }
+            Task { await Self.listen(listener, emptying: principals, logger: logger, driverLogger: driverLogger) }
         }
     }
 
@@ -137,7 +150,7 @@ public final class PostgresStore: ChastityStore {
     /// Runs `body` on a pooled connection outside a transaction (each statement commits alone).
     func session<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
         try await mappingErrors {
-            try await self.withConnection { try await body(PostgresSession(connection: $0, logger: self.logger)) }
+            try await self.withConnection { try await body(PostgresSession(connection: $0, logger: self.driverLogger)) }
         }
     }
 
@@ -149,7 +162,7 @@ public final class PostgresStore: ChastityStore {
     ) async throws -> T {
         try await mappingErrors {
             try await self.withConnection { connection in
-                try await PostgresSession(connection: connection, logger: self.logger).transaction(begin: begin, body)
+                try await PostgresSession(connection: connection, logger: self.driverLogger).transaction(begin: begin, body)
             }
         }
     }
@@ -264,11 +277,13 @@ public final class PostgresStore: ChastityStore {
     /// Until cancelled: listens on ``PrincipalCache/channel`` on a connection of its own and
     /// empties `principals` at every notification, reconnecting a second after a failure; the
     /// cache is used only while this listens.
-    private static func listen(_ configuration: PostgresConnection.Configuration, emptying principals: PrincipalCache, logger: Logger) async {
+    private static func listen(
+        _ configuration: PostgresConnection.Configuration, emptying principals: PrincipalCache, logger: Logger, driverLogger: Logger
+    ) async {
         var warned = false
         while !Task.isCancelled {
             do {
-                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: driverLogger)
                 do {
                     try await connection.listen(on: PrincipalCache.channel) { notifications in
                         principals.listening = true

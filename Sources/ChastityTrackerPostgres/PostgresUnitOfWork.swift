@@ -42,7 +42,7 @@ extension PostgresStore {
                     try await withConnection { connection in
                         do {
                             return try await work.value(
-                                PostgresUnitOfWork(store: self, session: PostgresSession(connection: connection, logger: self.logger)))
+                                PostgresUnitOfWork(store: self, session: PostgresSession(connection: connection, logger: self.driverLogger)))
                         } catch {
                             throw WorkFailed(error: error)
                         }

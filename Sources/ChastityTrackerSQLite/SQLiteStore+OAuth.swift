@@ -91,6 +91,9 @@ extension SQLiteStore {
             else { return nil }
             if used == nil {
                 try connection.query("UPDATE oauth_codes SET used_ms = ? WHERE hash = ?", [.integer(now.millisecondsSinceEpoch), .text(hash)])
+            } else if grant == nil {
+                // Replayed before its first exchange issued a grant: spoiled, so that exchange fails too.
+                try connection.query("UPDATE oauth_codes SET expires_ms = 0 WHERE hash = ?", [.text(hash)])
             }
             return ConsumedCode(code: code, replayed: used != nil, issuedGrant: grant)
         }
@@ -104,7 +107,8 @@ extension SQLiteStore {
                 [.integer(code.userID), .text(code.clientID), .text(code.scope.rawValue), at])
             let grant = OAuthGrant(
                 id: connection.lastInsertID, userID: code.userID, clientID: code.clientID, scope: code.scope, created: now, revoked: nil)
-            try connection.query("UPDATE oauth_codes SET grant_id = ? WHERE hash = ?", [.integer(grant.id), .text(code.hash)])
+            try connection.query(
+                "UPDATE oauth_codes SET grant_id = ? WHERE hash = ? AND grant_id IS NULL AND expires_ms > 0", [.integer(grant.id), .text(code.hash)])
             guard connection.changes == 1 else { throw StoreError.missing("oauth code") }
             try Self.insertAccessToken(access, grant: grant, at: at, on: connection)
             try connection.query(
@@ -273,9 +277,9 @@ extension SQLiteStore {
             AND id NOT IN (SELECT max(id) FROM tokens WHERE grant_id IS NOT NULL GROUP BY grant_id)
         """
 
-    public func purgeAuthorizations(expiredBefore cutoff: Timestamp) async throws -> Int {
+    public func purgeAuthorizations(requestsExpiredBefore requests: Timestamp, codesAndTokensExpiredBefore cutoff: Timestamp) async throws -> Int {
         try await write { connection in
-            try connection.query("DELETE FROM oauth_pending WHERE expires_ms < ?", [.integer(cutoff.millisecondsSinceEpoch)])
+            try connection.query("DELETE FROM oauth_pending WHERE expires_ms < ?", [.integer(requests.millisecondsSinceEpoch)])
             let pending = connection.changes
             try connection.query("DELETE FROM oauth_codes WHERE expires_ms < ?", [.integer(cutoff.millisecondsSinceEpoch)])
             let codes = connection.changes

@@ -49,11 +49,11 @@ public struct OAuthFlows: Sendable {
         switch AuthorizationRequest.parse(items) {
         case .failure(let failure):
             guard case .redirectable(let error, let clientID, let redirectURI, let state) = failure else { return .refused(failure.message) }
-            guard let client = try await store.client(id: clientID) else { return .refused(Self.unknownClient) }
+            guard let client = try await client(clientID) else { return .refused(Self.unknownClient) }
             guard client.redirectURIs.contains(where: { $0.matches(redirectURI) }) else { return .refused(Self.unregisteredRedirect) }
             return .redirect(AuthorizationRequest.errorRedirect(to: redirectURI, error: error, state: state, issuer: issuer))
         case .success(let request):
-            guard let client = try await store.client(id: request.clientID) else { return .refused(Self.unknownClient) }
+            guard let client = try await client(request.clientID) else { return .refused(Self.unknownClient) }
             guard client.redirectURIs.contains(where: { $0.matches(request.redirectURI) }) else { return .refused(Self.unregisteredRedirect) }
             let id = SessionSecret.generate()
             let now = Timestamp(clock.now())
@@ -152,7 +152,7 @@ public struct OAuthFlows: Sendable {
         guard let clientID = form["client_id"] else {
             return .failure(.invalidRequest("The client_id parameter is missing; a public client names itself with it."))
         }
-        guard let client = try await store.client(id: clientID) else { return .failure(.invalidClient()) }
+        guard let client = try await client(clientID) else { return .failure(.invalidClient()) }
         if grantType == "authorization_code" {
             guard let code = form["code"] else { return .failure(.invalidRequest("The code parameter is missing.")) }
             guard let redirectURI = form["redirect_uri"] else { return .failure(.invalidRequest("The redirect_uri parameter is missing.")) }
@@ -193,7 +193,8 @@ public struct OAuthFlows: Sendable {
         do {
             _ = try await store.issueGrant(for: stored, access: access, refreshHash: TokenSecret.hash(of: refresh), at: now())
         } catch StoreError.missing {
-            return .failure(.invalidGrant("The person or the app is gone."))
+            // The person or the app is gone, or a replay of the code came first.
+            return .failure(.invalidGrant("The code cannot be used any more."))
         }
         return .success(
             Issued(accessToken: accessSecret, refreshToken: refresh, expiresIn: Self.accessTokenLifetime.components.seconds, scope: stored.scope))
@@ -236,7 +237,7 @@ public struct OAuthFlows: Sendable {
         guard let clientID = form["client_id"] else {
             return .failure(.invalidRequest("The client_id parameter is missing; a public client names itself with it."))
         }
-        guard try await store.client(id: clientID) != nil else { return .failure(.invalidClient()) }
+        guard try await client(clientID) != nil else { return .failure(.invalidClient()) }
         if TokenSecret.isWellFormed(token) || Self.isWellFormedRefreshToken(token) {
             _ = try await store.revokeGrant(tokenHash: TokenSecret.hash(of: token), clientID: clientID, at: now())
         }
@@ -258,22 +259,28 @@ public struct OAuthFlows: Sendable {
 
     // MARK: Helpers
 
-    /// The form's parameters, each at most once (RFC 6749 section 3.2); an empty value counts as
-    /// absent.
-    static func single(_ items: [(String, String)]) -> Result<[String: String], OAuthError> {
-        var form: [String: String] = [:]
-        for (name, value) in items where !value.isEmpty {
-            guard form[name] == nil else { return .failure(.invalidRequest("The \(Self.printable(name)) parameter is repeated.")) }
-            form[name] = value
-        }
-        return .success(form)
+    /// The registered client with this id; `nil` without a lookup for a text of another shape.
+    private func client(_ id: String) async throws -> OAuthClient? {
+        guard OAuthClient.isWellFormedID(id) else { return nil }
+        return try await store.client(id: id)
     }
 
-    /// A parameter's name as an error description may quote it: ASCII letters, digits and `_`
-    /// only, at most 40 characters.
-    private static func printable(_ name: String) -> String {
-        let kept = name.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
-        return String(String.UnicodeScalarView(kept.prefix(40)))
+    /// The parameters the token and revocation endpoints read; any other is ignored, repeated or
+    /// not (RFC 6749 section 3.2).
+    static let parameters: Set<String> = [
+        "grant_type", "client_id", "code", "redirect_uri", "code_verifier", "refresh_token", "scope", "token", "token_type_hint",
+    ]
+
+    /// The form's known parameters, each at most once (RFC 6749 section 3.2: an empty one counts
+    /// toward that), then with an empty value counted as absent.
+    static func single(_ items: [(String, String)]) -> Result<[String: String], OAuthError> {
+        var seen: Set<String> = []
+        var form: [String: String] = [:]
+        for (name, value) in items where parameters.contains(name) {
+            guard seen.insert(name).inserted else { return .failure(.invalidRequest("The \(name) parameter is repeated.")) }
+            if !value.isEmpty { form[name] = value }
+        }
+        return .success(form)
     }
 
     private func newAccessToken(for client: OAuthClient) -> (NewAccessToken, String) {

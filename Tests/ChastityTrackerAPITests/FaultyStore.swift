@@ -337,8 +337,8 @@ extension FaultyStore: OAuthAuthorizationStore {
         try checkWrite()
         return try await base.takePendingAuthorization(hash: hash, at: now)
     }
-    func purgeAuthorizations(expiredBefore cutoff: Timestamp) async throws -> Int {
+    func purgeAuthorizations(requestsExpiredBefore requests: Timestamp, codesAndTokensExpiredBefore cutoff: Timestamp) async throws -> Int {
         try checkWrite()
-        return try await base.purgeAuthorizations(expiredBefore: cutoff)
+        return try await base.purgeAuthorizations(requestsExpiredBefore: requests, codesAndTokensExpiredBefore: cutoff)
     }
 }

@@ -415,7 +415,7 @@ struct OAuthFlowTests {
             try Self.expectOAuthError(try await Self.refresh(client, refresh, clientID: registered.id), .badRequest, "invalid_grant")
             try Self.expectOAuthError(try await Self.post(client, "/oauth/revoke", [("client_id", registered.id)]), .badRequest, "invalid_request")
             try Self.expectOAuthError(
-                try await Self.post(client, "/oauth/revoke", [("token", refresh), ("client_id", "ctc_nobody")]), .unauthorized, "invalid_client")
+                try await Self.post(client, "/oauth/revoke", [("token", refresh), ("client_id", "ctc_nobody")]), .badRequest, "invalid_client")
         }
     }
 
@@ -429,11 +429,24 @@ struct OAuthFlowTests {
                 "unsupported_grant_type")
             try Self.expectOAuthError(
                 try await Self.post(client, "/oauth/token", [("grant_type", "authorization_code"), ("code", "x"), ("client_id", "ctc_nobody")]),
-                .unauthorized, "invalid_client")
-            try Self.expectOAuthError(
+                .badRequest, "invalid_client")
+            let repeated = try Self.expectOAuthError(
                 try await Self.post(
-                    client, "/oauth/token", [("grant_type", "refresh_token"), ("grant_type", "refresh_token"), ("client_id", registered.id)]),
+                    client, "/oauth/token",
+                    [
+                        ("grant_type", "refresh_token"), ("refresh_token", "ctr_" + String(repeating: "r", count: 43)),
+                        ("grant_type", "refresh_token"),
+                        ("client_id", registered.id),
+                    ]),
                 .badRequest, "invalid_request")
+            #expect(repeated["error_description"]?.stringValue == "The grant_type parameter is repeated.")
+            // An empty value counts as a repetition too; an unknown parameter may repeat.
+            let emptyRepeat = try Self.expectOAuthError(
+                try await Self.post(
+                    client, "/oauth/token",
+                    [("grant_type", "authorization_code"), ("code", ""), ("code", "x"), ("client_id", registered.id), ("extra", "1"), ("extra", "2")]),
+                .badRequest, "invalid_request")
+            #expect(emptyRepeat["error_description"]?.stringValue == "The code parameter is repeated.")
             try Self.expectOAuthError(
                 try await Self.post(
                     client, "/oauth/token",
@@ -518,6 +531,132 @@ struct OAuthFlowTests {
             let refused = try await browser.post("/account/apps/disconnect", [("grant", String(grant))])
             #expect(refused.status == .notFound)
             #expect(try await client.get(orgasmsPath, token: access).status == .ok)
+        }
+    }
+
+    @Test("bytes no client id or state may hold (a NUL, control characters) are refused as RFC errors, never a 5xx, on both backends")
+    func malformedIdentifiers() async throws {
+        try await TestApp.run(configuration: Self.configuration) { app, client in
+            let registered = try await Self.register(app)
+            for clientID in ["%00", "ctc_%00", "ctc_" + String(repeating: "a", count: 21) + "%00", "ctc_%0A" + String(repeating: "a", count: 21)] {
+                let token = try await client.execute(
+                    uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "grant_type=refresh_token&refresh_token=x&client_id=\(clientID)"))
+                try Self.expectOAuthError(token, .badRequest, "invalid_client")
+                let revoke = try await client.execute(
+                    uri: "/oauth/revoke", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "token=x&client_id=\(clientID)"))
+                try Self.expectOAuthError(revoke, .badRequest, "invalid_client")
+                let authorize = try await client.execute(
+                    uri: "/oauth/authorize?response_type=code&client_id=\(clientID)&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback", method: .get)
+                #expect(authorize.status == .badRequest)
+            }
+            // A state with a NUL or a control character is refused, and not echoed.
+            for state in ["a%00b", "a%0Ab", "%C3%A9"] {
+                let query = Self.query(client: registered.id).replacingOccurrences(of: "state=xyz", with: "state=\(state)")
+                let response = try await client.execute(uri: "/oauth/authorize?\(query)", method: .get)
+                #expect(response.status == .seeOther)
+                let items = Self.items(try #require(response.headers[.location]))
+                #expect(items["error"] == "invalid_request")
+                #expect(items["state"] == nil)
+            }
+            // Raw bytes that are not UTF-8 are refused, not replaced.
+            let raw = try await client.execute(
+                uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(bytes: Array("grant_type=refresh_token&client_id=".utf8) + [0xFF, 0xFE]))
+            try Self.expectOAuthError(raw, .badRequest, "invalid_request")
+        }
+    }
+
+    @Test("a state of any printable ASCII comes back exactly, with the code and with an error")
+    func stateRoundTrips() async throws {
+        try await TestApp.run(configuration: Self.configuration) { app, client in
+            let registered = try await Self.register(app)
+            try await app.setPassword()
+            let browser = AccountBrowser(client)
+            try await browser.signIn(app.owner.name)
+            let state = #"a b&c+d=e%f/g?h#i"j'k<l>"#
+            let location = try await Self.approve(browser, query: Self.query(client: registered.id, state: state))
+            #expect(Self.items(location)["state"] == state)
+            let refused = try await client.execute(
+                uri: "/oauth/authorize?\(Self.query(client: registered.id, scope: "admin", state: state))", method: .get)
+            #expect(Self.items(try #require(refused.headers[.location]))["state"] == state)
+        }
+    }
+
+    @Test("the consent page's form-action allows an IPv6 loopback redirect by its scheme and a private-use one by its scheme, nothing wider")
+    func consentFormActionSources() async throws {
+        try await TestApp.run(configuration: Self.configuration) { app, client in
+            let registered = OAuthClient(
+                id: OAuthClient.newID(), name: "Native App",
+                redirectURIs: [try RedirectURI("http://[::1]/cb"), try RedirectURI("com.example.app:/cb")],
+                created: Timestamp(app.clock.now()))
+            try await app.store.addClient(registered)
+            try await app.setPassword()
+            let browser = AccountBrowser(client)
+            try await browser.signIn(app.owner.name)
+            for (redirect, source) in [("http://[::1]:6000/cb", "http:"), ("com.example.app:/cb", "com.example.app:")] {
+                let start = try await browser.get("/oauth/authorize?\(Self.query(client: registered.id, redirect: redirect))")
+                let consent = try await browser.get(try #require(Self.continueLocation(start)))
+                #expect(consent.status == .ok)
+                #expect(consent.headers[.contentSecurityPolicy]?.contains("form-action 'self' \(source);") == true, "\(redirect)")
+            }
+        }
+    }
+
+    @Test("behind a proxy, OAuth over plain HTTP is refused: the token endpoint with RFC 6749's JSON, the authorization endpoint enveloped")
+    func httpsRequired() async throws {
+        var configuration = Self.configuration
+        configuration.behindProxy = true
+        try await TestApp.run(configuration: configuration) { app, client in
+            let registered = try await Self.register(app)
+            // A router test has no peer address, so no trusted proxy: plain HTTP whatever it says.
+            let token = try await Self.post(client, "/oauth/token", [("grant_type", "refresh_token"), ("client_id", registered.id)])
+            let body = try Self.expectOAuthError(token, .forbidden, "invalid_request")
+            #expect(body["error_description"]?.stringValue == "This endpoint requires HTTPS.")
+            try Self.expectOAuthError(
+                try await Self.post(client, "/oauth/revoke", [("token", "x"), ("client_id", registered.id)]), .forbidden, "invalid_request")
+            let authorize = try await client.execute(uri: "/oauth/authorize?\(Self.query(client: registered.id))", method: .get)
+            try expectError(authorize, .forbidden, "https_required")
+            #expect(try await client.execute(uri: "/.well-known/oauth-authorization-server", method: .get).status == .forbidden)
+        }
+    }
+
+    @Test("ten exchanges of one code at once: at most one succeeds, and the replays revoke what it issued")
+    func concurrentExchanges() async throws {
+        try await TestApp.run(configuration: Self.configuration) { app, client in
+            let registered = try await Self.register(app)
+            let code = try await Self.code(app, client, for: registered)
+            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<10 { group.addTask { try await Self.exchange(client, code: code, clientID: registered.id) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let succeeded = responses.filter { $0.status == .ok }
+            #expect(succeeded.count <= 1)
+            for response in responses where response.status != .ok { try Self.expectOAuthError(response, .badRequest, "invalid_grant") }
+            if let success = succeeded.first {
+                let (access, _, _) = try Self.tokens(success)
+                try expectError(try await client.get(orgasmsPath, token: access), .unauthorized, "unauthorized")
+            }
+        }
+    }
+
+    @Test("five refreshes with one refresh token at once: at most one succeeds, and the grant ends revoked")
+    func concurrentRefreshes() async throws {
+        try await TestApp.run(configuration: Self.configuration) { app, client in
+            let registered = try await Self.register(app)
+            let code = try await Self.code(app, client, for: registered)
+            let (_, refresh, _) = try Self.tokens(try await Self.exchange(client, code: code, clientID: registered.id))
+            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<5 { group.addTask { try await Self.refresh(client, refresh, clientID: registered.id) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let succeeded = responses.filter { $0.status == .ok }
+            #expect(succeeded.count == 1)
+            for response in responses where response.status != .ok { try Self.expectOAuthError(response, .badRequest, "invalid_grant") }
+            let (access, newRefresh, _) = try Self.tokens(try #require(succeeded.first))
+            try expectError(try await client.get(orgasmsPath, token: access), .unauthorized, "unauthorized")
+            try Self.expectOAuthError(try await Self.refresh(client, newRefresh, clientID: registered.id), .badRequest, "invalid_grant")
         }
     }
 }

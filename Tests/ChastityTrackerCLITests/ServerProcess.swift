@@ -16,20 +16,21 @@ final class ServerProcess: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts `serve --database <path> --port <free port>`; call `waitUntilHealthy()` next.
+    /// Starts `serve --database <path> --port <port>` (a free one unless given: an OAuth issuer
+    /// names it ahead); call `waitUntilHealthy()` next.
     /// `executable` is the command as a shell would be given it (a bare name is looked up on
     /// `environment`'s PATH, a relative path from `directory`); the built binary by default.
     init(
-        databasePath: String, in directory: URL, extraArguments: [String] = [], executable: String? = nil,
+        databasePath: String, in directory: URL, port: Int? = nil, extraArguments: [String] = [], executable: String? = nil,
         environment: [String: String] = CLISandbox.baseEnvironment()
     ) throws {
-        port = try ServerProcess.freePort()
+        self.port = try port ?? ServerProcess.freePort()
         let id = UUID().uuidString
         stdoutURL = directory.appendingPathComponent("serve-\(id).out")
         stderrURL = directory.appendingPathComponent("serve-\(id).err")
         process = try ChildProcess(
             executable: try executable ?? CLISandbox.executableURL().path,
-            arguments: ["serve", "--database", databasePath, "--port", String(port)] + extraArguments,
+            arguments: ["serve", "--database", databasePath, "--port", String(self.port)] + extraArguments,
             environment: environment, directory: directory.path,
             stdout: stdoutURL.path, stderr: stderrURL.path
         )
@@ -99,7 +100,8 @@ enum HTTP {
     }
 
     static func request(
-        _ method: String, _ url: String, token: String? = nil, json: String? = nil, headers: [String] = [], in directory: URL
+        _ method: String, _ url: String, token: String? = nil, json: String? = nil, headers: [String] = [], body: String? = nil,
+        in directory: URL
     ) async throws -> Response {
         let headersPath = directory.appendingPathComponent("curl-\(UUID().uuidString).headers").path
         defer { try? FileManager.default.removeItem(atPath: headersPath) }
@@ -107,6 +109,7 @@ enum HTTP {
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
         for header in headers { arguments += ["-H", header] }
+        if let body { arguments += ["--data-binary", body] }
         arguments.append(url)
         let result = try await CLISandbox.run(arguments, executable: URL(fileURLWithPath: "/usr/bin/curl"), in: directory)
         guard result.status == 0, let newline = result.stdout.lastIndex(of: "\n"),

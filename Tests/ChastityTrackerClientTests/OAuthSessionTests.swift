@@ -25,6 +25,12 @@ extension ClientSuites {
     /// owner's), the redirect is checked and exchanged, the client reads with the session's token,
     /// a stored refresh token restores the connection, and revoking ends it.
     @Suite("SDK: OAuthSession") struct OAuthSessionTests {
+        /// The refresh tokens an app was given to save, in order.
+        actor SavedTokens {
+            var tokens: [String] = []
+            func append(_ token: String) { tokens.append(token) }
+        }
+
         /// Runs a live server whose public URL is its own address, with a registered client.
         static func run(_ body: @Sendable (LiveServer, OAuthSession.Configuration) async throws -> Void) async throws {
             let port = try #require(try FreePort.loopback())
@@ -97,19 +103,32 @@ extension ClientSuites {
                 _ = try await ChastityTrackerClient(serverURL: server.url, oauth: restored).list()
                 #expect(await restored.refreshToken != firstRefresh)
 
-                try await restored.revoke()
-                // The grant is revoked: a refresh is invalid_grant, and an access token still held
-                // (the first session's) is refused by the API.
+                // Five callers at once while the token must be refreshed: one refresh, the same token
+                // for all (a second refresh would present the spent token and revoke the grant).
+                let saved = SavedTokens()
+                let concurrent = OAuthSession(
+                    configuration: configuration, refreshToken: await restored.refreshToken, onNewRefreshToken: { await saved.append($0) })
+                let tokens = try await withThrowingTaskGroup(of: String.self) { group in
+                    for _ in 0..<5 { group.addTask { try await concurrent.accessToken() } }
+                    return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+                }
+                #expect(tokens.count == 1)
+                #expect(await saved.tokens == [await concurrent.refreshToken])
+
+                try await concurrent.revoke()
                 await #expect(
                     throws: OAuthSession.Failure.tokenEndpoint(status: 400, error: "invalid_grant", description: "The grant has been revoked.")
                 ) {
-                    _ = try await restored.accessToken()
+                    _ = try await concurrent.accessToken()
                 }
-                do {
-                    _ = try await client.list()
-                    Issue.record("a revoked connection still read")
-                } catch let error as ChastityTrackerError {
-                    #expect(error.status == 401)
+                // The grant is revoked: access tokens still held (the other sessions') are refused.
+                for session in [oauth, restored] {
+                    do {
+                        _ = try await ChastityTrackerClient(serverURL: server.url, oauth: session).list()
+                        Issue.record("a revoked connection still read")
+                    } catch let error as ChastityTrackerError {
+                        #expect(error.status == 401)
+                    }
                 }
             }
         }

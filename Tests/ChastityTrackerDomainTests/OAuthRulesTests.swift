@@ -243,7 +243,7 @@ import Testing
                 OAuthError.invalidRequest(), 400,
                 #"{"error":"invalid_request","error_description":"The request is missing a parameter, repeats one, or has a malformed one."}"#
             ),
-            (OAuthError.invalidClient(), 401, #"{"error":"invalid_client","error_description":"The client is unknown."}"#),
+            (OAuthError.invalidClient(), 400, #"{"error":"invalid_client","error_description":"The client is unknown."}"#),
             (
                 OAuthError.invalidGrant(), 400,
                 #"{"error":"invalid_grant","error_description":"The grant is invalid, expired, revoked, already used, or was issued to another client."}"#

@@ -66,8 +66,12 @@ struct StoreOAuthAuthorizationTests {
             try await store.addPendingAuthorization(fresh)
             let oldCode = StoreOAuthGrantsTests.code(client, alice)
             try await store.addAuthorizationCode(oldCode)
-            #expect(try await store.purgeAuthorizations(expiredBefore: at(1_800_000_001_000)) == 1)
-            #expect(try await store.purgeAuthorizations(expiredBefore: at(1_800_000_100_000)) == 1)
+            #expect(
+                try await store.purgeAuthorizations(requestsExpiredBefore: at(1_800_000_001_000), codesAndTokensExpiredBefore: at(1_800_000_001_000))
+                    == 1)
+            #expect(
+                try await store.purgeAuthorizations(requestsExpiredBefore: at(1_800_000_100_000), codesAndTokensExpiredBefore: at(1_800_000_100_000))
+                    == 1)
             #expect(try await store.pendingAuthorization(hash: fresh.hash, at: Self.now) == fresh)
             #expect(try await store.consumeAuthorizationCode(hash: oldCode.hash, at: Self.now) == nil)
 
@@ -76,11 +80,11 @@ struct StoreOAuthAuthorizationTests {
             let second = StoreOAuthGrantsTests.access()
             _ = try await store.rotateRefreshToken(hash: refresh, access: second, newRefreshHash: StoreOAuthGrantsTests.hash(), at: Self.now)
             // The grant's code and the fresh request expired long before; the tokens only at `second.expires`.
-            #expect(try await store.purgeAuthorizations(expiredBefore: second.expires) == 2)
+            #expect(try await store.purgeAuthorizations(requestsExpiredBefore: second.expires, codesAndTokensExpiredBefore: second.expires) == 2)
             #expect(try await store.principal(forTokenHash: firstAccess) != nil)
             let afterBoth = at(second.expires.millisecondsSinceEpoch + 1)
-            #expect(try await store.purgeAuthorizations(expiredBefore: afterBoth) == 1)
-            #expect(try await store.purgeAuthorizations(expiredBefore: afterBoth) == 0)
+            #expect(try await store.purgeAuthorizations(requestsExpiredBefore: afterBoth, codesAndTokensExpiredBefore: afterBoth) == 1)
+            #expect(try await store.purgeAuthorizations(requestsExpiredBefore: afterBoth, codesAndTokensExpiredBefore: afterBoth) == 0)
             #expect(try await store.principal(forTokenHash: firstAccess) == nil)
             #expect(try await store.principal(forTokenHash: second.hash)?.expires == second.expires)
         }

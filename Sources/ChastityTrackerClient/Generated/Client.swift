@@ -3576,14 +3576,14 @@ package struct Client: APIProtocol {
                         headers: headers,
                         body: body
                     ))
-                case 401:
-                    let headers: Operations.OauthToken.Output.Unauthorized.Headers = .init(cacheControl: try converter.getOptionalHeaderFieldAsURI(
+                case 403:
+                    let headers: Operations.OauthToken.Output.Forbidden.Headers = .init(cacheControl: try converter.getOptionalHeaderFieldAsURI(
                         in: response.headerFields,
                         name: "Cache-Control",
                         as: Components.Headers.NoStore.self
                     ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
-                    let body: Operations.OauthToken.Output.Unauthorized.Body
+                    let body: Operations.OauthToken.Output.Forbidden.Body
                     let chosenContentType = try converter.bestContentType(
                         received: contentType,
                         options: [
@@ -3602,7 +3602,7 @@ package struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .unauthorized(.init(
+                    return .forbidden(.init(
                         headers: headers,
                         body: body
                     ))
@@ -3879,14 +3879,14 @@ package struct Client: APIProtocol {
                         headers: headers,
                         body: body
                     ))
-                case 401:
-                    let headers: Operations.OauthRevoke.Output.Unauthorized.Headers = .init(cacheControl: try converter.getOptionalHeaderFieldAsURI(
+                case 403:
+                    let headers: Operations.OauthRevoke.Output.Forbidden.Headers = .init(cacheControl: try converter.getOptionalHeaderFieldAsURI(
                         in: response.headerFields,
                         name: "Cache-Control",
                         as: Components.Headers.NoStore.self
                     ))
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
-                    let body: Operations.OauthRevoke.Output.Unauthorized.Body
+                    let body: Operations.OauthRevoke.Output.Forbidden.Body
                     let chosenContentType = try converter.bestContentType(
                         received: contentType,
                         options: [
@@ -3905,7 +3905,7 @@ package struct Client: APIProtocol {
                     default:
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
-                    return .unauthorized(.init(
+                    return .forbidden(.init(
                         headers: headers,
                         body: body
                     ))

@@ -3384,7 +3384,7 @@ package enum Operations {
                     self.body = body
                 }
             }
-            /// `invalid_request`, `invalid_grant`, `unsupported_grant_type` or `invalid_scope` (RFC 6749 section 5.2).
+            /// `invalid_request`, `invalid_client` (the `client_id` is not registered), `invalid_grant`, `unsupported_grant_type` or `invalid_scope` (RFC 6749 section 5.2).
             ///
             /// - Remark: Generated from `#/paths//oauth/token/post(oauthToken)/responses/400`.
             ///
@@ -3407,8 +3407,8 @@ package enum Operations {
                     }
                 }
             }
-            package struct Unauthorized: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/oauth/token/POST/responses/401/headers`.
+            package struct Forbidden: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/oauth/token/POST/responses/403/headers`.
                 package struct Headers: Sendable, Hashable {
                     /// - Remark: Generated from `#/components/headers/NoStore`.
                     @frozen package enum NoStore: String, Codable, Hashable, Sendable, CaseIterable {
@@ -3416,7 +3416,7 @@ package enum Operations {
                     }
                     /// `no-store`: tokens and errors are never cached (RFC 6749 section 5.1).
                     ///
-                    /// - Remark: Generated from `#/paths/oauth/token/POST/responses/401/headers/Cache-Control`.
+                    /// - Remark: Generated from `#/paths/oauth/token/POST/responses/403/headers/Cache-Control`.
                     package var cacheControl: Components.Headers.NoStore?
                     /// Creates a new `Headers`.
                     ///
@@ -3427,10 +3427,10 @@ package enum Operations {
                     }
                 }
                 /// Received HTTP response headers
-                package var headers: Operations.OauthToken.Output.Unauthorized.Headers
-                /// - Remark: Generated from `#/paths/oauth/token/POST/responses/401/content`.
+                package var headers: Operations.OauthToken.Output.Forbidden.Headers
+                /// - Remark: Generated from `#/paths/oauth/token/POST/responses/403/content`.
                 @frozen package enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/oauth/token/POST/responses/401/content/application\/json`.
+                    /// - Remark: Generated from `#/paths/oauth/token/POST/responses/403/content/application\/json`.
                     case json(Components.Schemas.OAuthError)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
@@ -3446,38 +3446,38 @@ package enum Operations {
                     }
                 }
                 /// Received HTTP response body
-                package var body: Operations.OauthToken.Output.Unauthorized.Body
-                /// Creates a new `Unauthorized`.
+                package var body: Operations.OauthToken.Output.Forbidden.Body
+                /// Creates a new `Forbidden`.
                 ///
                 /// - Parameters:
                 ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
                 package init(
-                    headers: Operations.OauthToken.Output.Unauthorized.Headers = .init(),
-                    body: Operations.OauthToken.Output.Unauthorized.Body
+                    headers: Operations.OauthToken.Output.Forbidden.Headers = .init(),
+                    body: Operations.OauthToken.Output.Forbidden.Body
                 ) {
                     self.headers = headers
                     self.body = body
                 }
             }
-            /// `invalid_client`: the `client_id` is not registered.
+            /// `invalid_request`: plain HTTP where the server requires HTTPS (behind `--behind-proxy`; RFC 6749 sections 3.1 and 3.2).
             ///
-            /// - Remark: Generated from `#/paths//oauth/token/post(oauthToken)/responses/401`.
+            /// - Remark: Generated from `#/paths//oauth/token/post(oauthToken)/responses/403`.
             ///
-            /// HTTP response code: `401 unauthorized`.
-            case unauthorized(Operations.OauthToken.Output.Unauthorized)
-            /// The associated value of the enum case if `self` is `.unauthorized`.
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Operations.OauthToken.Output.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
             ///
-            /// - Throws: An error if `self` is not `.unauthorized`.
-            /// - SeeAlso: `.unauthorized`.
-            package var unauthorized: Operations.OauthToken.Output.Unauthorized {
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Operations.OauthToken.Output.Forbidden {
                 get throws {
                     switch self {
-                    case let .unauthorized(response):
+                    case let .forbidden(response):
                         return response
                     default:
                         try throwUnexpectedResponseStatus(
-                            expectedStatus: "unauthorized",
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -3957,7 +3957,7 @@ package enum Operations {
                     self.body = body
                 }
             }
-            /// `invalid_request`: `token` or `client_id` is missing, repeated or malformed.
+            /// `invalid_request` (`token` or `client_id` missing, repeated or malformed) or `invalid_client` (the `client_id` is not registered).
             ///
             /// - Remark: Generated from `#/paths//oauth/revoke/post(oauthRevoke)/responses/400`.
             ///
@@ -3980,8 +3980,8 @@ package enum Operations {
                     }
                 }
             }
-            package struct Unauthorized: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/oauth/revoke/POST/responses/401/headers`.
+            package struct Forbidden: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/oauth/revoke/POST/responses/403/headers`.
                 package struct Headers: Sendable, Hashable {
                     /// - Remark: Generated from `#/components/headers/NoStore`.
                     @frozen package enum NoStore: String, Codable, Hashable, Sendable, CaseIterable {
@@ -3989,7 +3989,7 @@ package enum Operations {
                     }
                     /// `no-store`: tokens and errors are never cached (RFC 6749 section 5.1).
                     ///
-                    /// - Remark: Generated from `#/paths/oauth/revoke/POST/responses/401/headers/Cache-Control`.
+                    /// - Remark: Generated from `#/paths/oauth/revoke/POST/responses/403/headers/Cache-Control`.
                     package var cacheControl: Components.Headers.NoStore?
                     /// Creates a new `Headers`.
                     ///
@@ -4000,10 +4000,10 @@ package enum Operations {
                     }
                 }
                 /// Received HTTP response headers
-                package var headers: Operations.OauthRevoke.Output.Unauthorized.Headers
-                /// - Remark: Generated from `#/paths/oauth/revoke/POST/responses/401/content`.
+                package var headers: Operations.OauthRevoke.Output.Forbidden.Headers
+                /// - Remark: Generated from `#/paths/oauth/revoke/POST/responses/403/content`.
                 @frozen package enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/oauth/revoke/POST/responses/401/content/application\/json`.
+                    /// - Remark: Generated from `#/paths/oauth/revoke/POST/responses/403/content/application\/json`.
                     case json(Components.Schemas.OAuthError)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
@@ -4019,38 +4019,38 @@ package enum Operations {
                     }
                 }
                 /// Received HTTP response body
-                package var body: Operations.OauthRevoke.Output.Unauthorized.Body
-                /// Creates a new `Unauthorized`.
+                package var body: Operations.OauthRevoke.Output.Forbidden.Body
+                /// Creates a new `Forbidden`.
                 ///
                 /// - Parameters:
                 ///   - headers: Received HTTP response headers
                 ///   - body: Received HTTP response body
                 package init(
-                    headers: Operations.OauthRevoke.Output.Unauthorized.Headers = .init(),
-                    body: Operations.OauthRevoke.Output.Unauthorized.Body
+                    headers: Operations.OauthRevoke.Output.Forbidden.Headers = .init(),
+                    body: Operations.OauthRevoke.Output.Forbidden.Body
                 ) {
                     self.headers = headers
                     self.body = body
                 }
             }
-            /// `invalid_client`: the `client_id` is not registered.
+            /// `invalid_request`: plain HTTP where the server requires HTTPS (behind `--behind-proxy`; RFC 6749 sections 3.1 and 3.2).
             ///
-            /// - Remark: Generated from `#/paths//oauth/revoke/post(oauthRevoke)/responses/401`.
+            /// - Remark: Generated from `#/paths//oauth/revoke/post(oauthRevoke)/responses/403`.
             ///
-            /// HTTP response code: `401 unauthorized`.
-            case unauthorized(Operations.OauthRevoke.Output.Unauthorized)
-            /// The associated value of the enum case if `self` is `.unauthorized`.
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Operations.OauthRevoke.Output.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
             ///
-            /// - Throws: An error if `self` is not `.unauthorized`.
-            /// - SeeAlso: `.unauthorized`.
-            package var unauthorized: Operations.OauthRevoke.Output.Unauthorized {
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Operations.OauthRevoke.Output.Forbidden {
                 get throws {
                     switch self {
-                    case let .unauthorized(response):
+                    case let .forbidden(response):
                         return response
                     default:
                         try throwUnexpectedResponseStatus(
-                            expectedStatus: "unauthorized",
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }

@@ -57,7 +57,7 @@ public struct AuthorizationRequest: Sendable, Hashable {
 
         // A repeated or overlong state is not echoed: the client could not recognise it anyway.
         let states = values["state"] ?? []
-        let state = states.count == 1 ? states.first.flatMap { $0.utf8.count <= maximumStateLength ? $0 : nil } : nil
+        let state = states.count == 1 ? states.first.flatMap { isValidState($0) ? $0 : nil } : nil
         func refuse(_ error: OAuthError) -> Result<AuthorizationRequest, AuthorizationRequestError> {
             .failure(.redirectable(error, clientID: clientID, redirectURI: redirectURI, state: state))
         }
@@ -67,6 +67,9 @@ public struct AuthorizationRequest: Sendable, Hashable {
         }
         if let sent = states.first, sent.utf8.count > maximumStateLength {
             return refuse(.invalidRequest("The state is longer than \(maximumStateLength) bytes."))
+        }
+        if let sent = states.first, !isValidState(sent) {
+            return refuse(.invalidRequest("The state holds characters other than printable ASCII (RFC 6749 appendix A.5)."))
         }
         guard let responseType = values["response_type"]?.first else {
             return refuse(.invalidRequest("The response_type parameter is missing; it must be code."))
@@ -85,6 +88,13 @@ public struct AuthorizationRequest: Sendable, Hashable {
             return refuse(.invalidRequest("The code_challenge must be 43 base64url characters, the S256 challenge of the verifier."))
         }
         return .success(AuthorizationRequest(clientID: clientID, redirectURI: redirectURI, scope: scope, state: state, codeChallenge: challenge))
+    }
+
+    /// Whether `state` is one a client may send and this server keeps and echoes: 1 to
+    /// ``maximumStateLength`` bytes of printable ASCII (VSCHAR, RFC 6749 appendix A.5), so no
+    /// control character (a NUL, which PostgreSQL refuses to store) ever reaches the store.
+    static func isValidState(_ state: String) -> Bool {
+        (1...maximumStateLength).contains(state.utf8.count) && state.utf8.allSatisfy { (0x20...0x7E).contains($0) }
     }
 
     /// Where to send the browser (303) after the person approved: `base` with `code`, this

@@ -17,6 +17,18 @@ public struct OAuthClient: Sendable, Hashable {
         self.created = created
     }
 
+    /// Whether `text` has the shape of a client id this server makes (`ctc_` and 22 base64url
+    /// characters); anything else is unknown without a lookup (and never reaches the database,
+    /// which would refuse some bytes, a NUL for one, with an error of its own).
+    public static func isWellFormedID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.count == 26 && text.hasPrefix("ctc_")
+            && bytes.dropFirst(4).allSatisfy { byte in
+                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            }
+    }
+
     /// A new client id.
     public static func newID() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -52,7 +52,8 @@ public struct OAuthError: Error, Sendable, Hashable {
         OAuthError(.invalidRequest, description: description)
     }
 
-    /// `invalid_client`: the client is unknown (answered with 401).
+    /// `invalid_client`: the client is unknown (answered with 400: the client attempted no
+    /// authentication, and a 401 would need a `WWW-Authenticate` challenge it could answer).
     public static func invalidClient(_ description: String = "The client is unknown.") -> OAuthError {
         OAuthError(.invalidClient, description: description)
     }
@@ -102,13 +103,13 @@ public struct OAuthError: Error, Sendable, Hashable {
     }
 
     /// The HTTP status of this error as an endpoint's JSON answer: 400 as RFC 6749 section 5.2
-    /// says, except 401 for `invalid_client` (the client could not be authenticated). The two
+    /// says, `invalid_client` included (section 5.2 allows 401 for it, but a 401 must carry a
+    /// `WWW-Authenticate` challenge, and a public client has no credentials to answer one). The two
     /// errors section 5.2 does not define, which only an authorization redirect carries, keep
     /// their meaning if an endpoint answers with them: 500 for `server_error` and 503 for
     /// `temporarily_unavailable`.
     public var status: Int {
         switch code {
-        case .invalidClient: 401
         case .serverError: 500
         case .temporarilyUnavailable: 503
         default: 400

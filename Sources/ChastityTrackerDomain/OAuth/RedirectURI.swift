@@ -94,7 +94,8 @@ public struct RedirectURI: Sendable, Hashable {
 
     /// The Content-Security-Policy source that lets a form lead to `uri` (Chromium applies the
     /// page's `form-action` to the redirect that answers a form post): the scheme, host and port of
-    /// an `https` or `http` URI, or `scheme:` for a private-use one; `nil` when `uri` is no
+    /// an `https` or `http` URI (the scheme alone for an IPv6 literal, which CSP cannot name), or
+    /// `scheme:` for a private-use one; `nil` when `uri` is no
     /// redirect URI this server accepts. The parts come from a checked ``RedirectURI``, which
     /// holds no white space, `;` or `,` in them, so the source cannot end the directive.
     public static func cspSource(of uri: String) -> String? {
@@ -104,6 +105,9 @@ public struct RedirectURI: Sendable, Hashable {
         guard scheme == "https" || scheme == "http" else { return scheme + ":" }
         let authority = rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" }
         guard !authority.contains(";"), !authority.contains(",") else { return nil }
+        // CSP's host-source has no form for an IPv6 literal (browsers drop `http://[::1]:8080`), so
+        // a redirect to one is allowed by its scheme: `http:` (only `[::1]` can be plain http).
+        if authority.hasPrefix("[") { return scheme + ":" }
         return scheme + "://" + authority
     }
 

@@ -10,8 +10,8 @@ public protocol OAuthAuthorizationStore: Sendable {
     /// Removes the request with this hash and returns it if it had not expired at `now`: of two
     /// decisions on one request, only one gets it.
     func takePendingAuthorization(hash: String, at now: Timestamp) async throws -> PendingAuthorization?
-    /// Deletes requests, authorization codes and grants' access tokens that expired before
-    /// `cutoff` (each grant keeps its newest access token, whose last use the tokens page shows);
-    /// how many rows.
-    func purgeAuthorizations(expiredBefore cutoff: Timestamp) async throws -> Int
+    /// Deletes the requests that expired before `requests`, and the authorization codes and grants'
+    /// access tokens that expired before `cutoff` (each grant keeps its newest access token, whose
+    /// last use the tokens page shows); how many rows.
+    func purgeAuthorizations(requestsExpiredBefore requests: Timestamp, codesAndTokensExpiredBefore cutoff: Timestamp) async throws -> Int
 }

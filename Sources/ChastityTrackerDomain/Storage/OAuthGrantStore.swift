@@ -7,12 +7,14 @@ public protocol OAuthGrantStore: Sendable {
     /// the client is gone.
     func addAuthorizationCode(_ code: AuthorizationCode) async throws
     /// Takes the code with this hash for an exchange, at most once (`replayed` says whether it
-    /// had been taken before); `nil` when there is none. Expiry and bindings are the caller's to
+    /// had been taken before; a replay before the first exchange issued its grant spoils the code,
+    /// so that ``issueGrant(for:access:refreshHash:at:)`` refuses it); `nil` when there is none. Expiry and bindings are the caller's to
     /// check: a taken code is spent whatever the outcome, so it can never be tried twice.
     func consumeAuthorizationCode(hash: String, at now: Timestamp) async throws -> ConsumedCode?
     /// In one transaction: a grant for the code's user, client and scope, its first access token
     /// and its first refresh token (by hash), and the grant recorded on the code. Throws
-    /// ``StoreError/missing(_:)`` when the code, the user or the client is gone.
+    /// ``StoreError/missing(_:)`` (and stores nothing) when the code, the user or the client is
+    /// gone, or the code issued a grant already or was spoiled by a replay.
     func issueGrant(for code: AuthorizationCode, access: NewAccessToken, refreshHash: String, at now: Timestamp) async throws -> OAuthGrant
     /// Presents a refresh token: a current one is spent and replaced (a new access token and
     /// refresh token in the same transaction); a spent one revokes its grant; `nil` for an

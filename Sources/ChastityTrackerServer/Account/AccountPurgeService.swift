@@ -5,8 +5,9 @@ public import ServiceLifecycle
 /// Deletes the account pages' leftovers on the same schedule as ``IdempotencyPurgeService`` (once
 /// at start, then hourly): sessions past their idle or absolute expiry (a browser that never
 /// came back leaves its row behind) and failed sign-in counts older than the throttle's quiet
-/// period (they no longer count), and OAuth's pending requests and codes a day after they expired
-/// (a code replayed within that day still revokes what it issued). Stops on graceful shutdown.
+/// period (they no longer count), OAuth's pending requests once expired, and its codes and
+/// grants' old access tokens a day after they expired (a code replayed within that day still
+/// revokes what it issued). Stops on graceful shutdown.
 public struct AccountPurgeService: Service {
     let store: any AccountSessionStore & SignInFailureStore & OAuthAuthorizationStore
     let clock: any WallClock
@@ -47,7 +48,7 @@ public struct AccountPurgeService: Service {
             logger.warning("could not purge forgotten failed sign-in counts", metadata: ["error": .string("\(error)")])
         }
         do {
-            let count = try await store.purgeAuthorizations(expiredBefore: now.adding(.seconds(-86_400)))
+            let count = try await store.purgeAuthorizations(requestsExpiredBefore: now, codesAndTokensExpiredBefore: now.adding(.seconds(-86_400)))
             if count > 0 { logger.info("purged expired OAuth requests and codes", metadata: ["count": .stringConvertible(count)]) }
         } catch {
             logger.warning("could not purge expired OAuth requests and codes", metadata: ["error": .string("\(error)")])

@@ -61,12 +61,11 @@ struct AccountRequestLimitMiddleware<Store: ServerKeyStore>: RouterMiddleware {
             let wait = start + 60 - second
             // An app's OAuth endpoints read JSON, RFC 6749 section 5.2's shape.
             let path = request.uri.path
-            if path.hasPrefix("/oauth/"), path != OAuthController.authorizePath {
-                let error = OAuthError.temporarilyUnavailable("This address sent too many requests. " + AccountRenderer.tryAgain(in: wait))
-                return Response(
-                    status: .tooManyRequests,
-                    headers: [.contentType: "application/json", .cacheControl: "no-store", .retryAfter: "\(wait)"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: error.json)))
+            if path == OAuthController.tokenPath || path == OAuthController.revokePath || path == OAuthController.metadataPath {
+                var response = OAuthController.errorResponse(
+                    .temporarilyUnavailable("This address sent too many requests. " + AccountRenderer.tryAgain(in: wait)), status: .tooManyRequests)
+                response.headers[.retryAfter] = "\(wait)"
+                return response
             }
             return renderer.message(
                 AccountViews.Message(

@@ -2,9 +2,9 @@ import ChastityTrackerDomain
 import HTTPTypes
 public import Hummingbird
 
-/// HTTPS rules (docs/CONTRACT.md section 10; the account pages of section 12 follow them too).
-/// Behind a TLS-terminating proxy, a request to the API or the account
-/// pages is refused with 403 `https_required` (never redirected: a redirect has already leaked the
+/// HTTPS rules (docs/CONTRACT.md section 10; the account pages of section 12 and OAuth's
+/// endpoints of section 15 follow them too). Behind a TLS-terminating proxy, a request to the API,
+/// the account pages or OAuth is refused with 403 `https_required` (never redirected: a redirect has already leaked the
 /// token) when the proxy marks it as plain HTTP (`X-Forwarded-Proto: http`), and when it comes
 /// from a peer that is no trusted proxy (``ProxyTrust``) over plain HTTP: such a request went past
 /// the proxy, so nothing says it was encrypted, and its own word does not count. Whenever clients reach us over
@@ -21,14 +21,25 @@ public struct TransportSecurityMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if proxies.behindProxy, request.uri.path.hasPrefix("/api/") || AccountRoutes.isAccountPath(request.uri.path), isPlainHTTP(request, context) {
-            var response = try APIError.httpsRequired.response(from: request, context: context)
+        let path = request.uri.path
+        if proxies.behindProxy, path.hasPrefix("/api/") || AccountRoutes.isAccountPath(path) || Self.isOAuthPath(path), isPlainHTTP(request, context)
+        {
+            // OAuth's endpoints answer an app in RFC 6749's JSON (section 3.1 and 3.2: TLS is a MUST).
+            var response =
+                path == "/oauth/token" || path == "/oauth/revoke"
+                ? OAuthController.errorResponse(.invalidRequest("This endpoint requires HTTPS."), status: .forbidden)
+                : try APIError.httpsRequired.response(from: request, context: context)
             response.headers[.strictTransportSecurity] = Self.hsts
             return response
         }
         var response = try await next(request, context)
         if proxies.behindProxy || tls { response.headers[.strictTransportSecurity] = Self.hsts }
         return response
+    }
+
+    /// OAuth's paths: its endpoints, the metadata, and the consent page's (an account path already).
+    static func isOAuthPath(_ path: String) -> Bool {
+        path.hasPrefix("/oauth/") || path == "/.well-known/oauth-authorization-server"
     }
 
     /// Whether the request came, or may have come, over plain HTTP: as a trusted proxy says, or,

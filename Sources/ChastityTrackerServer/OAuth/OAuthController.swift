@@ -92,7 +92,7 @@ struct OAuthController: Sendable {
         } catch {
             throw OAuthError.invalidRequest("The body is larger than \(maximumFormSize) bytes.")
         }
-        guard let pairs = FormPairs.decode(String(buffer: body)) else {
+        guard let text = String(validating: body.readableBytesView, as: UTF8.self), let pairs = FormPairs.decode(text) else {
             throw OAuthError.invalidRequest("The body is not well-formed application/x-www-form-urlencoded UTF-8.")
         }
         return pairs
@@ -122,11 +122,18 @@ struct OAuthController: Sendable {
         case .success(nil):
             return Response(status: .ok, headers: headers)
         case .failure(let error):
-            headers[.contentType] = "application/json"
-            if error.code == .temporarilyUnavailable { headers[.retryAfter] = "1" }
-            return Response(
-                status: HTTPResponse.Status(code: error.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: error.json)))
+            return Self.errorResponse(error)
         }
+    }
+
+    /// An RFC 6749 section 5.2 error as the token and revocation endpoints answer it: JSON, never
+    /// cached, with `status` (the error's own by default), and `Retry-After` when it is temporary.
+    static func errorResponse(_ error: OAuthError, status: HTTPResponse.Status? = nil) -> Response {
+        var headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache", .contentType: "application/json"]
+        if error.code == .temporarilyUnavailable { headers[.retryAfter] = "1" }
+        return Response(
+            status: status ?? HTTPResponse.Status(code: error.status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: error.json)))
     }
 }
 
