@@ -112,6 +112,18 @@ final class SQLiteConnection {
         return result
     }
 
+    /// Copies this whole database into `target` with SQLite's online backup API, in one step: run
+    /// inside a read transaction on this connection, it copies exactly that transaction's snapshot,
+    /// whatever other connections write meanwhile (a page-by-page backup would restart on each).
+    func backup(into target: SQLiteConnection) throws {
+        guard let backup = sqlite_nio_sqlite3_backup_init(target.handle, "main", handle, "main") else { throw target.failure() }
+        let step = sqlite_nio_sqlite3_backup_step(backup, -1)
+        let finish = sqlite_nio_sqlite3_backup_finish(backup)
+        guard step == SQLITE_DONE, finish == SQLITE_OK else {
+            throw SQLiteFailure(code: step == SQLITE_DONE ? finish : step, message: "the online backup did not complete")
+        }
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { Int(sqlite_nio_sqlite3_changes(handle)) }
 

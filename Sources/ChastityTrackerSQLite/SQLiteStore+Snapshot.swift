@@ -2,16 +2,19 @@ public import ChastityTrackerDomain
 
 extension SQLiteStore {
     public func counts() async throws -> StoreCounts {
-        try await read { connection in
-            func count(_ table: String) throws -> Int {
-                try connection.first("SELECT count(*) FROM \(table)") { Int($0.integer(0)) } ?? 0
-            }
-            // Personal tokens only: an OAuth grant's access tokens are not copied (the grant is not).
-            return StoreCounts(
-                users: try count("users"), tokens: try count("tokens WHERE grant_id IS NULL"), orgasms: try count("orgasms"),
-                idempotencyKeys: try count("idempotency_keys")
-            )
+        try await read { connection in try Self.counts(on: connection) }
+    }
+
+    /// The counts as `connection` sees them (inside its transaction, when it has one).
+    static func counts(on connection: SQLiteConnection) throws -> StoreCounts {
+        func count(_ table: String) throws -> Int {
+            try connection.first("SELECT count(*) FROM \(table)") { Int($0.integer(0)) } ?? 0
         }
+        // Personal tokens only: an OAuth grant's access tokens are not copied (the grant is not).
+        return StoreCounts(
+            users: try count("users"), tokens: try count("tokens WHERE grant_id IS NULL"), orgasms: try count("orgasms"),
+            idempotencyKeys: try count("idempotency_keys")
+        )
     }
 
     public func snapshot(of user: User) async throws -> UserSnapshot {

@@ -169,7 +169,7 @@ public final class SQLiteStore: ChastityStore {
 /// permissions. An existing file keeps its mode: an operator who chose one (a backup group, say)
 /// keeps it, and `chmod 600` tightens an older file. (A free function: inside ``SQLiteStore``,
 /// `open` and `close` name its own methods.)
-private func createOwnerOnly(path: String) throws {
+func createOwnerOnly(path: String) throws {
     // "" and ":memory:" name no file (a private temporary and an in-memory database).
     guard !path.isEmpty, path != ":memory:" else { return }
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

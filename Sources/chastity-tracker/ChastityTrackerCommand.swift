@@ -8,7 +8,7 @@ struct ChastityTrackerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chastity-tracker",
         abstract: "A self-hostable server for the Chastity Tracker API v2 (Orgasms log).",
-        subcommands: [Serve.self, Users.self, Tokens.self, Webhooks.self, Clients.self, Export.self, Import.self, Copy.self]
+        subcommands: [Serve.self, Users.self, Tokens.self, Webhooks.self, Clients.self, Export.self, Import.self, Copy.self, Backup.self]
     )
 
     /// Runs the command; any failure, from parsing to running, is one line on stderr and a
