@@ -1,0 +1,331 @@
+"""The crash test's client (scripts/crash-test runs it): writes through a live server while it is
+killed with SIGKILL, and checks what the database holds after each restart.
+
+    crash-test.py --binary PATH --database DB --cycles N --seed S --workdir DIR
+
+Each cycle starts `serve` (its own process group), runs six writers for a random 0.5-2.5 s
+(single inserts, batches of 2 to 5 items, PATCHes and DELETEs of items they own), kills the server
+with SIGKILL at that random moment, starts it again and checks:
+- every acknowledged write is there exactly as acknowledged (an insert's item with all its
+  fields, a PATCH's new fields, a DELETE's absence);
+- a write whose answer was lost in the kill is there entirely or not at all: a batch has all of
+  its items or none, an unanswered PATCH left the item as before or as asked;
+- nothing else is there (no item nobody wrote);
+- the changes feed agrees with the table: read from the state taken before any write, the created
+  and updated items are exactly the items present, and no present item is listed as destroyed.
+Exits non-zero with the first difference.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+
+class Failed(Exception):
+    pass
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Server:
+    def __init__(self, binary, database, workdir):
+        self.binary, self.database, self.workdir = binary, database, workdir
+        self.process = None
+        self.port = None
+
+    def start(self, cycle):
+        self.port = free_port()
+        log = open(os.path.join(self.workdir, f"serve-{cycle}.log"), "w")
+        env = dict(os.environ, CT_DATABASE=self.database)
+        self.process = subprocess.Popen(
+            [self.binary, "serve", "--port", str(self.port), "--rate-limit", "0", "--record-quota", "0", "--log-level", "warning"],
+            stdout=log, stderr=log, env=env, start_new_session=True,
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise Failed(f"serve exited at start (cycle {cycle}); see {log.name}")
+            try:
+                status, _ = request(self.port, "GET", "/readyz", None, None, timeout=2)
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise Failed("serve was not ready within 60 s")
+
+    def kill(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def request(port, method, path, token, body, timeout=10):
+    """(status, parsed JSON body); raises OSError (or http.client's errors) when the answer is lost."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        headers = {}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = None
+        if body is not None:
+            data = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        return response.status, (json.loads(payload) if payload else None)
+    finally:
+        connection.close()
+
+
+FIELDS = ("date", "mode", "public", "type", "grantedby")
+
+
+class Model:
+    """What the database may hold: for each item id the acknowledged state, or a set of possible
+    states when an answer was lost; batches whose answer was lost, by their tag."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.items = {}  # id -> list of acceptable states (None: absent)
+        self.lost_batches = {}  # tag -> size
+        self.lost_inserts = set()  # tags of single inserts whose answer was lost
+
+    def acknowledged(self, item):
+        with self.lock:
+            self.items[item["id"]] = [{k: item[k] for k in FIELDS}]
+
+    def owned(self, rng, writer):
+        """One of the items writer `writer` made (their type starts with its tag), known exactly:
+        writers never touch each other's items, so no PATCH meets another's DELETE."""
+        prefix = f"w{writer}-"
+        with self.lock:
+            certain = [
+                i for i, states in self.items.items()
+                if len(states) == 1 and states[0] is not None and (states[0]["type"] or "").startswith(prefix)
+            ]
+        return rng.choice(certain) if certain else None
+
+
+def writer(number, port, token, model, stop, seed, errors):
+    rng = random.Random(seed * 100 + number)
+    counter = 0
+    while not stop.is_set():
+        counter += 1
+        tag = f"w{number}-{seed}-{counter}"
+        choice = rng.random()
+        try:
+            if choice < 0.4:
+                item = {"date": f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", "mode": rng.choice(["full", "ruined", "milking"]), "type": tag}
+                try:
+                    status, body = request(port, "POST", "/api/v2/orgasms", token, item)
+                except (OSError, http.client.HTTPException):
+                    with model.lock:
+                        model.lost_inserts.add(tag)
+                    continue
+                if status != 201:
+                    errors.append(f"insert answered {status}: {body}")
+                    continue
+                for stored in body["data"]["items"]:
+                    model.acknowledged(stored)
+            elif choice < 0.6:
+                size = rng.randint(2, 5)
+                items = [{"date": "2026-02-02", "mode": "full", "type": f"{tag}-b{i}", "public": 1} for i in range(size)]
+                try:
+                    status, body = request(port, "POST", "/api/v2/orgasms", token, items)
+                except (OSError, http.client.HTTPException):
+                    with model.lock:
+                        model.lost_batches[tag] = size
+                    continue
+                if status != 201:
+                    errors.append(f"batch answered {status}: {body}")
+                    continue
+                for stored in body["data"]["items"]:
+                    model.acknowledged(stored)
+            elif choice < 0.85:
+                target = model.owned(rng, number)
+                if target is None:
+                    continue
+                change = {"type": f"{tag}-p", "grantedby": rng.choice(["K", None])}
+                with model.lock:
+                    before = model.items[target][0]
+                after = dict(before, **change)
+                try:
+                    status, body = request(port, "PATCH", f"/api/v2/orgasms?id={target}", token, change)
+                except (OSError, http.client.HTTPException):
+                    with model.lock:
+                        model.items[target] = [before, after]
+                    continue
+                if status != 200:
+                    errors.append(f"PATCH answered {status}: {body}")
+                    continue
+                model.acknowledged(body["data"])
+            else:
+                target = model.owned(rng, number)
+                if target is None:
+                    continue
+                with model.lock:
+                    before = model.items[target][0]
+                try:
+                    status, body = request(port, "DELETE", f"/api/v2/orgasms?id={target}", token, None)
+                except (OSError, http.client.HTTPException):
+                    with model.lock:
+                        model.items[target] = [before, None]
+                    continue
+                if status != 200:
+                    errors.append(f"DELETE answered {status}: {body}")
+                    continue
+                with model.lock:
+                    model.items[target] = [None]
+        except Exception as error:  # a bug of this script, not of the server
+            errors.append(f"writer {number}: {error!r}")
+            return
+
+
+def everything(port, token):
+    items, offset = {}, 0
+    while True:
+        status, body = request(port, "GET", f"/api/v2/orgasms?limit=200&offset={offset}", token, None)
+        if status != 200:
+            raise Failed(f"list answered {status}: {body}")
+        for item in body["data"]["items"]:
+            items[item["id"]] = {k: item[k] for k in FIELDS}
+        offset += body["data"]["count"]
+        if body["data"]["count"] == 0 or offset >= body["data"]["total"]:
+            return items
+
+
+def feed(port, token, since):
+    created, updated, destroyed = {}, {}, set()
+    state = since
+    for _ in range(10_000):
+        status, body = request(port, "GET", f"/api/v2/orgasms/changes?since={state}&limit=200", token, None)
+        if status != 200:
+            raise Failed(f"changes answered {status}: {body}")
+        data = body["data"]
+        for item in data["created"]:
+            created[item["id"]] = {k: item[k] for k in FIELDS}
+        for item in data["updated"]:
+            updated[item["id"]] = {k: item[k] for k in FIELDS}
+        destroyed.update(data["destroyed"])
+        state = data["new_state"]
+        if not data["has_more_changes"]:
+            return created, updated, destroyed
+    raise Failed("the feed never ended")
+
+
+def check(port, token, model, start_state):
+    present = everything(port, token)
+    with model.lock:
+        for item_id, states in model.items.items():
+            state = present.get(item_id)
+            if state not in states:
+                raise Failed(f"item {item_id}: the database holds {state}, acknowledged {states}")
+        known = set(model.items)
+        batches = dict(model.lost_batches)
+        inserts = set(model.lost_inserts)
+    by_batch = {}
+    for item_id, state in present.items():
+        if item_id in known:
+            continue
+        tag = state["type"] or ""
+        if tag in inserts:
+            continue
+        batch = tag.rsplit("-b", 1)[0]
+        if batch in batches:
+            by_batch.setdefault(batch, []).append(item_id)
+            continue
+        raise Failed(f"item {item_id} ({state}) was never written")
+    for batch, ids in by_batch.items():
+        if len(ids) != batches[batch]:
+            raise Failed(f"batch {batch} is half applied: {len(ids)} of {batches[batch]} items")
+    created, updated, destroyed = feed(port, token, start_state)
+    listed = {**created, **updated}
+    if set(listed) != set(present):
+        raise Failed(f"the feed lists {len(listed)} items, the table holds {len(present)}: {sorted(set(listed) ^ set(present))[:10]}")
+    for item_id, state in present.items():
+        if listed[item_id] != state:
+            raise Failed(f"the feed has item {item_id} as {listed[item_id]}, the table as {state}")
+    if destroyed & set(present):
+        raise Failed(f"present items listed as destroyed: {sorted(destroyed & set(present))[:10]}")
+    # What is there now is what the next cycles start from.
+    with model.lock:
+        model.items = {item_id: [state] for item_id, state in present.items()}
+        model.lost_batches.clear()
+        model.lost_inserts.clear()
+    return len(present)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--cycles", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", required=True)
+    arguments = parser.parse_args()
+    rng = random.Random(arguments.seed)
+    server = Server(arguments.binary, arguments.database, arguments.workdir)
+    model = Model()
+    try:
+        server.start(0)
+        status, body = request(server.port, "GET", "/api/v2/orgasms/changes", arguments.token, None)
+        if status != 200:
+            raise Failed(f"the feed's first state: {status} {body}")
+        start_state = body["data"]["new_state"]
+        for cycle in range(1, arguments.cycles + 1):
+            stop, errors = threading.Event(), []
+            threads = [
+                threading.Thread(target=writer, args=(n, server.port, arguments.token, model, stop, arguments.seed * 1000 + cycle, errors))
+                for n in range(6)
+            ]
+            for thread in threads:
+                thread.start()
+            time.sleep(rng.uniform(0.5, 2.5))
+            server.kill()
+            stop.set()
+            for thread in threads:
+                thread.join()
+            if errors:
+                raise Failed(f"cycle {cycle}: {errors[0]}")
+            with model.lock:
+                exact = sum(1 for states in model.items.values() if len(states) == 1)
+                cut = sum(1 for states in model.items.values() if len(states) > 1) + len(model.lost_batches) + len(model.lost_inserts)
+            server.start(cycle)
+            count = check(server.port, arguments.token, model, start_state)
+            print(f"  cycle {cycle}: killed; {exact} items known exactly and {cut} writes cut by the kill checked; {count} items present, the feed agrees")
+        server.stop()
+    except Failed as failure:
+        server.stop()
+        sys.exit(f"crash-test: FAILED: {failure}")
+    except BaseException:
+        server.stop()
+        raise
+
+
+if __name__ == "__main__":
+    main()
