@@ -143,33 +143,23 @@ struct PrincipalCacheTests {
         "A change through another instance (revoke, regenerate, time zone, deletion) is heard at once, long before the cache's lifetime",
         arguments: TestBackend.postgres)
     func otherInstancesNotify(backend: TestBackend) async throws {
-        try await backend.withDatabase { url in
-            try await TestBackend.closing(
-                try await PostgresStore.open(
-                    url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: .seconds(60), logger: TestBackend.logger)
-            ) { here in
-                try await TestBackend.closing(
-                    try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
-                ) { there in
-                    try await waitUntilListening(here)
-                    let alice = try await there.makeUser("alice")
-                    let first = try await there.createToken(userID: alice.id, label: "a", permission: .read, hash: "h1", at: at(1))
-                    let second = try await there.createToken(userID: alice.id, label: "b", permission: .read, hash: "h2", at: at(1))
-                    _ = try await there.createToken(userID: alice.id, label: "c", permission: .read, hash: "h3", at: at(1))
-                    for hash in ["h1", "h2", "h3"] { #expect(try await here.principal(forTokenHash: hash) != nil) }
-                    // A last-used write is no change to a principal; it is not notified.
-                    try await there.touchToken(id: first.id, at: at(3))
+        try await withTwoInstances(backend) { here, there in
+            let alice = try await there.makeUser("alice")
+            let first = try await there.createToken(userID: alice.id, label: "a", permission: .read, hash: "h1", at: at(1))
+            let second = try await there.createToken(userID: alice.id, label: "b", permission: .read, hash: "h2", at: at(1))
+            _ = try await there.createToken(userID: alice.id, label: "c", permission: .read, hash: "h3", at: at(1))
+            for hash in ["h1", "h2", "h3"] { #expect(try await here.principal(forTokenHash: hash) != nil) }
+            // A last-used write is no change to a principal; it is not notified.
+            try await there.touchToken(id: first.id, at: at(3))
 
-                    #expect(try await there.revokeToken(id: first.id, at: at(2)))
-                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h1") == nil }
-                    #expect(try await there.replaceTokenHash(id: second.id, hash: "h2-new"))
-                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h2") == nil }
-                    #expect(try await there.setTimeZone(userID: alice.id, timeZone: "Asia/Tokyo"))
-                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h3")?.timeZone == "Asia/Tokyo" }
-                    #expect(try await there.deleteUser(id: alice.id))
-                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h3") == nil }
-                }
-            }
+            #expect(try await there.revokeToken(id: first.id, at: at(2)))
+            try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h1") == nil }
+            #expect(try await there.replaceTokenHash(id: second.id, hash: "h2-new"))
+            try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h2") == nil }
+            #expect(try await there.setTimeZone(userID: alice.id, timeZone: "Asia/Tokyo"))
+            try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h3")?.timeZone == "Asia/Tokyo" }
+            #expect(try await there.deleteUser(id: alice.id))
+            try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: "h3") == nil }
         }
     }
 
@@ -177,33 +167,23 @@ struct PrincipalCacheTests {
         "An OAuth grant revoked through another instance (Disconnect, a reused refresh token, revocation by token) stops its access tokens here at once",
         arguments: TestBackend.postgres)
     func grantRevocationsNotify(backend: TestBackend) async throws {
-        try await backend.withDatabase { url in
-            try await TestBackend.closing(
-                try await PostgresStore.open(
-                    url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: .seconds(60), logger: TestBackend.logger)
-            ) { here in
-                try await TestBackend.closing(
-                    try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
-                ) { there in
-                    try await waitUntilListening(here)
-                    let (alice, client) = try await StoreOAuthGrantsTests.setUp(there)
-                    var grants: [(OAuthGrant, access: String, refresh: String)] = []
-                    for _ in 0..<3 { grants.append(try await StoreOAuthAuthorizationTests.grant(there, client, alice)) }
-                    for grant in grants { #expect(try await here.principal(forTokenHash: grant.access) != nil) }
+        try await withTwoInstances(backend) { here, there in
+            let (alice, client) = try await StoreOAuthGrantsTests.setUp(there)
+            var grants: [(OAuthGrant, access: String, refresh: String)] = []
+            for _ in 0..<3 { grants.append(try await StoreOAuthAuthorizationTests.grant(there, client, alice)) }
+            for grant in grants { #expect(try await here.principal(forTokenHash: grant.access) != nil) }
 
-                    #expect(try await there.revokeGrant(id: grants[0].0.id, userID: alice.id, at: at(2)))
-                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: grants[0].access) == nil }
-                    // A refresh token presented twice: the second presentation revokes the grant.
-                    let rotated = try await there.rotateRefreshToken(
-                        hash: grants[1].refresh, access: StoreOAuthGrantsTests.access(), newRefreshHash: StoreOAuthGrantsTests.hash(), at: at(2))
-                    #expect(rotated == .rotated(grants[1].0))
-                    _ = try await there.rotateRefreshToken(
-                        hash: grants[1].refresh, access: StoreOAuthGrantsTests.access(), newRefreshHash: StoreOAuthGrantsTests.hash(), at: at(3))
-                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: grants[1].access) == nil }
-                    #expect(try await there.revokeGrant(tokenHash: grants[2].refresh, clientID: client.id, at: at(2)))
-                    try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: grants[2].access) == nil }
-                }
-            }
+            #expect(try await there.revokeGrant(id: grants[0].0.id, userID: alice.id, at: at(2)))
+            try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: grants[0].access) == nil }
+            // A refresh token presented twice: the second presentation revokes the grant.
+            let rotated = try await there.rotateRefreshToken(
+                hash: grants[1].refresh, access: StoreOAuthGrantsTests.access(), newRefreshHash: StoreOAuthGrantsTests.hash(), at: at(2))
+            #expect(rotated == .rotated(grants[1].0))
+            _ = try await there.rotateRefreshToken(
+                hash: grants[1].refresh, access: StoreOAuthGrantsTests.access(), newRefreshHash: StoreOAuthGrantsTests.hash(), at: at(3))
+            try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: grants[1].access) == nil }
+            #expect(try await there.revokeGrant(tokenHash: grants[2].refresh, clientID: client.id, at: at(2)))
+            try await expectEventually(within: .seconds(3)) { try await here.principal(forTokenHash: grants[2].access) == nil }
         }
     }
 
@@ -237,6 +217,26 @@ struct PrincipalCacheTests {
                     }
                     let after = try #require(refused.map { $0 - lookedUp })
                     #expect(after <= lifetime + .seconds(2), "refused \(after) after the lookup")
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with two stores on one new database, as two instances: `here` caches principals
+    /// for a minute (so only a notification can make it forget one) and listens already.
+    private func withTwoInstances(_ backend: TestBackend, _ body: (_ here: PostgresStore, _ there: PostgresStore) async throws -> Void)
+        async throws
+    {
+        try await backend.withDatabase { url in
+            try await TestBackend.closing(
+                try await PostgresStore.open(
+                    url: url, poolSize: 2, connectionWait: .seconds(20), principalLifetime: .seconds(60), logger: TestBackend.logger)
+            ) { here in
+                try await TestBackend.closing(
+                    try await PostgresStore.open(url: url, poolSize: 2, connectionWait: .seconds(20), logger: TestBackend.logger)
+                ) { there in
+                    try await expectEventually(within: .seconds(20)) { here.principals.listening }
+                    try await body(here, there)
                 }
             }
         }
