@@ -213,6 +213,7 @@ func addAccountRoutes<Store: ChastityStore>(
             middleware: AccountRequestLimitMiddleware(
                 limit: settings.requestsPerMinute, proxies: proxies, devices: devices, clock: clock, settings: settings, renderer: renderer))
     }
-    OAuthController(flows: flows, renderer: renderer).addRoutes(to: oauth)
+    OAuthController(flows: flows, renderer: renderer, budget: MinuteBudget(limit: settings.authorizationRequestsPerMinute, clock: clock))
+        .addRoutes(to: oauth)
     ConsentController(flows: flows, renderer: renderer).addRoutes(to: signedIn)
 }

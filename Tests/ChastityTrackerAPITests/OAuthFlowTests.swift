@@ -659,4 +659,26 @@ struct OAuthFlowTests {
             try Self.expectOAuthError(try await Self.refresh(client, newRefresh, clientID: registered.id), .badRequest, "invalid_grant")
         }
     }
+
+    @Test(
+        "an instance keeps at most its budget of new authorization requests a minute, whatever the addresses: past it 503 with Retry-After, nothing written"
+    )
+    func authorizationRequestBudget() async throws {
+        var account = AccountSettings.forTests
+        account.authorizationRequestsPerMinute = 3
+        try await TestApp.run(configuration: Self.configuration, account: account) { app, client in
+            let registered = try await Self.register(app)
+            for _ in 0..<3 {
+                #expect(try await client.execute(uri: "/oauth/authorize?\(Self.query(client: registered.id))", method: .get).status == .ok)
+            }
+            let refused = try await client.execute(uri: "/oauth/authorize?\(Self.query(client: registered.id))", method: .get)
+            #expect(refused.status == .serviceUnavailable)
+            let wait = try #require(refused.headers[.retryAfter].flatMap { Int($0) })
+            #expect((1...60).contains(wait))
+            #expect(String(buffer: refused.body).contains("Too many apps are asking to connect right now."))
+            // The next minute has a budget again.
+            app.clock.advance(by: 60)
+            #expect(try await client.execute(uri: "/oauth/authorize?\(Self.query(client: registered.id))", method: .get).status == .ok)
+        }
+    }
 }

@@ -30,6 +30,11 @@ public struct AccountSettings: Sendable {
     /// server nothing, and a client guessing in a loop gets one answer a second per connection
     /// instead of as many as the CPU can write. The 503 of a full hasher is answered at once.
     public var refusalPause: Duration
+    /// New OAuth authorization requests this instance keeps per minute, all clients together
+    /// (default 600): each is a database row written for an anonymous request, so a flood spread
+    /// over many addresses is bounded too; past it `/oauth/authorize` answers 503 with
+    /// `Retry-After` without writing. 0 turns the budget off.
+    public var authorizationRequestsPerMinute: Int
     /// Where passwords are hashed and checked; `nil` (the default) for a ``PooledPasswordHasher``
     /// with ``Configuration/passwordChecks`` threads.
     public var passwordHasher: (any PasswordHasher)?
@@ -39,7 +44,7 @@ public struct AccountSettings: Sendable {
         accountThrottle: SignInThrottle = .account, addressThrottle: SignInThrottle = .address,
         decoyParameters: Password.Parameters = .standard, passwordParameters: Password.Parameters = .standard,
         deviceCookieLifetime: Int64 = 180 * 24 * 60 * 60, requestsPerMinute: Int = 300, refusalPause: Duration = .seconds(1),
-        passwordHasher: (any PasswordHasher)? = nil
+        authorizationRequestsPerMinute: Int = 600, passwordHasher: (any PasswordHasher)? = nil
     ) {
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
@@ -50,6 +55,7 @@ public struct AccountSettings: Sendable {
         self.deviceCookieLifetime = deviceCookieLifetime
         self.requestsPerMinute = requestsPerMinute
         self.refusalPause = refusalPause
+        self.authorizationRequestsPerMinute = authorizationRequestsPerMinute
         self.passwordHasher = passwordHasher
     }
 

@@ -1,9 +1,11 @@
 import ChastityTrackerDomain
 import ChastityTrackerServices
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 
 /// OAuth 2's endpoints (docs/CONTRACT.md section 15), routed only when the server has a public URL:
 /// the authorization endpoint (a page for the person), the token and revocation endpoints (JSON
@@ -21,6 +23,8 @@ import NIOCore
 struct OAuthController: Sendable {
     let flows: OAuthFlows
     let renderer: AccountRenderer
+    /// New pending requests per minute for this instance (``AccountSettings/authorizationRequestsPerMinute``).
+    let budget: MinuteBudget
 
     static let authorizePath = "/oauth/authorize"
     static let tokenPath = "/oauth/token"
@@ -60,6 +64,15 @@ struct OAuthController: Sendable {
     private func authorize(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let items = FormPairs.decode(request.uri.query ?? "") else {
             return refused("The app's request is not a well-formed URL, so it cannot be answered. Tell the app's developer.")
+        }
+        // Before anything is looked up or written: a flood from many addresses stays bounded.
+        if let wait = budget.spend() {
+            context.logger.notice("authorization request refused: this instance's budget of new requests is spent")
+            return renderer.message(
+                AccountViews.Message(
+                    heading: "Busy", text: "Too many apps are asking to connect right now. " + AccountRenderer.tryAgain(in: wait),
+                    link: AccountRoutes.overviewLocation, linkText: "Your account"),
+                status: .serviceUnavailable, retryAfter: wait)
         }
         switch try await flows.start(items) {
         case .pending(let id):
@@ -139,4 +152,30 @@ struct OAuthController: Sendable {
 
 extension HTTPField.Name {
     static let pragma = HTTPField.Name("Pragma")!
+}
+
+/// At most `limit` spends per minute in fixed one-minute windows, counted in this instance's memory;
+/// a limit of 0 never refuses.
+final class MinuteBudget: Sendable {
+    let limit: Int
+    let clock: any WallClock
+    private let window = Mutex<(start: Int64, spent: Int)>((0, 0))
+
+    init(limit: Int, clock: any WallClock) {
+        self.limit = limit
+        self.clock = clock
+    }
+
+    /// Spends one; `nil` when it was there, else the seconds until the next window.
+    func spend() -> Int64? {
+        guard limit > 0 else { return nil }
+        let second = Int64(clock.now().timeIntervalSince1970.rounded(.down))
+        let start = second - second % 60
+        return window.withLock { window in
+            if window.start != start { window = (start, 0) }
+            guard window.spent < limit else { return start + 60 - second }
+            window.spent += 1
+            return nil
+        }
+    }
 }
