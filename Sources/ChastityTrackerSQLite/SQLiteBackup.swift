@@ -28,6 +28,7 @@ public enum SQLiteBackup {
     /// server goes on writing. Returns the counts.
     public static func copy(database source: String, to path: String) throws -> StoreCounts {
         guard FileManager.default.fileExists(atPath: source) else { throw Failure(message: "no database at \(source)") }
+        try refuseToReplace(database: source, with: path)
         let temporary = temporaryPath(for: path)
         do {
             let counts = try snapshotCopy(from: source, to: temporary)
@@ -37,6 +38,26 @@ public enum SQLiteBackup {
             remove(temporary)
             throw error
         }
+    }
+
+    /// Refuses a `path` that is the database itself or one of its companions, however either is
+    /// written (relative, through a symbolic link): renaming the copy over the live file would
+    /// leave the server writing to an unlinked one.
+    public static func refuseToReplace(database source: String, with path: String) throws {
+        guard let sourceFile = resolved(source) else { return }
+        let folder = resolved((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        let target = folder.map { $0 + "/" + (path as NSString).lastPathComponent }
+        let companions = ["", "-wal", "-shm", "-journal"].map { sourceFile + $0 }
+        if let target, companions.contains(target) || resolved(target) == sourceFile {
+            throw Failure(message: "the backup cannot replace the database it copies (or its -wal, -shm or -journal file)")
+        }
+    }
+
+    /// The absolute path of `path` with every symbolic link resolved; `nil` when it does not exist.
+    private static func resolved(_ path: String) -> String? {
+        guard let pointer = realpath(path, nil) else { return nil }
+        defer { free(pointer) }
+        return String(cString: pointer)
     }
 
     private static func snapshotCopy(from source: String, to temporary: String) throws -> StoreCounts {
@@ -74,7 +95,8 @@ public enum SQLiteBackup {
         let counts = try SQLiteStore.counts(on: connection)
         guard counts == expected else { throw Failure(message: "the backup holds \(counts), the database held \(expected)") }
         // One file: the copy's pages out of any write-ahead log (the server sets WAL again when it opens it).
-        try connection.execute("PRAGMA journal_mode = DELETE")
+        let mode = try connection.first("PRAGMA journal_mode = DELETE") { $0.text(0) }
+        guard mode == "delete" else { throw Failure(message: "the backup could not leave WAL mode (\(mode ?? "no answer"))") }
     }
 
     /// fsync of a file or a folder.

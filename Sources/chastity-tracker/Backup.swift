@@ -20,9 +20,6 @@ struct Backup: AsyncParsableCommand {
             let configuration = try options.configuration()
             let location = DatabaseLocation(configuration.database)
             let target = (path as NSString).standardizingPath
-            if !location.isPostgres, (configuration.database as NSString).standardizingPath == target {
-                throw CommandError(message: "the backup cannot replace the database it copies")
-            }
             let counts: StoreCounts
             do {
                 if location.isPostgres {

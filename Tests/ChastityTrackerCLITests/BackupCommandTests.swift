@@ -57,13 +57,14 @@ struct BackupCommandTests {
                             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
                             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
                             request.httpBody = Data(#"{"date":"2026-01-01","mode":"full","type":"w\#(writer)-\#(count)"}"#.utf8)
-                            guard let (data, response) = try? await URLSession.shared.data(for: request),
-                                (response as? HTTPURLResponse)?.statusCode == 201,
+                            // A transport error (a busy loopback, the end of the test) is no refusal; an
+                            // answer other than 201 is.
+                            guard let (data, response) = try? await URLSession.shared.data(for: request) else { continue }
+                            guard (response as? HTTPURLResponse)?.statusCode == 201,
                                 let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                                 let id = ((body["data"] as? [String: Any])?["items"] as? [[String: Any]])?.first?["id"] as? Int
                             else {
-                                // A request cut short by the end of the test is no failure.
-                                if !Task.isCancelled { await acknowledged.fail() }
+                                await acknowledged.fail()
                                 continue
                             }
                             await acknowledged.add(Int64(id))
@@ -97,9 +98,43 @@ struct BackupCommandTests {
         await writers.value
         let stopped = try await serve.stop()
         #expect(stopped.reason == .exit && stopped.status == 0)
-        // Every write during the backups was acknowledged: a backup never held the writers up.
+        // No write was refused during the backups: a backup never held the writers up.
         #expect(failures == 0)
         // The load ran through the backups: later ones hold more.
         #expect(backedUp.last ?? 0 > backedUp.first ?? 0, "\(backedUp)")
+    }
+
+    @Test("a backup never replaces the database it copies, however PATH is written, and a failed backup leaves PATH as it was")
+    func refusals() async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.removeAll() }
+        try #require(try await sandbox.run(["users", "add", "alice"]).status == 0)
+        let database = sandbox.databasePath
+        let name = (database as NSString).lastPathComponent
+        let link = sandbox.directory.appendingPathComponent("link.sqlite").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: database)
+        for path in [database, name, "./\(name)", link, database + "-wal", "\(name)-shm"] {
+            let result = try await CLISandbox.run(["backup", path, "--database", database], in: sandbox.directory)
+            #expect(result.status == 1, "\(path)")
+            #expect(result.stderr == "Error: the backup cannot replace the database it copies (or its -wal, -shm or -journal file)\n", "\(path)")
+        }
+        #expect(try await sandbox.run(["users", "list"]).stdout.hasPrefix("alice\t"))
+
+        // A backup that fails (no such database) leaves an existing PATH untouched and no temporary file.
+        let path = sandbox.directory.appendingPathComponent("kept.sqlite").path
+        try Data("an earlier backup".utf8).write(to: URL(fileURLWithPath: path))
+        let failed = try await CLISandbox.run(
+            ["backup", path, "--database", sandbox.directory.appendingPathComponent("none.sqlite").path], in: sandbox.directory)
+        #expect(failed.status == 1)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "an earlier backup")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.directory.path).filter { $0.contains(".tmp-") }.isEmpty)
+
+        // A good one replaces it: one self-contained file, out of WAL mode.
+        #expect(try await CLISandbox.run(["backup", path, "--database", database], in: sandbox.directory).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let header = try Data(contentsOf: URL(fileURLWithPath: path)).prefix(20)
+        // Bytes 18 and 19 of a SQLite header are 1 for a rollback journal, 2 for WAL.
+        #expect(Array(header.suffix(2)) == [1, 1])
+        #expect(try await CLISandbox.run(["users", "list", "--database", path], in: sandbox.directory).stdout.hasPrefix("alice\t"))
     }
 }
