@@ -51,6 +51,9 @@ struct BackupCommandTests {
                     group.addTask {
                         var count = 0
                         while !Task.isCancelled {
+                            // A steady load, not a saturating one: the CLI suites share two cores,
+                            // and a webhook test beside this one waits on a 5 s retry.
+                            try? await Task.sleep(for: .milliseconds(25))
                             count += 1
                             var request = URLRequest(url: url)
                             request.httpMethod = "POST"
@@ -77,7 +80,7 @@ struct BackupCommandTests {
         var backedUp: [Int] = []
         for index in 0..<10 {
             // Let some writes land between backups.
-            try await Task.sleep(for: .milliseconds(150))
+            try await Task.sleep(for: .milliseconds(300))
             let before = Set(await acknowledged.ids)
             let path = sandbox.directory.appendingPathComponent("backup-\(index).sqlite").path
             let result = try await CLISandbox.run(["backup", path, "--database", database], in: sandbox.directory)

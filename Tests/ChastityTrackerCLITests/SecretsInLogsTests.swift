@@ -66,18 +66,21 @@ struct SecretsInLogsTests {
         let created = try await HTTP.request(
             "POST", "\(base)/api/v2/orgasms", token: writeToken,
             json: #"{"date":"2026-01-01","mode":"full","type":"\#(type)","grantedby":"\#(grantedBy)"}"#,
-            in: directory)
+            timeout: 60, in: directory)
         #expect(created.status == 201)
         let id = try #require(((try created.json()["data"] as? [String: Any])?["items"] as? [[String: Any]])?.first?["id"] as? Int)
-        #expect(try await HTTP.request("GET", "\(base)/api/v2/orgasms", token: readToken, in: directory).status == 200)
-        #expect(try await HTTP.request("GET", "\(base)/api/v2/orgasms?id=\(id)", token: readToken, in: directory).status == 200)
+        #expect(try await HTTP.request("GET", "\(base)/api/v2/orgasms", token: readToken, timeout: 60, in: directory).status == 200)
+        #expect(try await HTTP.request("GET", "\(base)/api/v2/orgasms?id=\(id)", token: readToken, timeout: 60, in: directory).status == 200)
         #expect(
-            try await HTTP.request("PATCH", "\(base)/api/v2/orgasms?id=\(id)", token: writeToken, json: #"{"type":"\#(newType)"}"#, in: directory)
-                .status == 200)
-        #expect(try await HTTP.request("GET", "\(base)/api/v2/orgasms/changes", token: readToken, in: directory).status == 200)
-        #expect(try await HTTP.request("DELETE", "\(base)/api/v2/orgasms?id=\(id)", token: writeToken, in: directory).status == 200)
+            try await HTTP.request(
+                "PATCH", "\(base)/api/v2/orgasms?id=\(id)", token: writeToken, json: #"{"type":"\#(newType)"}"#, timeout: 60, in: directory
+            )
+            .status == 200)
+        #expect(try await HTTP.request("GET", "\(base)/api/v2/orgasms/changes", token: readToken, timeout: 60, in: directory).status == 200)
+        #expect(try await HTTP.request("DELETE", "\(base)/api/v2/orgasms?id=\(id)", token: writeToken, timeout: 60, in: directory).status == 200)
         #expect(
-            try await HTTP.request("GET", "\(base)/api/v2/orgasms", token: "ct_" + String(repeating: "x", count: 43), in: directory).status == 401)
+            try await HTTP.request("GET", "\(base)/api/v2/orgasms", token: "ct_" + String(repeating: "x", count: 43), timeout: 60, in: directory)
+                .status == 401)
 
         // The account pages: sign in, a token created and regenerated, the password changed.
         let page = Browser(base: base, directory: directory)
@@ -123,7 +126,7 @@ struct SecretsInLogsTests {
         let access = try #require(tokens["access_token"] as? String)
         let refresh = try #require(tokens["refresh_token"] as? String)
         secrets += [access, refresh]
-        #expect(try await HTTP.request("GET", "\(base)/api/v2/orgasms", token: access, in: directory).status == 200)
+        #expect(try await HTTP.request("GET", "\(base)/api/v2/orgasms", token: access, timeout: 60, in: directory).status == 200)
         let refreshed = try await page.post("/oauth/token", ["grant_type": "refresh_token", "refresh_token": refresh, "client_id": clientID])
         let newRefresh = try #require(try refreshed.json()["refresh_token"] as? String)
         secrets.append(newRefresh)
@@ -189,7 +192,9 @@ private final class Browser: @unchecked Sendable {
         var headers = ["Sec-Fetch-Site: same-origin"]
         if !cookies.isEmpty { headers.append("Cookie: " + cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         if body != nil { headers.append("Content-Type: application/x-www-form-urlencoded") }
-        let response = try await HTTP.request(method, base + path, headers: headers, body: body, in: directory)
+        // Generous: the sign-in and the password change run scrypt at its full cost, and in CI
+        // this test shares two cores with the rest of the suite (a 10 s bound ran out once).
+        let response = try await HTTP.request(method, base + path, headers: headers, body: body, timeout: 60, in: directory)
         for line in response.headers.split(separator: "\r\n") where line.lowercased().hasPrefix("set-cookie:") {
             let pair = line.dropFirst("set-cookie:".count).trimmingCharacters(in: .whitespaces).split(separator: ";")[0]
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -101,11 +101,11 @@ enum HTTP {
 
     static func request(
         _ method: String, _ url: String, token: String? = nil, json: String? = nil, headers: [String] = [], body: String? = nil,
-        in directory: URL
+        timeout: Int = 10, in directory: URL
     ) async throws -> Response {
         let headersPath = directory.appendingPathComponent("curl-\(UUID().uuidString).headers").path
         defer { try? FileManager.default.removeItem(atPath: headersPath) }
-        var arguments = ["-sS", "--max-time", "10", "-X", method, "-D", headersPath, "-w", "\n%{http_code}"]
+        var arguments = ["-sS", "--max-time", String(timeout), "-X", method, "-D", headersPath, "-w", "\n%{http_code}"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
         for header in headers { arguments += ["-H", header] }
