@@ -242,9 +242,16 @@ struct StoreWebhooksTests {
                 async let madeBySecond = Self.enqueue(second)
                 #expect(try await madeByFirst + madeBySecond == 20)
                 #expect(try await first.webhookOutboxDepth() == 20)
-                async let claimedByFirst = first.claimWebhookMessages(now: Self.now, lease: .seconds(60), limit: 15)
-                async let claimedBySecond = second.claimWebhookMessages(now: Self.now, lease: .seconds(60), limit: 15)
-                let claims = try await claimedByFirst + claimedBySecond
+                // Claimed at once, an instance may come back with fewer than are due: its candidates
+                // were chosen before the other's claim committed, and the rows the other took fail
+                // its lease check. Nothing is lost (the next tick claims the rest), so the promise is
+                // that every message is claimed by exactly one of them within a few rounds.
+                var claims: [WebhookMessage] = []
+                for _ in 0..<5 where claims.count < 20 {
+                    async let claimedByFirst = first.claimWebhookMessages(now: Self.now, lease: .seconds(60), limit: 15)
+                    async let claimedBySecond = second.claimWebhookMessages(now: Self.now, lease: .seconds(60), limit: 15)
+                    claims += try await claimedByFirst + claimedBySecond
+                }
                 #expect(claims.count == 20)
                 #expect(Set(claims.map(\.rowID)).count == 20)
                 #expect(Set(claims.map(\.webhookID)) == Set(hooks))
