@@ -107,7 +107,8 @@ public enum SQLiteBackup {
         guard fsync(descriptor) == 0 else { throw Failure(message: "cannot sync \(path) (errno \(errno))") }
     }
 
-    private static func remove(_ temporary: String) {
+    /// Removes a temporary copy and any companion file SQLite made for it (a failed backup).
+    public static func remove(_ temporary: String) {
         for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
     }
 }

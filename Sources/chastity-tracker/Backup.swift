@@ -52,7 +52,7 @@ struct Backup: AsyncParsableCommand {
                     throw error
                 }
             } catch {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
+                SQLiteBackup.remove(temporary)
                 throw error
             }
             try SQLiteBackup.finish(temporary: temporary, at: target, expected: counts)
