@@ -73,7 +73,7 @@ struct WebhooksCommandTests {
     }
 
     @Test(
-        "50 writes while the receiver is down, kill -9, restart, receiver up: the events arrive, signed, and the last state delivered is the feed's"
+        "writes while the receiver is down, kill -9 at the first failed attempt, restart, receiver up: the events arrive, signed, and the last state delivered is the feed's"
     )
     func eventsSurviveKill() async throws {
         let sandbox = try CLISandbox()
@@ -89,20 +89,29 @@ struct WebhooksCommandTests {
         let first = try ServerProcess(
             databasePath: sandbox.databasePath, in: sandbox.directory, extraArguments: ["--webhooks-allow-private", "--log-level", "trace"])
         try await first.waitUntilHealthy()
-        for index in 0..<50 {
-            let day = 1 + index % 28
-            let response = try await HTTP.request(
-                "POST", "\(first.baseURL)/api/v2/orgasms", token: token, json: #"{"date":"2026-02-\#(day < 10 ? "0" : "")\#(day)","mode":"full"}"#,
-                in: sandbox.directory)
-            try #require(response.status == 201)
+        // Up to 50 writes, still going when the kill comes. The kill must meet a message waiting
+        // for its retry, which comes 4 to 6 s after the first failure: a second failure would put
+        // the next attempt 5 minutes away. So the failure is watched from the first write on, in
+        // this process every 50 ms, and not after the writes (50 requests took longer than 5 s on
+        // a loaded CI machine, the retry failed too, and nothing arrived within the test's minute).
+        let writer = Task { () -> (acknowledged: Int, unexpected: [Int]) in
+            var acknowledged = 0
+            var unexpected: [Int] = []
+            for index in 0..<50 {
+                let day = 1 + index % 28
+                // After the kill the request fails to connect: that ends the writes.
+                guard
+                    let response = try? await HTTP.request(
+                        "POST", "\(first.baseURL)/api/v2/orgasms", token: token,
+                        json: #"{"date":"2026-02-\#(day < 10 ? "0" : "")\#(day)","mode":"full"}"#, in: sandbox.directory)
+                else { break }
+                if response.status == 201 { acknowledged += 1 } else { unexpected.append(response.status) }
+            }
+            return (acknowledged, unexpected)
         }
-        // The receiver is down: wait for the failed attempt on record, so the kill meets a message
-        // that is waiting for its retry. Read in this process, every 50 ms: the retry comes 4 to 6 s
-        // after the failure, and a second failure would put the next one 5 minutes away (polling
-        // with a command, a process per look, was slow enough on a loaded machine to let it happen).
         let store = try await SQLiteStore.open(path: sandbox.databasePath)
         let alice = try #require(try await store.user(named: "alice"))
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(30)
         var lastError: String?
         while ContinuousClock.now < deadline {
             lastError = try await store.webhooks(userID: alice.id).first?.lastError
@@ -113,6 +122,9 @@ struct WebhooksCommandTests {
         try await store.close()
         #expect(lastError == "could not connect" || lastError?.contains("refused") == true, "\(lastError ?? "no attempt")")
         #expect(killed.status == SIGKILL)
+        let writes = await writer.value
+        #expect(writes.acknowledged >= 1)
+        #expect(writes.unexpected.isEmpty)
 
         // The receiver comes up before the server does: a retry that met a receiver still binding
         // its port (over 10 s with every suite starting at once) would wait 5 minutes for the next.
@@ -123,6 +135,9 @@ struct WebhooksCommandTests {
                 try await second.waitUntilHealthy()
                 let changes = try await HTTP.request("GET", "\(second.baseURL)/api/v2/orgasms/changes", token: token, in: sandbox.directory)
                 let feed = try #require(((try changes.json()["data"]) as? [String: Any])?["new_state"] as? String)
+                // Every acknowledged write is in the feed (one in flight at the kill may be too).
+                let changed = try #require(feed.split(separator: "-").last.flatMap { Int($0) })
+                #expect(changed >= writes.acknowledged && changed <= writes.acknowledged + 1, "\(feed), \(writes.acknowledged) acknowledged")
                 // A message whose attempt was cut by the kill waits for its lease (30 s), one that
                 // failed for its retry (about 5 s): at most about 40 s in all.
                 let deadline = ContinuousClock.now + .seconds(60)
