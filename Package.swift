@@ -16,6 +16,10 @@ let package = Package(
         .executable(name: "chastity-tracker", targets: ["chastity-tracker"]),
         // The Swift SDK: Foundation, swift-openapi-runtime, swift-openapi-urlsession and swift-crypto (the webhook verifier's HMAC) only (no NIO).
         .library(name: "ChastityTrackerClient", targets: ["ChastityTrackerClient"]),
+        // For FuzzTesting/ only (a package of its own, so libFuzzer's `main` never links into these
+        // products): the domain and the services, whose parsers and escaping it fuzzes. No API
+        // promise; the underscore says so.
+        .library(name: "_ChastityTrackerFuzzable", targets: ["ChastityTrackerDomain", "ChastityTrackerServices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

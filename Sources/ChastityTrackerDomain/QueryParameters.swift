@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rules for query parameters (docs/CONTRACT.md sections 5 and 6): every value is checked, nothing is
 /// silently clamped, and a known parameter given twice is an error.
 public struct QueryParameters: Sendable {
@@ -26,6 +28,16 @@ public struct QueryParameters: Sendable {
             values[pair.name, default: []].append(pair.value)
         }
         self.values = values
+    }
+
+    /// A query's pairs as the HTTP layer splits them (Hummingbird percent-decodes the values, not
+    /// the names), names percent-decoded too, so `limit%5B%5D` is `limit[]` and `%6Cimit` is
+    /// `limit`; a name that does not decode (`%zz`, or not UTF-8) is kept as sent.
+    public static func decodingNames(_ pairs: [(name: Substring, value: Substring)]) -> [(name: String, value: String)] {
+        pairs.map { pair in
+            let name = String(pair.name)
+            return (name: name.removingPercentEncoding ?? name, value: String(pair.value))
+        }
     }
 
     /// The single value of `name`, `nil` when absent; a repeated parameter is an error.

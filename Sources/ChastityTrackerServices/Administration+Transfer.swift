@@ -58,7 +58,9 @@ extension Administration {
         return members.map { csvCell($0.value) }.joined(separator: ",") + "\n"
     }
 
-    static func csvCell(_ value: OrderedJSON) -> String {
+    /// One CSV cell: `null` empty; text that a spreadsheet would read as a formula with a leading
+    /// `'`; quoted (inner quotes doubled) when it holds `,`, `"`, a line feed or a carriage return.
+    public static func csvCell(_ value: OrderedJSON) -> String {
         let text: String
         switch value {
         case .null:

@@ -1,15 +1,11 @@
 public import ChastityTrackerDomain
-import Foundation
 public import Hummingbird
 
 extension QueryParameters {
-    /// The query's name/value pairs, names percent-decoded like values (Hummingbird decodes only
-    /// the values), so `limit%5B%5D` is `limit[]` and `%6Cimit` is `limit`.
+    /// The query's name/value pairs, names percent-decoded like values
+    /// (``QueryParameters/decodingNames(_:)``).
     static func pairs(of request: Request) -> [(name: String, value: String)] {
-        request.uri.queryParameters.map { parameter in
-            let name = String(parameter.key)
-            return (name: name.removingPercentEncoding ?? name, value: String(parameter.value))
-        }
+        decodingNames(request.uri.queryParameters.map { (name: $0.key, value: $0.value) })
     }
 
     /// The parameters of `request` to an endpoint whose parameters are `known` (docs/CONTRACT.md

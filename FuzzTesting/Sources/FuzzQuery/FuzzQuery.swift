@@ -1,0 +1,29 @@
+import ChastityTrackerDomain
+import HummingbirdCore
+
+/// A request target's query, any bytes, split by Hummingbird's `URI` as the server receives it,
+/// then read as the Orgasms endpoint and the changes feed read it: each value is accepted within
+/// its bounds or refused with a `ValidationError`, never a trap.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzQuery(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+    let query = String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
+    let uri = URI("/api/v2/orgasms?" + query)
+    let pairs = QueryParameters.decodingNames(uri.queryParameters.map { (name: $0.key, value: $0.value) })
+    if let parameters = try? QueryParameters(pairs) {
+        _ = try? parameters.orgasmQuery()
+        _ = try? parameters.id()
+        if let limit = try? parameters.limit(upTo: 500, otherwise: 100) {
+            precondition((0...500).contains(limit), "a limit outside its bounds: \(limit)")
+        }
+    }
+    if let parameters = try? QueryParameters(pairs, known: QueryParameters.knownForChanges) {
+        if let limit = try? parameters.limit(upTo: 1_000, otherwise: 1_000) {
+            precondition((0...1_000).contains(limit), "a limit outside its bounds: \(limit)")
+        }
+        if let since = try? parameters.value("since"), let state = ChangeState(since) {
+            // A state the feed would accept reads back as itself.
+            precondition(ChangeState(state.description) == state, "a state that does not read back: \(since)")
+        }
+    }
+    return 0
+}
