@@ -12,9 +12,19 @@ with SIGKILL at that random moment, starts it again and checks:
   its items or none, an unanswered PATCH left the item as before or as asked;
 - nothing else is there (no item nobody wrote);
 - the changes feed agrees with the table: read from the state taken before any write, the created
-  and updated items are exactly the items present, and no present item is listed as destroyed.
+  and updated items are exactly the items present, and no present item is listed as destroyed;
+- the webhook outbox agrees with the feed (with --webhook-port and --webhook-secret: a webhook of
+  the user points at a receiver this script runs): within 45 s of the restart (a message whose
+  attempt the kill cut waits for its 30 s lease) the receiver has a delivery of the feed's
+  current state, every delivery is signed with the webhook's secret, and the states delivered
+  never go back.
 Exits non-zero with the first difference.
 """
+
+import base64
+import hashlib
+import hmac
+import http.server
 
 import argparse
 import http.client
@@ -52,7 +62,8 @@ class Server:
         log = open(os.path.join(self.workdir, f"serve-{cycle}.log"), "w")
         env = dict(os.environ, CT_DATABASE=self.database)
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--port", str(self.port), "--rate-limit", "0", "--record-quota", "0", "--log-level", "warning"],
+            [self.binary, "serve", "--port", str(self.port), "--rate-limit", "0", "--record-quota", "0", "--log-level", "warning",
+             "--webhooks-allow-private"],
             stdout=log, stderr=log, env=env, start_new_session=True,
         )
         deadline = time.time() + 60
@@ -80,6 +91,59 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+class Receiver:
+    """The webhook's receiver: answers 200 to every delivery and keeps (state, signed correctly)."""
+
+    def __init__(self, port, secret):
+        key = base64.b64decode(secret.removeprefix("whsec_"))
+        self.deliveries, self.lock = [], threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                signed = f"{self.headers.get('webhook-id')}.{self.headers.get('webhook-timestamp')}.".encode() + body
+                expected = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+                valid = hmac.compare_digest(expected, self.headers.get("webhook-signature", ""))
+                try:
+                    state = json.loads(body)["data"]["state"]
+                except (ValueError, KeyError, TypeError):
+                    state = None
+                with receiver.lock:
+                    receiver.deliveries.append((state, valid))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *arguments):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def check(self, port, token):
+        """Waits for a delivery of the feed's current state; checks every signature and the order."""
+        status, body = request(port, "GET", "/api/v2/orgasms/changes", token, None)
+        if status != 200:
+            raise Failed(f"the feed's state: {status} {body}")
+        current = body["data"]["new_state"]
+        deadline = time.time() + 45
+        while time.time() < deadline:
+            with self.lock:
+                deliveries = list(self.deliveries)
+            if any(state == current for state, _ in deliveries):
+                break
+            time.sleep(0.1)
+        else:
+            raise Failed(f"no webhook delivery of the feed's state {current} within 45 s (last: {deliveries[-1:] or 'none'})")
+        if not all(valid for _, valid in deliveries):
+            raise Failed("a webhook delivery was not signed with the webhook's secret")
+        sequences = [int(state.rsplit("-", 1)[1]) for state, _ in deliveries if state]
+        if any(later < earlier for earlier, later in zip(sequences, sequences[1:])):
+            raise Failed(f"the states delivered went back: {sequences}")
+        return len(deliveries)
 
 
 def request(port, method, path, token, body, timeout=10):
@@ -303,7 +367,10 @@ def main():
     parser.add_argument("--cycles", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", required=True)
+    parser.add_argument("--webhook-port", type=int)
+    parser.add_argument("--webhook-secret")
     arguments = parser.parse_args()
+    receiver = Receiver(arguments.webhook_port, arguments.webhook_secret) if arguments.webhook_port else None
     rng = random.Random(arguments.seed)
     server = Server(arguments.binary, arguments.database, arguments.workdir)
     model = Model()
@@ -333,7 +400,8 @@ def main():
                 cut = sum(1 for states in model.items.values() if len(states) > 1) + len(model.lost_batches) + len(model.lost_inserts)
             server.start(cycle)
             count = check(server.port, arguments.token, model, start_state)
-            print(f"  cycle {cycle}: killed; {exact} items known exactly and {cut} writes cut by the kill checked; {count} items present, the feed agrees")
+            delivered = f"; the webhook has the feed's state ({receiver.check(server.port, arguments.token)} deliveries)" if receiver else ""
+            print(f"  cycle {cycle}: killed; {exact} items known exactly and {cut} writes cut by the kill checked; {count} items present, the feed agrees{delivered}")
         server.stop()
     except Failed as failure:
         server.stop()
