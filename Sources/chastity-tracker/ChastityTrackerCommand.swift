@@ -8,6 +8,7 @@ struct ChastityTrackerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chastity-tracker",
         abstract: "A self-hostable server for the Chastity Tracker API v2 (Orgasms log).",
+        version: Release.version,
         subcommands: [Serve.self, Users.self, Tokens.self, Webhooks.self, Clients.self, Export.self, Import.self, Copy.self, Backup.self]
     )
 

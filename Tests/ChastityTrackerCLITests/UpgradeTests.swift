@@ -28,6 +28,18 @@ struct UpgradeTests {
         #expect(!Self.fixtures.isEmpty)
     }
 
+    @Test("--version prints the release, which is CHANGELOG's newest release heading")
+    func versionIsTheChangelogsRelease() async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.removeAll() }
+        let result = try await CLISandbox.run(["--version"], in: sandbox.directory)
+        #expect(result.status == 0)
+        let changelog = try String(contentsOf: LivePostgres.repositoryRoot.appendingPathComponent("CHANGELOG.md"), encoding: .utf8)
+        let heading = try #require(changelog.split(separator: "\n").first { $0.hasPrefix("## [") && !$0.hasPrefix("## [Unreleased]") })
+        let release = heading.dropFirst("## [".count).prefix { $0 != "]" }
+        #expect(result.stdout == "\(release)\n")
+    }
+
     @Test("a fixture's database opens with the current code, is served with its data, and takes new writes", arguments: cases)
     func fixtureUpgradesAndServes(fixture: String, backend: String) async throws {
         let sandbox = try CLISandbox()
