@@ -32,7 +32,7 @@ extension PostgresStore {
         }
     }
 
-    private static func client(from row: PostgresRow) throws -> OAuthClient {
+    static func client(from row: PostgresRow) throws -> OAuthClient {
         var cells = Cells(row, table: "oauth_clients")
         let id = try cells.next(String.self)
         let name = try cells.next(String.self)

@@ -2,12 +2,17 @@ public import ChastityTrackerDomain
 import PostgresNIO
 
 extension PostgresStore {
-    private static let webhookColumns =
+    static let webhookColumns =
         "id, user_id, url, created_ms, disabled_ms, disabled_reason, last_attempt_ms, last_status, last_error, last_success_ms"
 
-    private static func webhook(from row: PostgresRow) throws -> Webhook {
+    static func webhook(from row: PostgresRow) throws -> Webhook {
         var cells = Cells(row, table: "webhooks")
-        return Webhook(
+        return try webhook(&cells)
+    }
+
+    /// The webhook in the next columns of `cells` (``webhookColumns``).
+    static func webhook(_ cells: inout Cells) throws -> Webhook {
+        Webhook(
             id: try cells.next(Int64.self), userID: try cells.next(Int64.self), url: try cells.next(String.self),
             created: Timestamp(millisecondsSinceEpoch: try cells.next(Int64.self)),
             disabled: try cells.next(Int64?.self).map(Timestamp.init(millisecondsSinceEpoch:)), disabledReason: try cells.next(String?.self),

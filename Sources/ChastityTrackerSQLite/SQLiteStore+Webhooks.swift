@@ -1,10 +1,10 @@
 public import ChastityTrackerDomain
 
 extension SQLiteStore {
-    private static let webhookColumns =
+    static let webhookColumns =
         "id, user_id, url, created_ms, disabled_ms, disabled_reason, last_attempt_ms, last_status, last_error, last_success_ms"
 
-    private static func webhook(from row: SQLiteRow) -> Webhook {
+    static func webhook(from row: SQLiteRow) -> Webhook {
         Webhook(
             id: row.integer(0), userID: row.integer(1), url: row.text(2), created: Timestamp(millisecondsSinceEpoch: row.integer(3)),
             disabled: row.optionalInteger(4).map(Timestamp.init(millisecondsSinceEpoch:)), disabledReason: row.optionalText(5),

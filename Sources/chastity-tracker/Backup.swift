@@ -40,11 +40,12 @@ struct Backup: AsyncParsableCommand {
     private func backupPostgres(_ configuration: Configuration, to target: String) async throws -> StoreCounts {
         try await configuration.withStore(logger: commandLogger()) { store in
             guard let postgres = store as? PostgresStore else { throw CommandError(message: "not a PostgreSQL store") }
-            let (snapshots, counts) = try await postgres.consistentSnapshots()
+            let (clients, snapshots, counts) = try await postgres.consistentSnapshots()
             let temporary = SQLiteBackup.temporaryPath(for: target)
             do {
                 let copy = try await SQLiteStore.open(path: temporary, logger: commandLogger())
                 do {
+                    for client in clients { try await copy.addClient(client) }
                     for snapshot in snapshots { try await copy.restore(snapshot) }
                     try await copy.close()
                 } catch {

@@ -40,6 +40,9 @@ struct BackupCommandTests {
         }
         try #require(try await command(["users", "add", "alice"]).status == 0)
         let token = try await command(["tokens", "create", "alice", "--write"]).stdout.trimmingCharacters(in: .newlines)
+        // A webhook and an app: a backup carries them too (the PostgreSQL backup restores them).
+        try #require(try await command(["webhooks", "add", "alice", "https://127.0.0.1:9/in", "--webhooks-allow-private"]).status == 0)
+        try #require(try await command(["clients", "add", "Fixture App", "--redirect-uri", "https://app.example/cb"]).status == 0)
         let serve = try ServerProcess(databasePath: database, in: sandbox.directory, extraArguments: ["--rate-limit", "0"])
         try await serve.waitUntilHealthy()
 
@@ -95,6 +98,13 @@ struct BackupCommandTests {
             try await copy.close()
             #expect(before.isSubset(of: ids), "backup \(index) misses \(before.subtracting(ids).count) acknowledged writes")
             backedUp.append(ids.count)
+            #expect(result.stderr.contains(" 1 webhooks, 1 OAuth clients, 0 app grants to "), "\(result.stderr)")
+            if index == 9 {
+                let webhooks = try await CLISandbox.run(["webhooks", "list", "alice", "--database", path], in: sandbox.directory)
+                #expect(webhooks.stdout.contains("\thttps://127.0.0.1:9/in\t"), "\(webhooks.stdout)")
+                let clients = try await CLISandbox.run(["clients", "list", "--database", path], in: sandbox.directory)
+                #expect(clients.stdout.contains("Fixture App"), "\(clients.stdout)")
+            }
         }
         let failures = await acknowledged.failures
         writers.cancel()

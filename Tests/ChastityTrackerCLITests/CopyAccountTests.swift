@@ -22,7 +22,7 @@ struct CopyAccountTests {
 
         let copy = try await CLISandbox.run(["copy", "--from", sandbox.databasePath, "--to", target], in: sandbox.directory)
         #expect(copy.status == 0, "\(copy.stderr)")
-        #expect(copy.stderr == "copied 2 users, 0 tokens, 0 records, 0 idempotency keys\n")
+        #expect(copy.stderr == "copied 2 users, 0 tokens, 0 records, 0 idempotency keys, 0 webhooks, 0 OAuth clients, 0 app grants\n")
 
         let copied = try ServerProcess(databasePath: target, in: sandbox.directory)
         try await copied.waitUntilHealthy()

@@ -1,5 +1,6 @@
 /// The role of a store that copies whole users in and out (``UserSnapshot``), ids and hashes
-/// included: how `copy` moves a database from one backend to another.
+/// included: how `copy` moves a database from one backend to another (the OAuth clients, which
+/// belong to no user, go first, through ``OAuthClientStore``).
 ///
 /// Every method may throw ``StoreError/unavailable`` when the database cannot be reached; other
 /// failures are ``StoreError`` cases documented per method.
