@@ -177,6 +177,17 @@ let package = Package(
             path: "bench/Sources/chastity-tracker-bench",
             swiftSettings: swiftSettings
         ),
+        // bench/run's ceiling: Hummingbird alone serving the list's and the details' bytes.
+        .executableTarget(
+            name: "hummingbird-ceiling",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "bench/Sources/hummingbird-ceiling",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChastityTrackerDomainTests",
             dependencies: ["ChastityTrackerDomain"],
