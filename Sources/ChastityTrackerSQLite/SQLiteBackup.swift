@@ -63,13 +63,38 @@ public enum SQLiteBackup {
     private static func snapshotCopy(from source: String, to temporary: String) throws -> StoreCounts {
         let reader = try SQLiteConnection(path: source, readOnly: true)
         try reader.execute("BEGIN")
-        // The first read starts the transaction's snapshot: the counts and the copy are of it.
+        // The first read starts the transaction's snapshot: the schema, the counts and the copy
+        // are of it. A database at another schema than this code's is refused, not copied: its
+        // counts would be read with this schema's statements.
+        let hasMigrations = try reader.first("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") {
+            $0.integer(0) > 0
+        }
+        let applied = hasMigrations == true ? try reader.first("SELECT max(version) FROM schema_migrations") { $0.optionalInteger(0) } ?? nil : nil
+        if let refusal = schemaRefusal(applied: applied.map(Int.init), current: SQLiteStore.currentSchemaVersion) {
+            throw Failure(message: refusal)
+        }
         let counts = try SQLiteStore.counts(on: reader)
         try createOwnerOnly(path: temporary)
         let target = try SQLiteConnection(path: temporary, readOnly: false)
         try reader.backup(into: target)
         try reader.execute("COMMIT")
         return counts
+    }
+
+    /// Why a database whose newest applied migration is `applied` (`nil`: none recorded) cannot be
+    /// backed up by code whose newest is `current`, or `nil` when it can (they are equal). Shared
+    /// by both backends' backups.
+    public static func schemaRefusal(applied: Int?, current: Int) -> String? {
+        guard let applied else { return "no chastity-tracker database there (it records no schema version)" }
+        if applied < current {
+            return "the database is at schema version \(applied) and this chastity-tracker at \(current): back up with the version "
+                + "that serves it (README, Upgrading); this one would have to migrate it first"
+        }
+        if applied > current {
+            return "the database is at schema version \(applied), newer than this chastity-tracker's \(current): back up with the "
+                + "version that serves it"
+        }
+        return nil
     }
 
     /// Makes the store file at `temporary` (the copy, written and closed) the backup at `path`:

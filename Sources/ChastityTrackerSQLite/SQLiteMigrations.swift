@@ -273,3 +273,8 @@ enum SQLiteMigrations {
         ),
     ]
 }
+
+extension SQLiteStore {
+    /// The newest migration this code applies when it opens a database.
+    public static var currentSchemaVersion: Int { SQLiteMigrations.all.last?.version ?? 0 }
+}

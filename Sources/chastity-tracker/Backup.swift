@@ -38,7 +38,21 @@ struct Backup: AsyncParsableCommand {
     /// PostgreSQL: every user read in one `REPEATABLE READ` transaction, restored into a new SQLite
     /// file under a temporary name, then checked and renamed as SQLite's own backup is.
     private func backupPostgres(_ configuration: Configuration, to target: String) async throws -> StoreCounts {
-        try await configuration.withStore(logger: commandLogger()) { store in
+        // Read before the store is opened, which would migrate an older schema: a backup is taken
+        // with the version that serves the database (README, Upgrading).
+        let applied: Int?
+        do {
+            applied = try await PostgresStore.appliedSchemaVersion(
+                url: configuration.database, connectionWait: DatabaseLocation.commandConnectionWait, logger: commandLogger())
+        } catch let error as PostgresStore.InvalidURL {
+            throw CommandError(message: "cannot open the database \(DatabaseLocation(configuration.database).redacted): \(error)")
+        } catch {
+            throw CommandError(message: "cannot open the database \(DatabaseLocation(configuration.database).redacted)")
+        }
+        if let refusal = SQLiteBackup.schemaRefusal(applied: applied, current: PostgresStore.currentSchemaVersion) {
+            throw CommandError(message: refusal)
+        }
+        return try await configuration.withStore(logger: commandLogger()) { store in
             guard let postgres = store as? PostgresStore else { throw CommandError(message: "not a PostgreSQL store") }
             let (clients, snapshots, counts) = try await postgres.consistentSnapshots()
             let temporary = SQLiteBackup.temporaryPath(for: target)

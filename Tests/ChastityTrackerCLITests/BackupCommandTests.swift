@@ -1,7 +1,9 @@
 import ChastityTrackerDomain
-import ChastityTrackerSQLite
+import ChastityTrackerPostgres
 import Foundation
 import Testing
+
+@testable import ChastityTrackerSQLite
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -115,6 +117,58 @@ struct BackupCommandTests {
         #expect(failures == 0)
         // The load ran through the backups: later ones hold more.
         #expect(backedUp.last ?? 0 > backedUp.first ?? 0, "\(backedUp)")
+    }
+
+    @Test(
+        "a database at another schema than this binary's is refused in one line and left as it is: an older one is not migrated",
+        arguments: backends)
+    func otherSchemaRefused(backend: String) async throws {
+        let sandbox = try CLISandbox()
+        defer { sandbox.removeAll() }
+        let current = backend == "postgres" ? PostgresStore.currentSchemaVersion : SQLiteStore.currentSchemaVersion
+        func check(database: String, execute: (String) async throws -> Void, newest: () async throws -> Int) async throws {
+            try #require(try await CLISandbox.run(["users", "add", "alice", "--database", database], in: sandbox.directory).status == 0)
+            let path = sandbox.directory.appendingPathComponent("backup.sqlite").path
+            // As an older version left it: the newest migration not applied yet.
+            try await execute("DELETE FROM schema_migrations WHERE version = \(current)")
+            let older = try await CLISandbox.run(["backup", path, "--database", database], in: sandbox.directory)
+            #expect(older.status == 1)
+            #expect(
+                older.stderr == "Error: the database is at schema version \(current - 1) and this chastity-tracker at \(current): back up "
+                    + "with the version that serves it (README, Upgrading); this one would have to migrate it first\n")
+            #expect(try await newest() == current - 1)
+            #expect(!FileManager.default.fileExists(atPath: path))
+            // As a newer version left it.
+            try await execute(
+                "INSERT INTO schema_migrations (version, \(backend == "postgres" ? "applied_at" : "applied_ms")) VALUES (\(current + 1), \(backend == "postgres" ? "now()" : "0"))"
+            )
+            let newer = try await CLISandbox.run(["backup", path, "--database", database], in: sandbox.directory)
+            #expect(newer.status == 1)
+            #expect(
+                newer.stderr
+                    == "Error: the database is at schema version \(current + 1), newer than this chastity-tracker's \(current): back up with the version that serves it\n"
+            )
+            #expect(!FileManager.default.fileExists(atPath: path))
+        }
+        if backend == "postgres" {
+            try await LivePostgres.withDatabase(in: sandbox.directory) { url, _ in
+                try await check(
+                    database: url, execute: { sql in try await LivePostgres.psql(url, sql, in: sandbox.directory) },
+                    newest: { Int(try await LivePostgres.psql(url, "SELECT max(version) FROM schema_migrations", in: sandbox.directory)) ?? -1 })
+            }
+        } else {
+            let database = sandbox.databasePath
+            try await check(
+                database: database,
+                execute: { sql in
+                    let connection = try SQLiteConnection(path: database, readOnly: false)
+                    try connection.execute(sql)
+                },
+                newest: {
+                    let connection = try SQLiteConnection(path: database, readOnly: true)
+                    return Int(try connection.first("SELECT max(version) FROM schema_migrations") { $0.integer(0) } ?? -1)
+                })
+        }
     }
 
     @Test("a backup never replaces the database it copies, however PATH is written, and a failed backup leaves PATH as it was")
