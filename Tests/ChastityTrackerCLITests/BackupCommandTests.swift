@@ -19,8 +19,10 @@ struct BackupCommandTests {
     actor Acknowledged {
         var ids: [Int64] = []
         var failures = 0
+        var stopped = false
         func add(_ id: Int64) { ids.append(id) }
         func fail() { failures += 1 }
+        func stop() { stopped = true }
     }
 
     static var backends: [String] { LivePostgres.url == nil ? ["sqlite"] : ["sqlite", "postgres"] }
@@ -55,7 +57,14 @@ struct BackupCommandTests {
                 for writer in 0..<8 {
                     group.addTask {
                         var count = 0
-                        while !Task.isCancelled {
+                        // Stopped by a flag, never by cancelling: cancelling a task inside
+                        // URLSession's `data(for:)` can deadlock FoundationNetworking on Linux
+                        // (swift-corelibs-foundation#5412, in Swift 6.3.1): the cancelling thread
+                        // holds the task's status lock and waits for the session's queue, whose
+                        // thread, finishing that request, waits for the status lock. With two
+                        // cooperative threads both stuck, every task of the test process stopped:
+                        // the suite's intermittent hang, caught in gdb on 2026-12-07.
+                        while !(await acknowledged.stopped) {
                             // A steady load, not a saturating one: the CLI suites share two cores,
                             // and a webhook test beside this one waits on a 5 s retry.
                             try? await Task.sleep(for: .milliseconds(25))
@@ -109,7 +118,7 @@ struct BackupCommandTests {
             }
         }
         let failures = await acknowledged.failures
-        writers.cancel()
+        await acknowledged.stop()
         await writers.value
         let stopped = try await serve.stop()
         #expect(stopped.reason == .exit && stopped.status == 0)

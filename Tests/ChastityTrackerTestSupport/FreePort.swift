@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -10,14 +11,21 @@ import Foundation
 /// connection of the suite, a PostgreSQL client's for instance, between this check and the
 /// server's bind.
 public enum FreePort {
-    /// A free port, or `nil` after 100 taken ones.
+    /// A free port, or `nil` after 100 taken ones. Never one this process handed out before: the
+    /// suites run in parallel in one process, and a port checked free and released can be handed
+    /// out again before its first taker binds it (two servers then raced for one port, and one
+    /// exited with "Address already in use" in CI).
     public static func loopback() throws -> Int? {
         for _ in 0..<100 {
             let port = Int.random(in: 20_000..<32_768)
+            guard handedOut.withLock({ $0.insert(port).inserted }) else { continue }
             if isFree(port) { return port }
         }
         return nil
     }
+
+    /// Every port this process has handed out (a test run hands out a few hundred of 12,768).
+    private static let handedOut = Mutex<Set<Int>>([])
 
     private static func isFree(_ port: Int) -> Bool {
         #if os(Linux)
