@@ -70,7 +70,7 @@ public enum SQLiteBackup {
             $0.integer(0) > 0
         }
         let applied = hasMigrations == true ? try reader.first("SELECT max(version) FROM schema_migrations") { $0.optionalInteger(0) } ?? nil : nil
-        if let refusal = schemaRefusal(applied: applied.map(Int.init), current: SQLiteStore.currentSchemaVersion) {
+        if let refusal = SchemaVersion.backupRefusal(applied: applied.map(Int.init), current: SQLiteStore.currentSchemaVersion) {
             throw Failure(message: refusal)
         }
         let counts = try SQLiteStore.counts(on: reader)
@@ -79,22 +79,6 @@ public enum SQLiteBackup {
         try reader.backup(into: target)
         try reader.execute("COMMIT")
         return counts
-    }
-
-    /// Why a database whose newest applied migration is `applied` (`nil`: none recorded) cannot be
-    /// backed up by code whose newest is `current`, or `nil` when it can (they are equal). Shared
-    /// by both backends' backups.
-    public static func schemaRefusal(applied: Int?, current: Int) -> String? {
-        guard let applied else { return "no chastity-tracker database there (it records no schema version)" }
-        if applied < current {
-            return "the database is at schema version \(applied) and this chastity-tracker at \(current): back up with the version "
-                + "that serves it (README, Upgrading); this one would have to migrate it first"
-        }
-        if applied > current {
-            return "the database is at schema version \(applied), newer than this chastity-tracker's \(current): back up with the "
-                + "version that serves it"
-        }
-        return nil
     }
 
     /// Makes the store file at `temporary` (the copy, written and closed) the backup at `path`:

@@ -49,7 +49,7 @@ struct Backup: AsyncParsableCommand {
         } catch {
             throw CommandError(message: "cannot open the database \(DatabaseLocation(configuration.database).redacted)")
         }
-        if let refusal = SQLiteBackup.schemaRefusal(applied: applied, current: PostgresStore.currentSchemaVersion) {
+        if let refusal = SchemaVersion.backupRefusal(applied: applied, current: PostgresStore.currentSchemaVersion) {
             throw CommandError(message: refusal)
         }
         return try await configuration.withStore(logger: commandLogger()) { store in
