@@ -40,14 +40,9 @@ struct Backup: AsyncParsableCommand {
     private func backupPostgres(_ configuration: Configuration, to target: String) async throws -> StoreCounts {
         // Read before the store is opened, which would migrate an older schema: a backup is taken
         // with the version that serves the database (README, Upgrading).
-        let applied: Int?
-        do {
-            applied = try await PostgresStore.appliedSchemaVersion(
+        let applied = try await DatabaseLocation(configuration.database).opening {
+            try await PostgresStore.appliedSchemaVersion(
                 url: configuration.database, connectionWait: DatabaseLocation.commandConnectionWait, logger: commandLogger())
-        } catch let error as PostgresStore.InvalidURL {
-            throw CommandError(message: "cannot open the database \(DatabaseLocation(configuration.database).redacted): \(error)")
-        } catch {
-            throw CommandError(message: "cannot open the database \(DatabaseLocation(configuration.database).redacted)")
         }
         if let refusal = SchemaVersion.backupRefusal(applied: applied, current: PostgresStore.currentSchemaVersion) {
             throw CommandError(message: refusal)

@@ -72,28 +72,22 @@ struct DatabaseLocation {
         tokenCacheLifetime: Duration = .zero, connectionWait: Duration? = commandConnectionWait,
         _ body: (any ChastityStore) async throws -> T
     ) async throws -> T {
-        let store: any ChastityStore
-        do {
+        let store: any ChastityStore = try await opening {
             if isPostgres {
-                store =
-                    if let connectionWait {
-                        try await PostgresStore.open(
-                            url: value, poolSize: poolSize, connectionWait: connectionWait, writeQueueLimit: writeQueueLimit,
-                            principalLifetime: tokenCacheLifetime, logger: logger)
-                    } else {
-                        try await PostgresStore.open(
-                            url: value, poolSize: poolSize, writeQueueLimit: writeQueueLimit, principalLifetime: tokenCacheLifetime,
-                            logger: logger)
-                    }
+                return
+                    if let connectionWait
+                {
+                    try await PostgresStore.open(
+                        url: value, poolSize: poolSize, connectionWait: connectionWait, writeQueueLimit: writeQueueLimit,
+                        principalLifetime: tokenCacheLifetime, logger: logger)
+                } else {
+                    try await PostgresStore.open(
+                        url: value, poolSize: poolSize, writeQueueLimit: writeQueueLimit, principalLifetime: tokenCacheLifetime,
+                        logger: logger)
+                }
             } else {
-                store = try await SQLiteStore.open(path: value, writeQueueLimit: writeQueueLimit, logger: logger)
+                return try await SQLiteStore.open(path: value, writeQueueLimit: writeQueueLimit, logger: logger)
             }
-        } catch let error as PostgresStore.InvalidURL {
-            // The reason never holds the URL; the location is shown redacted.
-            throw CommandError(message: "cannot open the database \(redacted): \(error)")
-        } catch {
-            // Not a ValidationError: that would print the usage text under a runtime failure.
-            throw CommandError(message: "cannot open the database \(redacted)")
         }
         do {
             let result = try await body(store)
@@ -102,6 +96,20 @@ struct DatabaseLocation {
         } catch {
             try? await store.close()
             throw error
+        }
+    }
+
+    /// Runs `open` (opening the database, or a first look at it), turning its failure into the
+    /// command's one-line error with the location redacted.
+    func opening<T>(_ open: () async throws -> T) async throws -> T {
+        do {
+            return try await open()
+        } catch let error as PostgresStore.InvalidURL {
+            // The reason never holds the URL; the location is shown redacted.
+            throw CommandError(message: "cannot open the database \(redacted): \(error)")
+        } catch {
+            // Not a ValidationError: that would print the usage text under a runtime failure.
+            throw CommandError(message: "cannot open the database \(redacted)")
         }
     }
 
