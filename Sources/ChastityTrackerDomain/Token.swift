@@ -55,10 +55,16 @@ public struct Principal: Sendable, Hashable {
     public var expires: Timestamp?
     /// The OAuth grant the token is an access token of; `nil` for a personal token.
     public var grantID: Int64?
+    /// The owner's changes feed state, read with the token in one statement, when the backend
+    /// reads it there (SQLite); `nil` when it does not (PostgreSQL keeps principals in a cache that
+    /// record writes do not empty, so a state there could be stale). An answer built from the
+    /// owner's records at this state or later is current for the request that looked the token up:
+    /// the server's read cache (`RecordReadCache`) is validated by it.
+    public var recordsState: ChangeState?
 
     public init(
         tokenID: Int64, userID: Int64, timeZone: String, permission: Permission, lastUsed: Timestamp?, expires: Timestamp? = nil,
-        grantID: Int64? = nil
+        grantID: Int64? = nil, recordsState: ChangeState? = nil
     ) {
         self.tokenID = tokenID
         self.userID = userID
@@ -67,6 +73,7 @@ public struct Principal: Sendable, Hashable {
         self.lastUsed = lastUsed
         self.expires = expires
         self.grantID = grantID
+        self.recordsState = recordsState
     }
 
     /// What the rate limit counts under: the token, or for an OAuth access token its grant (a

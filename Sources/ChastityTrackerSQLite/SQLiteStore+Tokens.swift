@@ -59,8 +59,8 @@ extension SQLiteStore {
             try connection.first(
                 """
                 SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms, tokens.expires_ms,
-                    tokens.grant_id
-                FROM tokens JOIN users ON users.id = tokens.user_id
+                    tokens.grant_id, change_feeds.epoch, change_feeds.state
+                FROM tokens JOIN users ON users.id = tokens.user_id LEFT JOIN change_feeds ON change_feeds.user_id = tokens.user_id
                 WHERE tokens.hash = ? AND tokens.revoked_ms IS NULL
                 """,
                 [.text(hash)]
@@ -69,7 +69,10 @@ extension SQLiteStore {
                     tokenID: row.integer(0), userID: row.integer(1), timeZone: row.text(2),
                     permission: try Permission.stored(row.text(3)),
                     lastUsed: row.optionalInteger(4).map(Timestamp.init(millisecondsSinceEpoch:)),
-                    expires: row.optionalInteger(5).map(Timestamp.init(millisecondsSinceEpoch:)), grantID: row.optionalInteger(6)
+                    expires: row.optionalInteger(5).map(Timestamp.init(millisecondsSinceEpoch:)), grantID: row.optionalInteger(6),
+                    // The same statement as the token: a write that commits after it is one the
+                    // request may not see anyway.
+                    recordsState: row.optionalText(7).map { ChangeState(epoch: $0, sequence: row.integer(8)) }
                 )
             }
         }

@@ -67,17 +67,44 @@ struct StoreTokensTests {
             let alice = try await store.makeUser("alice", timeZone: "Pacific/Auckland")
             let read = try await store.createToken(userID: alice.id, label: "r", permission: .read, hash: "hr", at: at(1))
             let write = try await store.createToken(userID: alice.id, label: "w", permission: .write, hash: "hw", at: at(2))
+            let state = backend.isPostgres ? nil : try await store.changeState(userID: alice.id)
             #expect(
                 try await store.principal(forTokenHash: "hr")
                     == Principal(
-                        tokenID: read.id, userID: alice.id, timeZone: "Pacific/Auckland", permission: .read, lastUsed: nil
+                        tokenID: read.id, userID: alice.id, timeZone: "Pacific/Auckland", permission: .read, lastUsed: nil,
+                        recordsState: state
                     ))
             #expect(
                 try await store.principal(forTokenHash: "hw")
                     == Principal(
-                        tokenID: write.id, userID: alice.id, timeZone: "Pacific/Auckland", permission: .write, lastUsed: nil
+                        tokenID: write.id, userID: alice.id, timeZone: "Pacific/Auckland", permission: .write, lastUsed: nil,
+                        recordsState: state
                     ))
             #expect(try await store.principal(forTokenHash: "unknown") == nil)
+        }
+    }
+
+    @Test("On SQLite the principal carries its owner's changes feed state, which every write to the owner's records moves")
+    func principalCarriesTheRecordsState() async throws {
+        try await TestBackend.sqlite.withStore { store in
+            let alice = try await store.makeUser("alice")
+            let bob = try await store.makeUser("bob")
+            _ = try await store.createToken(userID: alice.id, label: "", permission: .read, hash: "ha", at: at(1))
+            let initial = try #require(try await store.principal(forTokenHash: "ha")?.recordsState)
+            #expect(initial == (try await store.changeState(userID: alice.id)))
+            #expect(initial.sequence == 0)
+
+            let created = try await store.insert([record("2025-01-01"), record("2025-01-02")], userID: alice.id)
+            #expect(try await store.principal(forTokenHash: "ha")?.recordsState == ChangeState(epoch: initial.epoch, sequence: 2))
+            var changes = OrgasmChanges()
+            changes.type = .set("x")
+            _ = try await store.update(id: created[0].id, userID: alice.id, changes: changes)
+            #expect(try await store.principal(forTokenHash: "ha")?.recordsState == ChangeState(epoch: initial.epoch, sequence: 3))
+            _ = try await store.delete(id: created[1].id, userID: alice.id)
+            #expect(try await store.principal(forTokenHash: "ha")?.recordsState == ChangeState(epoch: initial.epoch, sequence: 4))
+            // Another user's writes leave it where it is.
+            _ = try await store.insert([record("2025-01-03")], userID: bob.id)
+            #expect(try await store.principal(forTokenHash: "ha")?.recordsState == ChangeState(epoch: initial.epoch, sequence: 4))
         }
     }
 

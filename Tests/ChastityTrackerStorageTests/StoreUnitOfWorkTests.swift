@@ -20,7 +20,10 @@ struct StoreUnitOfWorkTests {
                     try await reads.principal(forTokenHash: "h2")
                 )
             }
-            #expect(principal == Principal(tokenID: token.id, userID: alice.id, timeZone: "UTC", permission: .write, lastUsed: nil))
+            let state = backend.isPostgres ? nil : try await store.changeState(userID: alice.id)
+            #expect(
+                principal
+                    == Principal(tokenID: token.id, userID: alice.id, timeZone: "UTC", permission: .write, lastUsed: nil, recordsState: state))
             #expect(page == OrgasmPage(total: 1, items: [created[1]]))
             #expect(details == created[0])
             #expect(missing == nil)

@@ -12,13 +12,22 @@ enum ConditionalGET {
 
     /// The 200 answer for `body`, or 304 when the client already holds it.
     static func response(for request: Request, body writer: JSONWriter) -> Response {
-        let etag = self.etag(of: writer.buffer)
-        var headers: HTTPFields = [.eTag: etag, .cacheControl: cacheControl, .vary: "Authorization"]
-        if let condition = request.headers[values: .ifNoneMatch].joined(separator: ",").nonEmpty, matches(condition, etag: etag) {
+        response(for: request, answer: answer(writer.buffer))
+    }
+
+    /// `body` with its ETag.
+    static func answer(_ body: ByteBuffer) -> RecordReadCache.Answer {
+        RecordReadCache.Answer(body: body, etag: etag(of: body))
+    }
+
+    /// The 200 answer for `answer`, or 304 when the client already holds it.
+    static func response(for request: Request, answer: RecordReadCache.Answer) -> Response {
+        var headers: HTTPFields = [.eTag: answer.etag, .cacheControl: cacheControl, .vary: "Authorization"]
+        if let condition = request.headers[values: .ifNoneMatch].joined(separator: ",").nonEmpty, matches(condition, etag: answer.etag) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = Envelope.contentType
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: writer.buffer))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.body))
     }
 
     /// `"` + the first 128 bits of the body's SHA-256 in hex + `"`.

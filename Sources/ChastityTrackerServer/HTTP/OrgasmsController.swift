@@ -12,12 +12,19 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
     let earliestDate: LocalDate
     /// The most records one user may keep; `nil` for no quota.
     let recordQuota: Int?
+    /// Recent list and details answers, validated by the state each request's token lookup read.
+    let cache: RecordReadCache
 
     public init(store: Store, clock: any WallClock, earliestDate: LocalDate, recordQuota: Int? = nil) {
+        self.init(store: store, clock: clock, earliestDate: earliestDate, recordQuota: recordQuota, cache: RecordReadCache())
+    }
+
+    init(store: Store, clock: any WallClock, earliestDate: LocalDate, recordQuota: Int?, cache: RecordReadCache) {
         self.store = store
         self.clock = clock
         self.earliestDate = earliestDate
         self.recordQuota = recordQuota
+        self.cache = cache
     }
 
     /// Adds the routes for `path`; `group` must sit behind ``TokenAuthenticator``.
@@ -34,15 +41,30 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
         let parameters = try QueryParameters(of: request)
         // The unit of work the token was looked up in, so the request uses one connection.
         let reads = context.reads
+        let userID = context.principal.userID
         if parameters.contains("id") {
             let id = try requiredID(parameters)
-            guard let item = try await reads.orgasm(id: id, userID: context.principal.userID) else { throw APIError.itemNotFound }
-            return ConditionalGET.response(for: request, body: Envelope.body { $0.orgasm(item) })
+            return try await answer(request, .item(userID: userID, id: id), at: context.principal.recordsState) {
+                guard let item = try await reads.orgasm(id: id, userID: userID) else { throw APIError.itemNotFound }
+                return Envelope.body { $0.orgasm(item) }.buffer
+            }
         }
         let query = try parameters.orgasmQuery()
-        let page = try await reads.orgasms(userID: context.principal.userID, matching: query)
-        let body = Envelope.body(capacity: 128 + page.items.count * 160) { $0.orgasmListPage(OrgasmListPage(page, query: query)) }
-        return ConditionalGET.response(for: request, body: body)
+        return try await answer(request, .list(userID: userID, query: query), at: context.principal.recordsState) {
+            let page = try await reads.orgasms(userID: userID, matching: query)
+            return Envelope.body(capacity: 128 + page.items.count * 160) { $0.orgasmListPage(OrgasmListPage(page, query: query)) }.buffer
+        }
+    }
+
+    /// The answer kept for `key` at `state` (the state the token lookup read), else the body
+    /// `read` builds, kept for the next request at that state.
+    private func answer(
+        _ request: Request, _ key: RecordReadCache.Key, at state: ChangeState?, read: () async throws -> ByteBuffer
+    ) async throws -> Response {
+        if let state, let kept = cache.answer(for: key, at: state) { return ConditionalGET.response(for: request, answer: kept) }
+        let answer = ConditionalGET.answer(try await read())
+        if let state { cache.keep(answer, for: key, at: state) }
+        return ConditionalGET.response(for: request, answer: answer)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
