@@ -2,7 +2,7 @@ public import ChastityTrackerDomain
 
 extension SQLiteStore {
     public func changeState(userID: Int64) async throws -> ChangeState? {
-        try await read { connection in
+        try await read(singleStatement: true) { connection in
             try connection.first("SELECT epoch, state FROM change_feeds WHERE user_id = +?", [.integer(userID)]) {
                 ChangeState(epoch: $0.text(0), sequence: $0.integer(1))
             }

@@ -66,7 +66,7 @@ extension SQLiteStore {
     }
 
     public func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
-        try await read { connection in
+        try await read(singleStatement: true) { connection in
             try Self.orgasm(id: id, userID: userID, on: connection)
         }
     }

@@ -55,7 +55,7 @@ extension SQLiteStore {
     }
 
     public func principal(forTokenHash hash: String) async throws -> Principal? {
-        try await read { connection in
+        try await read(singleStatement: true) { connection in
             try connection.first(
                 """
                 SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms, tokens.expires_ms,

@@ -97,7 +97,10 @@ public final class SQLiteStore: ChastityStore {
     /// so this is the same thread that parsed the request. The busy timeout still applies: the
     /// rare read that meets a lock (WAL recovery after a crash, another process checkpointing
     /// with TRUNCATE) waits on this thread, up to 5 s.
-    func read<T: Sendable>(_ body: (SQLiteConnection) throws -> T) async throws -> T {
+    ///
+    /// `singleStatement`: `body` runs one statement, which SQLite reads in a transaction of its own:
+    /// no BEGIN and COMMIT around it (the token lookup, once per request).
+    func read<T: Sendable>(singleStatement: Bool = false, _ body: (SQLiteConnection) throws -> T) async throws -> T {
         try await mapped {
             let idle = try readers.withLockedValue { readers -> SQLiteConnection? in
                 guard readers != nil else { throw SQLiteFailure(code: 21 /* MISUSE */, message: "the store is closed") }
@@ -111,7 +114,7 @@ public final class SQLiteStore: ChastityStore {
                     return connection
                 }()
             defer { readers.withLockedValue { $0?.append(connection) } }
-            return try connection.transaction(immediate: false) { try body(connection) }
+            return try singleStatement ? body(connection) : connection.transaction(immediate: false) { try body(connection) }
         }
     }
 
