@@ -30,6 +30,9 @@ struct PostgresUnitOfWork: StoreReads {
 }
 
 extension PostgresStore {
+    /// One pooled connection for the whole unit of work.
+    public var unitOfWorkSharesConnection: Bool { true }
+
     public func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T {
         do {
             return try await withoutActuallyEscaping(work) { work in

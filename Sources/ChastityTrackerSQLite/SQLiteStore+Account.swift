@@ -11,7 +11,7 @@ extension SQLiteStore {
     }
 
     public func passwordHash(userID: Int64) async throws -> String? {
-        try await read { connection in
+        try read { connection in
             try connection.first("SELECT password_hash FROM users WHERE id = ?", [.integer(userID)]) { $0.optionalText(0) } ?? nil
         }
     }
@@ -31,7 +31,7 @@ extension SQLiteStore {
     }
 
     public func session(hash: String, lastSeenSince idleCutoff: Timestamp, createdSince absoluteCutoff: Timestamp) async throws -> AccountSession? {
-        try await read { connection in
+        try read { connection in
             try connection.first(
                 """
                 SELECT users.id, users.name, users.time_zone, users.created_ms, sessions.created_ms, sessions.last_seen_ms
@@ -70,7 +70,7 @@ extension SQLiteStore {
     }
 
     public func signInFailures(account: String) async throws -> SignInFailures? {
-        try await read { connection in
+        try read { connection in
             try connection.first("SELECT failures, last_failure_ms FROM sign_in_failures WHERE account = ?", [.text(account)]) { row in
                 SignInFailures(count: Int(row.integer(0)), last: Timestamp(millisecondsSinceEpoch: row.integer(1)))
             }
@@ -120,7 +120,7 @@ extension SQLiteStore {
     }
 
     public func serverKey(named name: String, orStore candidate: String) async throws -> String {
-        let stored = try await read { connection in
+        let stored = try read { connection in
             try connection.first("SELECT key FROM server_keys WHERE name = ?", [.text(name)]) { row in row.text(0) }
         }
         if let stored { return stored }

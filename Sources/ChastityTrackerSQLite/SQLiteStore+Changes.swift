@@ -2,7 +2,7 @@ public import ChastityTrackerDomain
 
 extension SQLiteStore {
     public func changeState(userID: Int64) async throws -> ChangeState? {
-        try await read(singleStatement: true) { connection in
+        try read(singleStatement: true) { connection in
             try connection.first("SELECT epoch, state FROM change_feeds WHERE user_id = +?", [.integer(userID)]) {
                 ChangeState(epoch: $0.text(0), sequence: $0.integer(1))
             }
@@ -24,7 +24,7 @@ extension SQLiteStore {
 
     public func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
         // One read transaction: the state and the rows come from one snapshot.
-        try await read { connection in
+        try read { connection in
             guard
                 let head = try connection.first(
                     "SELECT epoch, state, forgotten FROM change_feeds WHERE user_id = +?", [.integer(userID)],

@@ -14,7 +14,7 @@ extension SQLiteStore {
     }
 
     public func clients() async throws -> [OAuthClient] {
-        try await read { connection in
+        try read { connection in
             var clients: [OAuthClient] = []
             try connection.query("SELECT id, name, redirect_uris, created_ms FROM oauth_clients ORDER BY created_ms, id") {
                 clients.append(try Self.client(from: $0))
@@ -24,7 +24,7 @@ extension SQLiteStore {
     }
 
     public func client(id: String) async throws -> OAuthClient? {
-        try await read { connection in
+        try read { connection in
             try connection.first("SELECT id, name, redirect_uris, created_ms FROM oauth_clients WHERE id = ?", [.text(id)], Self.client(from:))
         }
     }
@@ -149,7 +149,7 @@ extension SQLiteStore {
     }
 
     public func grants(userID: Int64) async throws -> [OAuthGrant] {
-        try await read { connection in
+        try read { connection in
             var grants: [OAuthGrant] = []
             try connection.query("SELECT \(Self.grantColumns) FROM oauth_grants WHERE user_id = ? ORDER BY id", [.integer(userID)]) {
                 grants.append(try Self.grant(from: $0))
@@ -204,7 +204,7 @@ extension SQLiteStore {
     }
 
     public func connectedApps(userID: Int64) async throws -> [ConnectedApp] {
-        try await read { connection in
+        try read { connection in
             var apps: [ConnectedApp] = []
             try connection.query(
                 """
@@ -252,7 +252,7 @@ extension SQLiteStore {
     }
 
     public func pendingAuthorization(hash: String, at now: Timestamp) async throws -> PendingAuthorization? {
-        try await read { connection in
+        try read { connection in
             try connection.first(
                 "SELECT \(Self.pendingColumns) FROM oauth_pending WHERE hash = ? AND expires_ms > ?",
                 [.text(hash), .integer(now.millisecondsSinceEpoch)], Self.pending(from:))
@@ -291,7 +291,7 @@ extension SQLiteStore {
 
 extension SQLiteStore {
     public func grant(refreshHash: String) async throws -> OAuthGrant? {
-        try await read { connection in
+        try read { connection in
             try connection.first(
                 """
                 SELECT \(Self.grantColumns) FROM oauth_grants

@@ -5,7 +5,7 @@ extension SQLiteStore {
         let (countSQL, pageSQL, bindings) = Self.listStatements(userID: userID, matching: query)
         let countBindings = bindings
         let pageBindings = bindings + [.integer(Int64(query.limit)), .integer(Int64(query.offset))]
-        return try await read { connection in
+        return try read { connection in
             let total = try connection.first(countSQL, countBindings) { Int($0.integer(0)) } ?? 0
             var items: [Orgasm] = []
             items.reserveCapacity(min(query.limit, max(0, total - query.offset)))
@@ -66,7 +66,7 @@ extension SQLiteStore {
     }
 
     public func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
-        try await read(singleStatement: true) { connection in
+        try read(singleStatement: true) { connection in
             try Self.orgasm(id: id, userID: userID, on: connection)
         }
     }
@@ -156,7 +156,7 @@ extension SQLiteStore {
     static let exportStatement = "SELECT \(SQLiteOrgasmColumns.selected) FROM orgasms WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?"
 
     public func orgasms(userID: Int64, afterID: Int64, limit: Int) async throws -> [Orgasm] {
-        try await read { connection in
+        try read { connection in
             var items: [Orgasm] = []
             try connection.query(
                 Self.exportStatement,
@@ -175,7 +175,7 @@ extension SQLiteStore {
         """
 
     public func monthlyCounts(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [MonthlyCount] {
-        try await read { connection in
+        try read { connection in
             var counts: [MonthlyCount] = []
             try connection.query(Self.monthlyCountsStatement, [.integer(userID), .text(from.description), .text(to.description)]) { row in
                 guard let mode = row.mode(2) else { throw CorruptRow(table: "orgasms") }

@@ -2,7 +2,7 @@ public import ChastityTrackerDomain
 
 extension SQLiteStore {
     public func counts() async throws -> StoreCounts {
-        try await read { connection in try Self.counts(on: connection) }
+        try read { connection in try Self.counts(on: connection) }
     }
 
     /// The counts as `connection` sees them (inside its transaction, when it has one).
@@ -19,7 +19,7 @@ extension SQLiteStore {
     }
 
     public func snapshot(of user: User) async throws -> UserSnapshot {
-        try await read { connection in
+        try read { connection in
             let passwordHash =
                 try connection.first("SELECT password_hash FROM users WHERE id = ?", [.integer(user.id)]) { $0.optionalText(0) } ?? nil
             var tokens: [StoredToken] = []

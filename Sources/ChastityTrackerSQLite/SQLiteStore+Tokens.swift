@@ -22,7 +22,7 @@ extension SQLiteStore {
     }
 
     public func tokens(userID: Int64) async throws -> [TokenInfo] {
-        try await read { connection in
+        try read { connection in
             var tokens: [TokenInfo] = []
             try connection.query("SELECT \(Self.tokenColumns) FROM tokens WHERE user_id = ? AND grant_id IS NULL ORDER BY id", [.integer(userID)]) {
                 tokens.append(try Self.token(from: $0))
@@ -32,7 +32,7 @@ extension SQLiteStore {
     }
 
     public func token(id: Int64) async throws -> TokenInfo? {
-        try await read { connection in
+        try read { connection in
             try connection.first("SELECT \(Self.tokenColumns) FROM tokens WHERE id = ? AND grant_id IS NULL", [.integer(id)], Self.token(from:))
         }
     }
@@ -55,7 +55,7 @@ extension SQLiteStore {
     }
 
     public func principal(forTokenHash hash: String) async throws -> Principal? {
-        try await read(singleStatement: true) { connection in
+        try read(singleStatement: true) { connection in
             try connection.first(
                 """
                 SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms, tokens.expires_ms,

@@ -12,7 +12,7 @@ extension SQLiteStore {
     }
 
     public func users() async throws -> [User] {
-        try await read { connection in
+        try read { connection in
             var users: [User] = []
             try connection.query("SELECT id, name, time_zone, created_ms FROM users ORDER BY name") { users.append(Self.user(from: $0)) }
             return users
@@ -20,7 +20,7 @@ extension SQLiteStore {
     }
 
     public func user(named name: String) async throws -> User? {
-        try await read { connection in
+        try read { connection in
             try connection.first("SELECT id, name, time_zone, created_ms FROM users WHERE name = ?", [.text(name)], Self.user(from:))
         }
     }

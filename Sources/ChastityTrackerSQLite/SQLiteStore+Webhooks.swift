@@ -29,7 +29,7 @@ extension SQLiteStore {
     }
 
     public func webhooks(userID: Int64) async throws -> [Webhook] {
-        try await read { connection in
+        try read { connection in
             var webhooks: [Webhook] = []
             try connection.query("SELECT \(Self.webhookColumns) FROM webhooks WHERE user_id = ? ORDER BY id", [.integer(userID)]) {
                 webhooks.append(Self.webhook(from: $0))
@@ -39,7 +39,7 @@ extension SQLiteStore {
     }
 
     public func webhook(id: Int64) async throws -> Webhook? {
-        try await read { connection in
+        try read { connection in
             try connection.first("SELECT \(Self.webhookColumns) FROM webhooks WHERE id = ?", [.integer(id)], Self.webhook(from:))
         }
     }
@@ -81,7 +81,7 @@ extension SQLiteStore {
     }
 
     public func webhooksBehind() async throws -> [WebhookBehind] {
-        try await read { connection in
+        try read { connection in
             var behind: [WebhookBehind] = []
             try connection.query(
                 """
@@ -124,7 +124,7 @@ extension SQLiteStore {
         let leaseUntil = now.millisecondsSinceEpoch + lease.wholeMilliseconds
         // Asked every second: a read first, so that the single writer is taken only when a message
         // is due (the write below looks again, inside its transaction).
-        let due = try await read { connection in
+        let due = try read { connection in
             try connection.first(
                 "SELECT 1 FROM webhook_messages WHERE finished_ms IS NULL AND next_attempt_ms <= ? AND lease_until_ms <= ? LIMIT 1",
                 [.integer(now.millisecondsSinceEpoch), .integer(now.millisecondsSinceEpoch)]
@@ -212,7 +212,7 @@ extension SQLiteStore {
     }
 
     public func webhookOutboxDepth() async throws -> Int {
-        try await read { connection in
+        try read { connection in
             Int(try connection.first("SELECT count(*) FROM webhook_messages WHERE finished_ms IS NULL") { $0.integer(0) } ?? 0)
         }
     }

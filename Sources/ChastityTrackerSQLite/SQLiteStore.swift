@@ -100,8 +100,13 @@ public final class SQLiteStore: ChastityStore {
     ///
     /// `singleStatement`: `body` runs one statement, which SQLite reads in a transaction of its own:
     /// no BEGIN and COMMIT around it (the token lookup, once per request).
-    func read<T: Sendable>(singleStatement: Bool = false, _ body: (SQLiteConnection) throws -> T) async throws -> T {
-        try await mapped {
+    ///
+    /// Synchronous, though the store's methods are async: each async call is a `swift_task_switch`
+    /// under the event-loop executor, a round through the loop's queue (issue 24).
+    func read<T: Sendable>(singleStatement: Bool = false, _ body: (SQLiteConnection) throws -> T) throws -> T {
+        inFlight.increment()
+        defer { inFlight.decrement() }
+        do {
             let idle = try readers.withLockedValue { readers -> SQLiteConnection? in
                 guard readers != nil else { throw SQLiteFailure(code: 21 /* MISUSE */, message: "the store is closed") }
                 return readers?.popLast()
@@ -115,6 +120,8 @@ public final class SQLiteStore: ChastityStore {
                 }()
             defer { readers.withLockedValue { $0?.append(connection) } }
             return try singleStatement ? body(connection) : connection.transaction(immediate: false) { try body(connection) }
+        } catch {
+            throw storeError(for: error)
         }
     }
 
@@ -134,23 +141,31 @@ public final class SQLiteStore: ChastityStore {
         defer { inFlight.decrement() }
         do {
             return try await operation()
-        } catch let failure as SQLiteFailure {
-            if failure.isUniqueViolation { throw StoreError.conflict(failure.message) }
-            if failure.isForeignKeyViolation { throw StoreError.missing(failure.message) }
-            logger.error("SQLite call failed", metadata: ["error": "\(failure)"])
-            throw StoreError.unavailable
-        } catch let error as StoreError {
-            throw error
         } catch {
+            throw storeError(for: error)
+        }
+    }
+
+    /// The ``StoreError`` for a failure of SQLite or of the work.
+    private func storeError(for error: any Error) -> StoreError {
+        switch error {
+        case let failure as SQLiteFailure:
+            if failure.isUniqueViolation { return StoreError.conflict(failure.message) }
+            if failure.isForeignKeyViolation { return StoreError.missing(failure.message) }
+            logger.error("SQLite call failed", metadata: ["error": "\(failure)"])
+            return StoreError.unavailable
+        case let error as StoreError:
+            return error
+        default:
             logger.error("SQLite work failed", metadata: ["error": "\(error)"])
-            throw StoreError.unavailable
+            return StoreError.unavailable
         }
     }
 
     // MARK: Lifecycle
 
     public func ping() async throws {
-        _ = try await read { try $0.first("SELECT 1") { $0.integer(0) } }
+        _ = try read { try $0.first("SELECT 1") { $0.integer(0) } }
     }
 
     public func checkWritable() async throws {

@@ -116,20 +116,15 @@ public func buildRouter<Store: ChastityStore>(
 ) -> Router<AppRequestContext> {
     let table = RouteTable(metrics: metrics != nil, oauth: configuration.publicURL != nil)
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
-    // First, so the router and every middleware below judge the same path.
-    router.add(middleware: PathNormalizationMiddleware())
-    router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: RequestHeadLimitMiddleware())
-    if metrics != nil { router.add(middleware: MetricsMiddleware()) }
-    // CORS outside the transport rule, so a browser can read even an https_required refusal.
-    if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(origins: configuration.corsOrigins, routes: table)) }
-    // Outside everything that can answer an account path (the HTTPS rule, errors, 404, 405), so
-    // every one of those answers carries the pages' security headers.
-    router.add(middleware: AccountSecurityHeadersMiddleware())
     let proxies = ProxyTrust(behindProxy: configuration.behindProxy, trusted: configuration.trustedProxies)
-    router.add(middleware: TransportSecurityMiddleware(proxies: proxies, tls: configuration.tls != nil))
-    router.add(middleware: ErrorMiddleware())
-    router.add(middleware: MethodGuardMiddleware(routes: table))
+    // Every request's middleware, in order, as one (see FrontMiddleware).
+    router.add(
+        middleware: FrontMiddleware(
+            metrics: metrics != nil ? MetricsMiddleware() : nil,
+            cors: configuration.corsOrigins.isEmpty ? nil : CORSPolicyMiddleware(origins: configuration.corsOrigins, routes: table),
+            transportSecurity: TransportSecurityMiddleware(proxies: proxies, tls: configuration.tls != nil),
+            methodGuard: MethodGuardMiddleware(routes: table)
+        ))
 
     for route in table.routes where route.methods.contains(.options) {
         let allow = route.allow
@@ -138,12 +133,11 @@ public func buildRouter<Store: ChastityStore>(
     HealthController(store: store).addRoutes(to: router, health: RouteTable.healthPath, readiness: RouteTable.readinessPath)
     OpenAPIController().addRoutes(to: router, path: RouteTable.openAPIPath)
     if let metrics { MetricsController(registry: metrics).addRoutes(to: router, path: RouteTable.metricsPath) }
-    let authenticated = router.group()
-        .add(middleware: TokenAuthenticator(store: store, clock: clock, lastUsed: lastUsed))
-        .group(context: AuthenticatedContext.self)
-    if configuration.rateLimitPerMinute > 0 {
-        authenticated.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limit: configuration.rateLimitPerMinute, clock: clock), clock: clock))
-    }
+    let authenticated = AuthenticatedRoutes(
+        router: router, authenticator: TokenAuthenticator(store: store, clock: clock, lastUsed: lastUsed),
+        rateLimit: configuration.rateLimitPerMinute > 0
+            ? RateLimitMiddleware(limiter: RateLimiter(limit: configuration.rateLimitPerMinute, clock: clock), clock: clock) : nil
+    )
     let orgasms = OrgasmsController(
         store: store, clock: clock, earliestDate: configuration.earliestDate,
         recordQuota: configuration.recordQuota > 0 ? configuration.recordQuota : nil

@@ -6,6 +6,10 @@ public protocol UnitOfWorkStore: StoreReads {
     /// instead of one lease per call). Errors thrown by `work` come out unchanged; failing to
     /// get a connection throws ``StoreError/unavailable``. `work` must not keep its argument.
     func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T
+
+    /// Whether ``withUnitOfWork(_:)`` shares anything between the reads (a connection); when not,
+    /// a caller may read from the store directly and save the unit of work's async calls.
+    var unitOfWorkSharesConnection: Bool { get }
 }
 
 extension UnitOfWorkStore {
@@ -14,4 +18,7 @@ extension UnitOfWorkStore {
     public func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T {
         try await work(self)
     }
+
+    /// Nothing is shared: the store's own reads are the unit of work's.
+    public var unitOfWorkSharesConnection: Bool { false }
 }

@@ -15,6 +15,8 @@ public struct AccountSecurityHeadersMiddleware<Context: RequestContext>: RouterM
 
     public init() {}
 
+    /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
+    @inline(__always)
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard AccountRoutes.isAccountPath(path) || path.hasPrefix("/oauth/") else { return try await next(request, context) }

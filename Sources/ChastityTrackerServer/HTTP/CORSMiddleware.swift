@@ -19,6 +19,8 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
         self.routes = routes
     }
 
+    /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
+    @inline(__always)
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         let allowed = origins.contains(origin)

@@ -14,9 +14,9 @@ public struct ChangesController: Sendable {
 
     public init() {}
 
-    /// Adds the route at `path`; `group` must sit behind ``TokenAuthenticator``.
-    public func addRoutes(to group: RouterGroup<AuthenticatedContext>, path: RouterPath) {
-        group.get(path, use: read)
+    /// Adds the route at `path`, behind the token check.
+    public func addRoutes<Tokens: UnitOfWorkStore>(to routes: AuthenticatedRoutes<Tokens>, path: RouterPath) {
+        routes.get(path, use: read)
     }
 
     @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -11,6 +11,8 @@ import NIOHTTP1
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
+    /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
+    @inline(__always)
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)

@@ -11,6 +11,8 @@ public struct MethodGuardMiddleware<Context: RequestContext>: RouterMiddleware {
         self.routes = routes
     }
 
+    /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
+    @inline(__always)
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let route = routes.route(at: request.uri.path), !route.methods.contains(request.method) {
             throw APIError.methodNotAllowed(request.method, allowed: route.methods)

@@ -27,12 +27,12 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
         self.cache = cache
     }
 
-    /// Adds the routes for `path`; `group` must sit behind ``TokenAuthenticator``.
-    public func addRoutes(to group: RouterGroup<AuthenticatedContext>, path: RouterPath) {
-        group.get(path, use: read)
-        group.post(path, use: create)
-        group.patch(path, use: update)
-        group.delete(path, use: delete)
+    /// Adds the routes for `path`, behind the token check.
+    public func addRoutes<Tokens: UnitOfWorkStore>(to routes: AuthenticatedRoutes<Tokens>, path: RouterPath) {
+        routes.get(path, use: read)
+        routes.post(path, use: create)
+        routes.patch(path, use: update)
+        routes.delete(path, use: delete)
     }
 
     // MARK: Handlers
@@ -57,7 +57,9 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
     }
 
     /// The answer kept for `key` at `state` (the state the token lookup read), else the body
-    /// `read` builds, kept for the next request at that state.
+    /// `read` builds, kept for the next request at that state. Inlined with `read`: an async call
+    /// is a task switch (issue 24).
+    @inline(__always)
     private func answer(
         _ request: Request, _ key: RecordReadCache.Key, at state: ChangeState?, read: () async throws -> ByteBuffer
     ) async throws -> Response {

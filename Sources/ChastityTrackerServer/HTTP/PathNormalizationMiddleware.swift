@@ -12,6 +12,8 @@ public import Hummingbird
 public struct PathNormalizationMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
+    /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
+    @inline(__always)
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         let normalized = Self.normalized(path)

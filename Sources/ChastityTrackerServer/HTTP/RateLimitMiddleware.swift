@@ -18,6 +18,8 @@ public struct RateLimitMiddleware: RouterMiddleware {
         self.clock = clock
     }
 
+    /// Inlined into ``AuthenticatedRoutes``: an async call is a task switch (issue 24).
+    @inline(__always)
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let ticket: RateLimiter.Ticket
         switch limiter.admit(tokenID: context.principal.rateLimitKey) {

@@ -10,6 +10,8 @@ import Logging
 public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
+    /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
+    @inline(__always)
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let id = request.headers[.xRequestID].flatMap { Self.isSane($0) ? $0 : nil } ?? Self.generate()
         var context = context

@@ -23,6 +23,8 @@ public struct TokenAuthenticator<Store: UnitOfWorkStore>: RouterMiddleware {
         self.lastUsed = lastUsed
     }
 
+    /// Inlined into ``AuthenticatedRoutes``: an async call is a task switch (issue 24).
+    @inline(__always)
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized("a bearer token is required (Authorization: Bearer <token>)", tokenSent: false)
@@ -32,10 +34,11 @@ public struct TokenAuthenticator<Store: UnitOfWorkStore>: RouterMiddleware {
         }
         guard TokenSecret.isWellFormed(token) else { throw APIError.invalidToken }
         let hash = TokenSecret.hash(of: token)
-        guard request.method == .get || request.method == .head else {
+        guard request.method == .get || request.method == .head, store.unitOfWorkSharesConnection else {
             // A write reads its body before it touches the store and runs its own transaction:
             // holding a connection while a client sends the body would let slow clients take
-            // the pool, so only the lookup and the write itself lease one.
+            // the pool, so only the lookup and the write itself lease one. And a store whose unit
+            // of work shares nothing (SQLite) is read directly, saving its async calls.
             return try await authenticated(request, context, hash: hash, reads: store, next: next)
         }
         // A read: the token lookup and the handler's query share one connection lease.
@@ -45,7 +48,8 @@ public struct TokenAuthenticator<Store: UnitOfWorkStore>: RouterMiddleware {
     }
 
     /// Looks the token up in `reads` (a GET's unit of work, or the store) and runs the rest of the
-    /// chain as its caller, reading there.
+    /// chain as its caller, reading there. Inlined: an async call is a task switch (issue 24).
+    @inline(__always)
     private func authenticated(
         _ request: Request, _ context: Context, hash: String, reads: any StoreReads,
         next: (Request, Context) async throws -> Response

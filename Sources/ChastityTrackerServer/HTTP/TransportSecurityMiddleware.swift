@@ -20,6 +20,8 @@ public struct TransportSecurityMiddleware: RouterMiddleware {
         self.tls = tls
     }
 
+    /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
+    @inline(__always)
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         if proxies.behindProxy, path.hasPrefix("/api/") || AccountRoutes.isAccountPath(path) || Self.isOAuthPath(path), isPlainHTTP(request, context)
