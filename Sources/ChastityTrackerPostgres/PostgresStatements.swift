@@ -379,3 +379,13 @@ extension PostgresSession {
         return rows
     }
 }
+
+/// The text of the statements a benchmark compares the server with (bench/run runs them under
+/// pgbench for PostgreSQL's own ceiling; issue 24). Not an API: the text may change with any
+/// release, as the server's does.
+public enum PostgresBenchmarkStatements {
+    /// A single insert under the record quota, as `serve` sends it by default (a quota is on unless
+    /// `--record-quota 0`): `$1` the user, `$2`–`$9` the record's columns as one-element arrays
+    /// (date, mode, public, type, has type, granted by, has granted by, inserted ms), `$10` the quota.
+    public static var quotaInsert: String { QuotaInsertStatement.sql }
+}

@@ -14,8 +14,21 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chastity-tracker-bench",
         abstract: "Seed a database for bench/run.",
-        subcommands: [Seed.self]
+        subcommands: [Seed.self, Statements.self]
     )
+}
+
+/// The server's statements for bench/run's pgbench ceiling, as JSON on stdout.
+struct Statements: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the server's PostgreSQL insert statement and default record quota as JSON.")
+
+    func run() throws {
+        let statements: [String: Any] = [
+            "quota_insert": PostgresBenchmarkStatements.quotaInsert, "default_record_quota": Configuration.defaultRecordQuota,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: statements, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
 }
 
 struct Seed: AsyncParsableCommand {
