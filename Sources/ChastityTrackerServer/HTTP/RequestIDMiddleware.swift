@@ -46,22 +46,22 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
             }
     }
 
-    /// 16 hex digits: a process-wide counter from a random start, through SplitMix64's finalizer (a
-    /// bijection, so no two requests of a process share an id before 2^64 of them), without the
-    /// system call a random draw per request costs (`getrandom`; issue 24). An id names a request
-    /// in the logs; it is no secret.
+    /// 16 hex digits: a process-wide counter hashed with a key drawn once (SipHash through
+    /// `Hasher`, whose seed is random per process), without the system call a random draw per
+    /// request costs (`getrandom`; issue 24). Keyed, so that two ids a client sees do not tell it
+    /// how many requests others made in between (a public mixing function would be invertible).
     static func generate() -> String {
-        var value = idSeed &+ idCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        value = (value ^ (value >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        value = (value ^ (value >> 27)) &* 0x94d0_49bb_1331_11eb
-        value ^= value >> 31
-        let digits = String(value, radix: 16)
+        var hasher = Hasher()
+        hasher.combine(idKey)
+        hasher.combine(idCounter.wrappingAdd(1, ordering: .relaxed).newValue)
+        let digits = String(UInt64(bitPattern: Int64(hasher.finalize())), radix: 16)
         return String(repeating: "0", count: 16 - digits.utf8.count) + digits
     }
 }
 
-/// Where this process's request ids start (drawn once).
-private let idSeed: UInt64 = {
+/// A key of this process's own for its request ids (besides `Hasher`'s seed, which a
+/// `SWIFT_DETERMINISTIC_HASHING` environment would fix).
+private let idKey: UInt64 = {
     var generator = SystemRandomNumberGenerator()
     return generator.next()
 }()
