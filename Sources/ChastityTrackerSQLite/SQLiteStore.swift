@@ -129,24 +129,20 @@ public final class SQLiteStore: ChastityStore {
     /// concurrent writes share a commit (see ``SQLiteWriteQueue``). A `bounded` write is refused
     /// with ``StoreError/overloaded`` when the queue is full.
     func write<T: Sendable>(bounded: Bool = true, _ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await mapped { try await self.writes.write(bounded: bounded, body) }
-    }
-
-    /// The writes waiting for the writer now.
-    var waitingWrites: Int { writes.waiting }
-
-    /// Counts the operation in flight and maps SQLite failures to ``StoreError``.
-    private func mapped<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
         inFlight.increment()
         defer { inFlight.decrement() }
         do {
-            return try await operation()
+            return try await writes.write(bounded: bounded, body)
         } catch {
             throw storeError(for: error)
         }
     }
 
-    /// The ``StoreError`` for a failure of SQLite or of the work.
+    /// The writes waiting for the writer now.
+    var waitingWrites: Int { writes.waiting }
+
+    /// The ``StoreError`` for a failure of SQLite or of the work (reads and writes alike, each
+    /// counted in flight while it runs).
     private func storeError(for error: any Error) -> StoreError {
         switch error {
         case let failure as SQLiteFailure:

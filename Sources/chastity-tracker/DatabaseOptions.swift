@@ -73,21 +73,14 @@ struct DatabaseLocation {
         _ body: (any ChastityStore) async throws -> T
     ) async throws -> T {
         let store: any ChastityStore = try await opening {
-            if isPostgres {
-                return
-                    if let connectionWait
-                {
-                    try await PostgresStore.open(
-                        url: value, poolSize: poolSize, connectionWait: connectionWait, writeQueueLimit: writeQueueLimit,
-                        principalLifetime: tokenCacheLifetime, logger: logger)
-                } else {
-                    try await PostgresStore.open(
-                        url: value, poolSize: poolSize, writeQueueLimit: writeQueueLimit, principalLifetime: tokenCacheLifetime,
-                        logger: logger)
-                }
-            } else {
-                return try await SQLiteStore.open(path: value, writeQueueLimit: writeQueueLimit, logger: logger)
+            guard isPostgres else { return try await SQLiteStore.open(path: value, writeQueueLimit: writeQueueLimit, logger: logger) }
+            guard let connectionWait else {
+                return try await PostgresStore.open(
+                    url: value, poolSize: poolSize, writeQueueLimit: writeQueueLimit, principalLifetime: tokenCacheLifetime, logger: logger)
             }
+            return try await PostgresStore.open(
+                url: value, poolSize: poolSize, connectionWait: connectionWait, writeQueueLimit: writeQueueLimit,
+                principalLifetime: tokenCacheLifetime, logger: logger)
         }
         do {
             let result = try await body(store)

@@ -34,7 +34,11 @@ public struct ChangesController: Sendable {
             }
             page = answer
         } else {
-            guard let state = try await context.reads.changeState(userID: userID) else { throw APIError.stateExpired }
+            // SQLite's token lookup read the state already, in the same statement; PostgreSQL's
+            // principals carry none, so it is read here.
+            var current = context.principal.recordsState
+            if current == nil { current = try await context.reads.changeState(userID: userID) }
+            guard let state = current else { throw APIError.stateExpired }
             page = ChangesPage(oldState: state, newState: state, hasMoreChanges: false, created: [], updated: [], destroyed: [])
         }
         let body = Envelope.body(capacity: 160 + (page.created.count + page.updated.count) * 160 + page.destroyed.count * 20) {

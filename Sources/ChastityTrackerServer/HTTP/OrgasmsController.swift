@@ -16,15 +16,11 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
     let cache: RecordReadCache
 
     public init(store: Store, clock: any WallClock, earliestDate: LocalDate, recordQuota: Int? = nil) {
-        self.init(store: store, clock: clock, earliestDate: earliestDate, recordQuota: recordQuota, cache: RecordReadCache())
-    }
-
-    init(store: Store, clock: any WallClock, earliestDate: LocalDate, recordQuota: Int?, cache: RecordReadCache) {
         self.store = store
         self.clock = clock
         self.earliestDate = earliestDate
         self.recordQuota = recordQuota
-        self.cache = cache
+        self.cache = RecordReadCache()
     }
 
     /// Adds the routes for `path`, behind the token check.
