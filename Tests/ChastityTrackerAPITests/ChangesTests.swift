@@ -25,9 +25,13 @@ struct ChangesTests {
     @Test("without since: the current state as old and new, empty lists, has_more_changes false")
     func withoutSince() async throws {
         try await TestApp.run { app, client in
+            try await app.seed(date: "2026-03-01")
             let data = try expectSuccess(try await changes(client, app.readToken))
             #expect(data.keys == ["old_state", "new_state", "has_more_changes", "created", "updated", "destroyed"])
             #expect(data["old_state"] == data["new_state"])
+            // The owner's state now (on SQLite the one the token lookup read with the token).
+            let current = try #require(try await app.store.changeState(userID: app.owner.id))
+            #expect(data["new_state"] == .string(current.description))
             #expect(data["has_more_changes"] == false)
             #expect(data["created"] == [])
             #expect(data["updated"] == [])
