@@ -10,11 +10,11 @@ extension PostgresStore {
         WHERE change_feeds.user_id = $1
         """
 
-    public func changeState(userID: Int64) async throws -> ChangeState? {
+    nonisolated(nonsending) public func changeState(userID: Int64) async throws -> ChangeState? {
         try await session { try await $0.changeState(userID: userID) }
     }
 
-    public func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
+    nonisolated(nonsending) public func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
         try await session { try await $0.changes(userID: userID, since: since, limit: limit) }
     }
 

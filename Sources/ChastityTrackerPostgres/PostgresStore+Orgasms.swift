@@ -2,11 +2,11 @@ public import ChastityTrackerDomain
 import PostgresNIO
 
 extension PostgresStore {
-    public func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
+    nonisolated(nonsending) public func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
         try await session { try await $0.orgasms(userID: userID, matching: query) }
     }
 
-    public func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
+    nonisolated(nonsending) public func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
         try await session { try await $0.orgasm(id: id, userID: userID) }
     }
 

@@ -67,7 +67,7 @@ extension PostgresStore {
         }
     }
 
-    public func principal(forTokenHash hash: String) async throws -> Principal? {
+    nonisolated(nonsending) public func principal(forTokenHash hash: String) async throws -> Principal? {
         try await principals.principal(forTokenHash: hash) {
             try await session { try await $0.principal(forTokenHash: hash) }
         }

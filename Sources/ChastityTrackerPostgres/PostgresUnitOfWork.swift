@@ -6,25 +6,25 @@ struct PostgresUnitOfWork: StoreReads {
     let store: PostgresStore
     let session: PostgresSession
 
-    func principal(forTokenHash hash: String) async throws -> Principal? {
+    nonisolated(nonsending) func principal(forTokenHash hash: String) async throws -> Principal? {
         try await store.principals.principal(forTokenHash: hash) {
             try await store.mappingErrors { try await session.principal(forTokenHash: hash) }
         }
     }
 
-    func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
+    nonisolated(nonsending) func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
         try await store.mappingErrors { try await session.orgasms(userID: userID, matching: query) }
     }
 
-    func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
+    nonisolated(nonsending) func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
         try await store.mappingErrors { try await session.orgasm(id: id, userID: userID) }
     }
 
-    func changeState(userID: Int64) async throws -> ChangeState? {
+    nonisolated(nonsending) func changeState(userID: Int64) async throws -> ChangeState? {
         try await store.mappingErrors { try await session.changeState(userID: userID) }
     }
 
-    func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
+    nonisolated(nonsending) func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
         try await store.mappingErrors { try await session.changes(userID: userID, since: since, limit: limit) }
     }
 }
@@ -33,18 +33,18 @@ extension PostgresStore {
     /// One pooled connection for the whole unit of work.
     public var unitOfWorkSharesConnection: Bool { true }
 
-    public func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T {
+    nonisolated(nonsending) public func withUnitOfWork<T: Sendable>(
+        _ work: nonisolated(nonsending) @Sendable (any StoreReads) async throws -> T
+    ) async throws -> T {
         do {
+            // The lease runs `work` in a task of its own while this task waits for its value
+            // (cancelling it, never leaving it, when cancelled itself), so `work` never outlives
+            // this call.
             return try await withoutActuallyEscaping(work) { work in
-                // The lease runs `work` in a task of its own while this task waits for its value
-                // (cancelling it, never leaving it, when cancelled itself), so `work` never runs
-                // concurrently with its caller and never outlives this call: sending it there is
-                // safe although it is not Sendable.
-                let work = UnsafeTransfer(work)
-                return try await mappingErrors {
+                try await mappingErrors {
                     try await withConnection { connection in
                         do {
-                            return try await work.value(
+                            return try await work(
                                 PostgresUnitOfWork(store: self, session: PostgresSession(connection: connection, logger: self.driverLogger)))
                         } catch {
                             throw WorkFailed(error: error)
@@ -62,10 +62,4 @@ extension PostgresStore {
 /// unchanged (the work's own errors are the caller's, not the database's).
 struct WorkFailed: Error {
     let error: any Error
-}
-
-/// A value handed to the lease's task, which the sending task waits for (see `withUnitOfWork`).
-private struct UnsafeTransfer<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -1,7 +1,7 @@
 public import ChastityTrackerDomain
 
 extension SQLiteStore {
-    public func changeState(userID: Int64) async throws -> ChangeState? {
+    nonisolated(nonsending) public func changeState(userID: Int64) async throws -> ChangeState? {
         try read(singleStatement: true) { connection in
             try connection.first("SELECT epoch, state FROM change_feeds WHERE user_id = +?", [.integer(userID)]) {
                 ChangeState(epoch: $0.text(0), sequence: $0.integer(1))
@@ -22,7 +22,7 @@ extension SQLiteStore {
         WHERE user_id = +? AND destroyed_state > ? AND created_state <= ? ORDER BY destroyed_state LIMIT +?
         """
 
-    public func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
+    nonisolated(nonsending) public func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
         // One read transaction: the state and the rows come from one snapshot.
         try read { connection in
             guard

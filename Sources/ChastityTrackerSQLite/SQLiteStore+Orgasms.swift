@@ -1,7 +1,7 @@
 public import ChastityTrackerDomain
 
 extension SQLiteStore {
-    public func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
+    nonisolated(nonsending) public func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
         let (countSQL, pageSQL, bindings) = Self.listStatements(userID: userID, matching: query)
         let countBindings = bindings
         let pageBindings = bindings + [.integer(Int64(query.limit)), .integer(Int64(query.offset))]
@@ -65,7 +65,7 @@ extension SQLiteStore {
         )
     }
 
-    public func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
+    nonisolated(nonsending) public func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
         try read(singleStatement: true) { connection in
             try Self.orgasm(id: id, userID: userID, on: connection)
         }

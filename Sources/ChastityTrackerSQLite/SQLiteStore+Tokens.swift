@@ -54,7 +54,7 @@ extension SQLiteStore {
         }
     }
 
-    public func principal(forTokenHash hash: String) async throws -> Principal? {
+    nonisolated(nonsending) public func principal(forTokenHash hash: String) async throws -> Principal? {
         try read(singleStatement: true) { connection in
             try connection.first(
                 """

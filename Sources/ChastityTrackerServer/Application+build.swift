@@ -117,24 +117,18 @@ public func buildRouter<Store: ChastityStore>(
     let table = RouteTable(metrics: metrics != nil, oauth: configuration.publicURL != nil)
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
     let proxies = ProxyTrust(behindProxy: configuration.behindProxy, trusted: configuration.trustedProxies)
-    // Every request's middleware, in order, as one (see FrontMiddleware).
-    router.add(
-        middleware: FrontMiddleware(
-            metrics: metrics != nil ? MetricsMiddleware() : nil,
-            cors: configuration.corsOrigins.isEmpty ? nil : CORSPolicyMiddleware(origins: configuration.corsOrigins, routes: table),
-            transportSecurity: TransportSecurityMiddleware(proxies: proxies, tls: configuration.tls != nil),
-            methodGuard: MethodGuardMiddleware(routes: table)
-        ))
-
-    for route in table.routes where route.methods.contains(.options) {
-        let allow = route.allow
-        router.on(RouterPath(route.path), method: .options) { _, _ in Response(status: .noContent, headers: [.allow: allow]) }
-    }
-    HealthController(store: store).addRoutes(to: router, health: RouteTable.healthPath, readiness: RouteTable.readinessPath)
-    OpenAPIController().addRoutes(to: router, path: RouteTable.openAPIPath)
-    if let metrics { MetricsController(registry: metrics).addRoutes(to: router, path: RouteTable.metricsPath) }
+    // Metrics, when on, outside everything (Hummingbird's own middleware, on every route).
+    if metrics != nil { router.add(middleware: MetricsMiddleware()) }
+    // Every request's middleware, in order, as one (see FrontMiddleware). The API's routes run it
+    // in their own responder, so they are added before it is added to the router; every route
+    // added after it, and the router's 404 and 405, get it as a Hummingbird middleware.
+    let front = FrontMiddleware(
+        cors: configuration.corsOrigins.isEmpty ? nil : CORSPolicyMiddleware(origins: configuration.corsOrigins, routes: table),
+        transportSecurity: TransportSecurityMiddleware(proxies: proxies, tls: configuration.tls != nil),
+        methodGuard: MethodGuardMiddleware(routes: table)
+    )
     let authenticated = AuthenticatedRoutes(
-        router: router, authenticator: TokenAuthenticator(store: store, clock: clock, lastUsed: lastUsed),
+        router: router, front: front, authenticator: TokenAuthenticator(store: store, clock: clock, lastUsed: lastUsed),
         rateLimit: configuration.rateLimitPerMinute > 0
             ? RateLimitMiddleware(limiter: RateLimiter(limit: configuration.rateLimitPerMinute, clock: clock), clock: clock) : nil
     )
@@ -145,6 +139,15 @@ public func buildRouter<Store: ChastityStore>(
     for path in RouteTable.orgasmsPaths { orgasms.addRoutes(to: authenticated, path: RouterPath(path)) }
     let changes = ChangesController()
     for path in RouteTable.changesPaths { changes.addRoutes(to: authenticated, path: RouterPath(path)) }
+    router.add(middleware: front)
+
+    for route in table.routes where route.methods.contains(.options) {
+        let allow = route.allow
+        router.on(RouterPath(route.path), method: .options) { _, _ in Response(status: .noContent, headers: [.allow: allow]) }
+    }
+    HealthController(store: store).addRoutes(to: router, health: RouteTable.healthPath, readiness: RouteTable.readinessPath)
+    OpenAPIController().addRoutes(to: router, path: RouteTable.openAPIPath)
+    if let metrics { MetricsController(registry: metrics).addRoutes(to: router, path: RouteTable.metricsPath) }
     addAccountRoutes(to: router, store: store, clock: clock, settings: account, configuration: configuration, proxies: proxies, tokens: tokens)
     return router
 }

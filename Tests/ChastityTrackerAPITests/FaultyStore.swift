@@ -65,7 +65,7 @@ extension FaultyStore: TokenStore {
     func token(id: Int64) async throws -> TokenInfo? { try await base.token(id: id) }
     func revokeToken(id: Int64, at revoked: Timestamp) async throws -> Bool { try await base.revokeToken(id: id, at: revoked) }
     func replaceTokenHash(id: Int64, hash: String) async throws -> Bool { try await base.replaceTokenHash(id: id, hash: hash) }
-    func principal(forTokenHash hash: String) async throws -> Principal? { try await base.principal(forTokenHash: hash) }
+    nonisolated(nonsending) func principal(forTokenHash hash: String) async throws -> Principal? { try await base.principal(forTokenHash: hash) }
     func touchToken(id: Int64, at instant: Timestamp) async throws {
         if let error = lock.withLock({ writeFault }) { throw error }
         try await base.touchToken(id: id, at: instant)
@@ -126,11 +126,11 @@ extension FaultyStore: ServerKeyStore {
 }
 
 extension FaultyStore: OrgasmStore {
-    func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
+    nonisolated(nonsending) func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage {
         try check()
         return try await base.orgasms(userID: userID, matching: query)
     }
-    func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
+    nonisolated(nonsending) func orgasm(id: Int64, userID: Int64) async throws -> Orgasm? {
         try check()
         return try await base.orgasm(id: id, userID: userID)
     }
@@ -197,11 +197,11 @@ struct LeakyInternalError: Error, CustomStringConvertible {
 }
 
 extension FaultyStore: ChangeStore {
-    func changeState(userID: Int64) async throws -> ChangeState? {
+    nonisolated(nonsending) func changeState(userID: Int64) async throws -> ChangeState? {
         try check()
         return try await base.changeState(userID: userID)
     }
-    func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
+    nonisolated(nonsending) func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer? {
         try check()
         return try await base.changes(userID: userID, since: since, limit: limit)
     }

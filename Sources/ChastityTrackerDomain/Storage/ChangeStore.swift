@@ -8,12 +8,12 @@
 /// reached.
 public protocol ChangeStore: Sendable {
     /// The user's current state, or `nil` when the user does not exist.
-    func changeState(userID: Int64) async throws -> ChangeState?
+    nonisolated(nonsending) func changeState(userID: Int64) async throws -> ChangeState?
     /// The changes of a user's items after `since`, at most `limit` ids (``ChangesPage/cut(since:current:items:deletions:limit:)``),
     /// read in one snapshot with the state; ``ChangesAnswer/expired`` when `since` is of another
     /// epoch, later than the current state, or older than a forgotten deletion. `nil` when the
     /// user does not exist.
-    func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer?
+    nonisolated(nonsending) func changes(userID: Int64, since: ChangeState, limit: Int) async throws -> ChangesAnswer?
     /// Forgets the deletions made longer than `retention` ago, by the database's clock (one clock
     /// for every instance): a state older than one of them answers
     /// ``ChangesAnswer/expired`` from then on. Returns how many.

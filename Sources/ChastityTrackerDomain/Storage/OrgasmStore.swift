@@ -6,9 +6,9 @@
 public protocol OrgasmStore: Sendable {
     /// One page of a user's records matching `query`, ordered by date then id, both descending,
     /// and the number of all matches.
-    func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage
+    nonisolated(nonsending) func orgasms(userID: Int64, matching query: OrgasmQuery) async throws -> OrgasmPage
     /// One of a user's records, or `nil` when it does not exist or is another user's.
-    func orgasm(id: Int64, userID: Int64) async throws -> Orgasm?
+    nonisolated(nonsending) func orgasm(id: Int64, userID: Int64) async throws -> Orgasm?
     /// Inserts records for a user, all or none, in order; returns them with their ids. With
     /// `completion`, the claimed idempotency key gets its rendered answer in the same transaction.
     /// With `quota`, an insert that would take the user's number of records past it is refused

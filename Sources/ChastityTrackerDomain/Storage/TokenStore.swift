@@ -21,7 +21,7 @@ public protocol TokenStore: Sendable {
     /// Returns `false` when no such unrevoked token exists.
     func replaceTokenHash(id: Int64, hash: String) async throws -> Bool
     /// The caller behind an unrevoked token with this hash, or `nil`.
-    func principal(forTokenHash hash: String) async throws -> Principal?
+    nonisolated(nonsending) func principal(forTokenHash hash: String) async throws -> Principal?
     /// Records that a token was used at `instant`.
     func touchToken(id: Int64, at instant: Timestamp) async throws
 }

@@ -5,7 +5,9 @@ public protocol UnitOfWorkStore: StoreReads {
     /// database connection (PostgreSQL: one pooled connection leased for the whole of `work`,
     /// instead of one lease per call). Errors thrown by `work` come out unchanged; failing to
     /// get a connection throws ``StoreError/unavailable``. `work` must not keep its argument.
-    func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T
+    nonisolated(nonsending) func withUnitOfWork<T: Sendable>(
+        _ work: nonisolated(nonsending) @Sendable (any StoreReads) async throws -> T
+    ) async throws -> T
 
     /// Whether ``withUnitOfWork(_:)`` shares anything between the reads (a connection); when not,
     /// a caller may read from the store directly and save the unit of work's async calls.
@@ -15,7 +17,9 @@ public protocol UnitOfWorkStore: StoreReads {
 extension UnitOfWorkStore {
     /// Runs `work` with the store itself as its reads: a backend whose calls need no connection
     /// of their own (SQLite's readers) has nothing to share.
-    public func withUnitOfWork<T: Sendable>(_ work: (any StoreReads) async throws -> T) async throws -> T {
+    nonisolated(nonsending) public func withUnitOfWork<T: Sendable>(
+        _ work: nonisolated(nonsending) @Sendable (any StoreReads) async throws -> T
+    ) async throws -> T {
         try await work(self)
     }
 

@@ -5,7 +5,7 @@ public import Hummingbird
 /// 12): set here, once, for every status (refusals, 404 and 405 included), so that no page can
 /// leave them out. The one page that widens `form-action` (the OAuth consent page, whose forms
 /// lead to the app's redirect URI) sets its own policy, built by ``contentSecurityPolicy(formAction:)``.
-public struct AccountSecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct AccountSecurityHeadersMiddleware<Context: RequestContext>: Sendable {
     static var contentSecurityPolicy: String { contentSecurityPolicy(formAction: nil) }
 
     /// The pages' policy, with `target` (a CSP source) allowed as a form's destination besides this site.
@@ -17,7 +17,9 @@ public struct AccountSecurityHeadersMiddleware<Context: RequestContext>: RouterM
 
     /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
     @inline(__always)
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    nonisolated(nonsending) public func handle(
+        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let path = request.uri.path
         guard AccountRoutes.isAccountPath(path) || path.hasPrefix("/oauth/") else { return try await next(request, context) }
         var response: Response

@@ -2,32 +2,63 @@ public import ChastityTrackerDomain
 public import HTTPTypes
 public import Hummingbird
 
-/// The API's routes that need a token: each handler runs inside the token check
-/// (``TokenAuthenticator``) and, when on, the rate limit (``RateLimitMiddleware``), in one closure
-/// per route, with the caller in an ``AuthenticatedContext``.
+/// The API's routes that need a token. Each route's responder runs the front middleware
+/// (``FrontMiddleware``), the token check (``TokenAuthenticator``), when on the rate limit
+/// (``RateLimitMiddleware``) and the handler, with the caller in an ``AuthenticatedContext``.
 ///
-/// A closure rather than a router group with two middleware and a context transform for speed
-/// (issue 24, docs/BENCHMARKS.md): each of those is several async calls, and under NIO's executor
-/// takeover each async call into a `nonisolated` function is a task switch through the event
-/// loop's queue. The two middleware's `handle` are inlined here; what they do is unchanged.
+/// One responder per route, with everything in it inlined or `nonisolated(nonsending)`, rather
+/// than a router group with the front middleware, two more middleware and a context transform,
+/// for speed (issue 24, docs/BENCHMARKS.md): each of those is several calls into concurrent async
+/// functions, and under NIO's executor takeover each such call and each return from one is a task
+/// switch through the event loop's queue. What each step does is unchanged. These routes must be
+/// added before the front middleware is added to the router, which would otherwise run twice.
 public struct AuthenticatedRoutes<Store: UnitOfWorkStore> {
-    public typealias Handler = @Sendable (Request, AuthenticatedContext) async throws -> Response
+    /// A handler, run on its caller's executor.
+    public typealias Handler = nonisolated(nonsending) @Sendable (Request, AuthenticatedContext) async throws -> Response
 
     let router: Router<AppRequestContext>
+    let front: FrontMiddleware
     let authenticator: TokenAuthenticator<Store>
     let rateLimit: RateLimitMiddleware?
 
-    public init(router: Router<AppRequestContext>, authenticator: TokenAuthenticator<Store>, rateLimit: RateLimitMiddleware?) {
-        self.router = router
-        self.authenticator = authenticator
-        self.rateLimit = rateLimit
+    /// Adds `handler` for `method` at `path`, behind the front middleware, the token check and
+    /// the rate limit.
+    public func on(_ path: RouterPath, method: HTTPRequest.Method, use handler: @escaping Handler) {
+        router.on(
+            path, method: method,
+            responder: AuthenticatedResponder(front: front, authenticator: authenticator, rateLimit: rateLimit, handler: handler))
     }
 
-    /// Adds `handler` for `method` at `path`, behind the token check and the rate limit.
-    public func on(_ path: RouterPath, method: HTTPRequest.Method, use handler: @escaping Handler) {
-        let authenticator = authenticator
-        let rateLimit = rateLimit
-        router.on(path, method: method) { request, context in
+    public func get(_ path: RouterPath, use handler: @escaping Handler) { on(path, method: .get, use: handler) }
+    public func post(_ path: RouterPath, use handler: @escaping Handler) { on(path, method: .post, use: handler) }
+    public func patch(_ path: RouterPath, use handler: @escaping Handler) { on(path, method: .patch, use: handler) }
+    public func delete(_ path: RouterPath, use handler: @escaping Handler) { on(path, method: .delete, use: handler) }
+}
+
+/// One API route's responder (see ``AuthenticatedRoutes``): its `respond` is the one call into a
+/// concurrent function a request makes here; the rest runs inlined or on its executor.
+struct AuthenticatedResponder<Store: UnitOfWorkStore>: HTTPResponder {
+    let front: FrontMiddleware
+    let authenticator: TokenAuthenticator<Store>
+    let rateLimit: RateLimitMiddleware?
+    let handler: AuthenticatedRoutes<Store>.Handler
+
+    func respond(to request: Request, context: AppRequestContext) async throws -> Response {
+        // Isolated to the event loop this runs on, where there is one (see EventLoopIsolation).
+        guard let isolation = EventLoopIsolation.current else { return try await chain(request, context) }
+        return try await Self.run(self, request, context, isolation: isolation)
+    }
+
+    private static func run(_ responder: Self, _ request: Request, _ context: AppRequestContext, isolation: isolated EventLoopIsolation) async throws
+        -> Response
+    {
+        try await responder.chain(request, context)
+    }
+
+    /// The front middleware, the token check, the rate limit and the handler, on the caller's executor.
+    @inline(__always)
+    nonisolated(nonsending) private func chain(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        try await front.run(request, context: context) { [authenticator, rateLimit, handler] request, context in
             try await authenticator.handle(request, context: context) { request, context in
                 let context = try AuthenticatedContext(context: context)
                 guard let rateLimit else { return try await handler(request, context) }
@@ -35,9 +66,4 @@ public struct AuthenticatedRoutes<Store: UnitOfWorkStore> {
             }
         }
     }
-
-    public func get(_ path: RouterPath, use handler: @escaping Handler) { on(path, method: .get, use: handler) }
-    public func post(_ path: RouterPath, use handler: @escaping Handler) { on(path, method: .post, use: handler) }
-    public func patch(_ path: RouterPath, use handler: @escaping Handler) { on(path, method: .patch, use: handler) }
-    public func delete(_ path: RouterPath, use handler: @escaping Handler) { on(path, method: .delete, use: handler) }
 }

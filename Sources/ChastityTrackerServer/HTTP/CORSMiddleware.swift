@@ -6,7 +6,7 @@ public import Hummingbird
 /// An allowed `Origin` gets `Access-Control-Allow-Origin` on every answer, errors included, and
 /// preflights (`OPTIONS` with `Access-Control-Request-Method`) get the allowed methods and
 /// headers; any other origin gets no CORS headers, so the browser refuses it.
-public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct CORSPolicyMiddleware<Context: RequestContext>: Sendable {
     let origins: Set<String>
     let routes: RouteTable
     static var allowedHeaders: String { "Authorization, Content-Type, Idempotency-Key, If-None-Match, X-Request-ID" }
@@ -21,7 +21,9 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
     @inline(__always)
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    nonisolated(nonsending) public func handle(
+        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         let allowed = origins.contains(origin)
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {

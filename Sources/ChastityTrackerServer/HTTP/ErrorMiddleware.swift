@@ -8,12 +8,14 @@ import NIOHTTP1
 /// Turns every error into the enveloped answer docs/CONTRACT.md section 2 names; anything unexpected
 /// becomes a generic 500, logged with the request id and never described to the client. Under
 /// `/account/` the same status comes as a short HTML page instead (section 12: not enveloped).
-public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct ErrorMiddleware<Context: RequestContext>: Sendable {
     public init() {}
 
     /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
     @inline(__always)
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    nonisolated(nonsending) public func handle(
+        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {

@@ -33,7 +33,7 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
 
     // MARK: Handlers
 
-    @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+    @Sendable nonisolated(nonsending) func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let parameters = try QueryParameters(of: request)
         // The unit of work the token was looked up in, so the request uses one connection.
         let reads = context.reads
@@ -56,8 +56,8 @@ public struct OrgasmsController<Store: OrgasmStore & IdempotencyKeyStore>: Senda
     /// `read` builds, kept for the next request at that state. Inlined with `read`: an async call
     /// is a task switch (issue 24).
     @inline(__always)
-    private func answer(
-        _ request: Request, _ key: RecordReadCache.Key, at state: ChangeState?, read: () async throws -> ByteBuffer
+    nonisolated(nonsending) private func answer(
+        _ request: Request, _ key: RecordReadCache.Key, at state: ChangeState?, read: nonisolated(nonsending) () async throws -> ByteBuffer
     ) async throws -> Response {
         if let state, let kept = cache.answer(for: key, at: state) { return ConditionalGET.response(for: request, answer: kept) }
         let answer = ConditionalGET.answer(try await read())

@@ -9,12 +9,14 @@ public import Hummingbird
 /// compared the raw path would judge the first as some other path (docs/CONTRACT.md sections 1
 /// and 10). The router does no other normalisation (no percent-decoding, no `.` or `..`
 /// segments, no case folding), so neither does this: such paths match no route and answer 404.
-public struct PathNormalizationMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct PathNormalizationMiddleware<Context: RequestContext>: Sendable {
     public init() {}
 
     /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
     @inline(__always)
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    nonisolated(nonsending) public func handle(
+        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let path = request.uri.path
         let normalized = Self.normalized(path)
         guard normalized != path else { return try await next(request, context) }

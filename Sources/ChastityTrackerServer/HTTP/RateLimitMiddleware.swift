@@ -8,7 +8,7 @@ import Metrics
 /// `X-RateLimit-Reset` on every authenticated answer, errors included; 429 `rate_limited` with
 /// `Retry-After` once the window's allowance is used. A 304 is not counted while the token's
 /// free 304s last (``RateLimiter/freeNotModified``).
-public struct RateLimitMiddleware: RouterMiddleware {
+public struct RateLimitMiddleware: Sendable {
     public typealias Context = AuthenticatedContext
     let limiter: RateLimiter
     let clock: any WallClock
@@ -20,7 +20,9 @@ public struct RateLimitMiddleware: RouterMiddleware {
 
     /// Inlined into ``AuthenticatedRoutes``: an async call is a task switch (issue 24).
     @inline(__always)
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    nonisolated(nonsending) public func handle(
+        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let ticket: RateLimiter.Ticket
         switch limiter.admit(tokenID: context.principal.rateLimitKey) {
         case .admitted(let admitted):

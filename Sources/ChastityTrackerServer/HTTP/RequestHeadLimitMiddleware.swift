@@ -9,12 +9,14 @@ public import Hummingbird
 /// parser gets the higher ``RequestHeadLimits/parserLimit`` and the real limits
 /// (``RequestHeadLimits``) are checked here, where the request is known. A head over the
 /// parser's limit still gets the bare 400.
-public struct RequestHeadLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct RequestHeadLimitMiddleware<Context: RequestContext>: Sendable {
     public init() {}
 
     /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
     @inline(__always)
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    nonisolated(nonsending) public func handle(
+        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if let error = Self.refusal(for: request.head) {
             return try error.response(from: request, context: context)
         }

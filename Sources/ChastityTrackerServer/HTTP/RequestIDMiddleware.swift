@@ -8,12 +8,14 @@ import Synchronization
 /// Gives every request an id (the client's `X-Request-ID` when it is sane, else a new one),
 /// puts it in every log line of the request and in the response, and logs one line per request
 /// with its status and duration. Paths are logged without the query string; headers never.
-public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct RequestIDMiddleware<Context: RequestContext>: Sendable {
     public init() {}
 
     /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
     @inline(__always)
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    nonisolated(nonsending) public func handle(
+        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let id = request.headers[.xRequestID].flatMap { Self.isSane($0) ? $0 : nil } ?? Self.generate()
         var context = context
         // One id per request in the logs, the one the client sees in X-Request-ID: Hummingbird's

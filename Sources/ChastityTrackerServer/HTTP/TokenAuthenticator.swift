@@ -7,7 +7,7 @@ import Logging
 /// Reads `Authorization: Bearer <token>`, looks the token up by its hash and puts the caller in
 /// the context; answers 401 when the token is missing, malformed, unknown or revoked. Tokens in
 /// the query string are never looked at.
-public struct TokenAuthenticator<Store: UnitOfWorkStore>: RouterMiddleware {
+public struct TokenAuthenticator<Store: UnitOfWorkStore>: Sendable {
     public typealias Context = AppRequestContext
 
     let store: Store
@@ -25,7 +25,9 @@ public struct TokenAuthenticator<Store: UnitOfWorkStore>: RouterMiddleware {
 
     /// Inlined into ``AuthenticatedRoutes``: an async call is a task switch (issue 24).
     @inline(__always)
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    nonisolated(nonsending) public func handle(
+        _ request: Request, context: Context, next: nonisolated(nonsending) @Sendable (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized("a bearer token is required (Authorization: Bearer <token>)", tokenSent: false)
         }
@@ -50,9 +52,9 @@ public struct TokenAuthenticator<Store: UnitOfWorkStore>: RouterMiddleware {
     /// Looks the token up in `reads` (a GET's unit of work, or the store) and runs the rest of the
     /// chain as its caller, reading there. Inlined: an async call is a task switch (issue 24).
     @inline(__always)
-    private func authenticated(
+    nonisolated(nonsending) private func authenticated(
         _ request: Request, _ context: Context, hash: String, reads: any StoreReads,
-        next: (Request, Context) async throws -> Response
+        next: nonisolated(nonsending) @Sendable (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let principal = try await reads.principal(forTokenHash: hash) else { throw APIError.invalidToken }
         let now = Timestamp(clock.now())

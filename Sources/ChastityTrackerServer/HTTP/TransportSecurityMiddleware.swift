@@ -9,7 +9,7 @@ public import Hummingbird
 /// from a peer that is no trusted proxy (``ProxyTrust``) over plain HTTP: such a request went past
 /// the proxy, so nothing says it was encrypted, and its own word does not count. Whenever clients reach us over
 /// HTTPS, answers carry `Strict-Transport-Security`.
-public struct TransportSecurityMiddleware: RouterMiddleware {
+public struct TransportSecurityMiddleware: Sendable {
     public typealias Context = AppRequestContext
     let proxies: ProxyTrust
     let tls: Bool
@@ -22,7 +22,9 @@ public struct TransportSecurityMiddleware: RouterMiddleware {
 
     /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
     @inline(__always)
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    nonisolated(nonsending) public func handle(
+        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let path = request.uri.path
         if proxies.behindProxy, path.hasPrefix("/api/") || AccountRoutes.isAccountPath(path) || Self.isOAuthPath(path), isPlainHTTP(request, context)
         {
