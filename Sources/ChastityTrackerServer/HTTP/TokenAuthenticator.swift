@@ -23,7 +23,7 @@ public struct TokenAuthenticator<Store: UnitOfWorkStore>: Sendable {
         self.lastUsed = lastUsed
     }
 
-    /// Inlined into ``AuthenticatedRoutes``: an async call is a task switch (issue 24).
+    /// Inlined into ``AuthenticatedResponder``, on its caller's executor: a call into a concurrent function is a task switch (issue 24).
     @inline(__always)
     nonisolated(nonsending) public func handle(
         _ request: Request, context: Context, next: nonisolated(nonsending) @Sendable (Request, Context) async throws -> Response
