@@ -304,4 +304,20 @@ struct TransportTests {
             #expect(head.body.readableBytes == 0)
         }
     }
+
+    /// Metrics run outside every other middleware (issue 24), so a request the head limits refuse
+    /// is counted too, under the route it asked for.
+    @Test func withMetricsARequestRefusedForItsHeadIsCountedUnderItsRoute() async throws {
+        try await TestApp.run(metrics: Self.registry) { app, client in
+            let labels = [#"http_route="/api/v2/orgasms""#, #"http_request_method="GET""#, #"http_response_status_code="431""#]
+            let before = Self.sample(try await client.execute(uri: "/metrics", method: .get).text, "hb_requests", labels: labels)
+            let padding = String(repeating: "a", count: RequestHeadLimits.maximumHeaderSize)
+            let refused = try await client.execute(
+                uri: "/api/v2/orgasms", method: .get, headers: [.authorization: "Bearer \(app.readToken)", HTTPField.Name("X-Padding")!: padding])
+            try expectError(refused, .requestHeaderFieldsTooLarge, "headers_too_large")
+            let after = try await client.execute(uri: "/metrics", method: .get)
+            #expect(Self.sample(after.text, "hb_requests", labels: labels) == before + 1, "\(after.text)")
+        }
+    }
+
 }

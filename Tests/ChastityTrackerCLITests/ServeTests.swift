@@ -106,8 +106,12 @@ struct ServeTests {
         #expect(serving["port"] as? String == String(server.port))
         #expect(serving["database"] as? String == sandbox.databasePath)
         #expect(matches(try #require(serving["time"] as? String), #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#))
-        // A request's lines carry one id, the one it was answered with in X-Request-ID.
-        let request = try #require(objects.first { $0["message"] as? String == "request" && $0["path"] as? String == "/api/v2/orgasms" })
+        // A request's lines carry one id, the one it was answered with in X-Request-ID; and an API
+        // request passes the front middleware once (its routes run it in their own responder, so
+        // they must not get it from the router as well): one request line.
+        let requestLines = objects.filter { $0["message"] as? String == "request" && $0["path"] as? String == "/api/v2/orgasms" }
+        #expect(requestLines.count == 1)
+        let request = try #require(requestLines.first)
         #expect(request["request_id"] as? String == "trace-42")
         #expect(request["status"] as? String == "401")
         #expect(!objects.contains { $0.keys.contains("hb.request.id") })

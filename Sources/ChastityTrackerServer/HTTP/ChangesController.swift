@@ -19,7 +19,7 @@ public struct ChangesController: Sendable {
         routes.get(path, use: read)
     }
 
-    @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+    @Sendable nonisolated(nonsending) func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let parameters = try QueryParameters(of: request, known: QueryParameters.knownForChanges)
         let limit = try parameters.limit(upTo: Self.maximumLimit, otherwise: Self.maximumLimit)
         let userID = context.principal.userID
