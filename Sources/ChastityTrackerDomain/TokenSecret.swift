@@ -36,26 +36,51 @@ public struct TokenSecret: Sendable, Hashable {
 
     /// The stored form of any presented token text.
     public static func hash(of text: some StringProtocol) -> String {
-        let digest = SHA256.hash(data: Array(text.utf8))
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        hash(ofBytes: Array(text.utf8))
     }
+
+    /// The stored form of a presented token (the hot path's overload: a generic function across
+    /// modules is not specialized, and its collection calls cost metadata lookups; issue 24).
+    public static func hash(of text: Substring) -> String {
+        var text = text
+        return text.withUTF8 { hash(ofBytes: $0) }
+    }
+
+    private static func hash(ofBytes bytes: some DataProtocol) -> String {
+        let digest = SHA256.hash(data: bytes)
+        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { out in
+            var index = 0
+            for byte in digest {
+                out[index] = hexDigits[Int(byte >> 4)]
+                out[index + 1] = hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
+    }
+
+    private static let prefixBytes: [UInt8] = Array(prefix.utf8)
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Whether a presented text has the shape of a token (prefix, 43 base64url characters).
     public static func isWellFormed(_ text: some StringProtocol) -> Bool {
-        guard text.hasPrefix(prefix) else { return false }
-        let body = text.utf8.dropFirst(prefix.utf8.count)
-        return body.count == 43
-            && body.allSatisfy { byte in
-                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        isWellFormed(Substring(text))
+    }
+
+    /// Whether a presented text has the shape of a token (prefix, 43 base64url characters); the
+    /// hot path's overload, over contiguous bytes (issue 24).
+    public static func isWellFormed(_ text: Substring) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count == prefixBytes.count + 43, bytes.starts(with: prefixBytes) else { return false }
+            for byte in bytes[prefixBytes.count...] {
+                let letter = byte | 0x20
+                guard (letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                else { return false }
             }
+            return true
+        }
     }
 }
 

@@ -45,6 +45,19 @@ import Testing
         }
     }
 
+    /// Two `Authorization` fields read as one value joined with ", " (RFC 9110 section 5.3), which
+    /// is no bearer credential: the request is refused even when each field alone would pass.
+    @Test func twoAuthorizationFieldsAre401InvalidToken() async throws {
+        try await TestApp.run { app, client in
+            var headers = HTTPFields()
+            headers.append(HTTPField(name: .authorization, value: "Bearer \(app.readToken)"))
+            headers.append(HTTPField(name: .authorization, value: "Bearer \(app.readToken)"))
+            let response = try await client.execute(uri: orgasmsPath, method: .get, headers: headers)
+            try expectError(response, .unauthorized, "unauthorized")
+            #expect(response.headers[.wwwAuthenticate] == invalidTokenChallenge)
+        }
+    }
+
     @Test func unknownWellFormedTokenIs401InvalidToken() async throws {
         try await TestApp.run { _, client in
             let response = try await client.get(orgasmsPath, token: TokenSecret.generate().plaintext)

@@ -59,6 +59,18 @@ struct TokenSecretTests {
         #expect(TokenSecret.isWellFormed(text) == expected)
     }
 
+    @Test("a token inside a longer text (a header's slice) is judged and hashed as the token alone")
+    func slicesAgreeWithTheirText() {
+        let token = TokenSecret.generate().plaintext
+        let header = "Bearer " + token + "  "
+        let slice = header.dropFirst(7).dropLast(2)
+        #expect(slice.startIndex != header.startIndex)
+        #expect(TokenSecret.isWellFormed(slice))
+        #expect(TokenSecret.hash(of: slice) == TokenSecret(plaintext: token).hash)
+        #expect(!TokenSecret.isWellFormed(header.dropFirst(7)))
+        #expect(!TokenSecret.isWellFormed(slice.dropLast()))
+    }
+
     @Test(
         "the stored hash is the lowercase hex SHA-256 of the token text",
         arguments: [
