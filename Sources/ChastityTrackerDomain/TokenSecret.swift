@@ -75,8 +75,9 @@ public struct TokenSecret: Sendable, Hashable {
             guard bytes.count == prefixBytes.count + 43, bytes.starts(with: prefixBytes) else { return false }
             for byte in bytes[prefixBytes.count...] {
                 let letter = byte | 0x20
-                guard (letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                guard
+                    (letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                        || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
                 else { return false }
             }
             return true
