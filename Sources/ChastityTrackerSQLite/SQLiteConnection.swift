@@ -29,6 +29,9 @@ enum SQLiteValue {
 final class SQLiteConnection {
     private let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
+    /// Token lookups this connection answered, kept for as long as the database is unchanged
+    /// (``SQLiteStore/principal(forTokenHash:)``).
+    var principals = PrincipalMemo()
 
     /// Opens (creating when `create`) the database file at `path`.
     init(path: String, readOnly: Bool) throws {
@@ -101,6 +104,15 @@ final class SQLiteConnection {
                 throw failure()
             }
         }
+    }
+
+    /// SQLite's `PRAGMA data_version`: it differs from the last value this connection read if and
+    /// only if another connection (of this process or another one) committed in between. Run on
+    /// its own, it reads in a transaction of its own, so it is the state of the database now.
+    func dataVersion() throws -> Int64 {
+        var version: Int64 = 0
+        try query("PRAGMA data_version") { version = $0.integer(0) }
+        return version
     }
 
     /// The first row's values mapped by `transform`, or `nil` when there is no row.

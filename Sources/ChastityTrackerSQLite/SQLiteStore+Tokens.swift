@@ -56,7 +56,10 @@ extension SQLiteStore {
 
     nonisolated(nonsending) public func principal(forTokenHash hash: String) async throws -> Principal? {
         try read(singleStatement: true) { connection in
-            try connection.first(
+            // Two statements, each read on its own: the version first (see PrincipalMemo).
+            let version = try connection.dataVersion()
+            if let kept = connection.principals.principal(for: hash, at: version) { return kept }
+            let principal = try connection.first(
                 """
                 SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms, tokens.expires_ms,
                     tokens.grant_id, change_feeds.epoch, change_feeds.state
@@ -75,6 +78,8 @@ extension SQLiteStore {
                     recordsState: row.optionalText(7).map { ChangeState(epoch: $0, sequence: row.integer(8)) }
                 )
             }
+            if let principal { connection.principals.keep(principal, for: hash, at: version) }
+            return principal
         }
     }
 

@@ -169,6 +169,55 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("A kept token lookup is served only while no connection committed: another store's revocation, time zone and record write are seen at once")
+    func keptLookupsFollowOtherConnectionsCommits() async throws {
+        try await withDatabasePath { path in
+            let server = try await SQLiteStore.open(path: path, logger: TestBackend.logger)
+            // The command line (or anything else writing the file) through connections of its own.
+            let other = try await SQLiteStore.open(path: path, logger: TestBackend.logger)
+            do {
+                let alice = try await server.makeUser("alice")
+                let token = try await server.createToken(userID: alice.id, label: "app", permission: .write, hash: "h1", at: at(1))
+                let first = try #require(try await server.principal(forTokenHash: "h1"))
+                #expect(try await server.principal(forTokenHash: "h1") == first)
+                #expect(try await server.read { $0.principals.count } == 1)
+
+                #expect(try await other.setTimeZone(userID: alice.id, timeZone: "Europe/Berlin"))
+                #expect(try await server.principal(forTokenHash: "h1")?.timeZone == "Europe/Berlin")
+
+                _ = try await other.insert([record("2025-01-01")], userID: alice.id)
+                let afterWrite = try #require(try await server.principal(forTokenHash: "h1"))
+                #expect(afterWrite.recordsState != first.recordsState)
+                #expect(afterWrite.recordsState != nil)
+
+                #expect(try await other.revokeToken(id: token.id, at: at(2)))
+                #expect(try await server.principal(forTokenHash: "h1") == nil)
+                #expect(try await server.principal(forTokenHash: "h1") == nil)
+            } catch {
+                try await other.close()
+                try await server.close()
+                throw error
+            }
+            try await other.close()
+            try await server.close()
+        }
+    }
+
+    @Test("The memo forgets what it kept at another version, and keeps nothing read before a version it has not seen")
+    func memoKeepsOneVersion() {
+        var memo = PrincipalMemo()
+        let principal = Principal(
+            tokenID: 1, userID: 2, timeZone: "UTC", permission: .read, lastUsed: nil, expires: nil, grantID: nil, recordsState: nil)
+        #expect(memo.principal(for: "h", at: 7) == nil)
+        memo.keep(principal, for: "h", at: 7)
+        #expect(memo.principal(for: "h", at: 7) == principal)
+        #expect(memo.principal(for: "h", at: 8) == nil)
+        #expect(memo.count == 0)
+        memo.keep(principal, for: "h", at: 7)
+        #expect(memo.principal(for: "h", at: 8) == nil)
+        #expect(memo.count == 0)
+    }
+
     @Test("After close, reads and writes fail with unavailable")
     func closedStoreRefusesWork() async throws {
         try await withDatabasePath { path in
