@@ -131,4 +131,16 @@ struct QueryParametersTests {
         #expect(try parameters.orgasmQuery() == OrgasmQuery(limit: 7, offset: 0))
         #expect(try parameters.id() == nil)
     }
+
+    @Test(
+        "names are percent-decoded when they hold an escape, kept as sent when it does not decode, and untouched otherwise",
+        arguments: [
+            ("limit", "limit"), ("%6Cimit", "limit"), ("limit%5B%5D", "limit[]"), ("li+mit", "li+mit"), ("%zz", "%zz"),
+            ("%FF", "%FF"), ("id", "id"), ("caf%C3%A9", "café"),
+        ])
+    func namesArePercentDecoded(_ sent: String, _ expected: String) {
+        let decoded = QueryParameters.decodingNames([(name: Substring(sent), value: "1%2")])
+        #expect(decoded.map(\.name) == [expected])
+        #expect(decoded.map(\.value) == ["1%2"])
+    }
 }

@@ -22,11 +22,19 @@ enum ConditionalGET {
 
     /// The 200 answer for `answer`, or 304 when the client already holds it.
     static func response(for request: Request, answer: RecordReadCache.Answer) -> Response {
-        var headers: HTTPFields = [.eTag: answer.etag, .cacheControl: cacheControl, .vary: "Authorization"]
-        if let condition = request.headers[values: .ifNoneMatch].joined(separator: ",").nonEmpty, matches(condition, etag: answer.etag) {
+        // Appended, not from a dictionary literal (which checks each name against the others),
+        // with room for the request id and the server's own fields (issue 24).
+        var headers = HTTPFields()
+        headers.reserveCapacity(8)
+        headers.append(HTTPField(name: .eTag, value: answer.etag))
+        headers.append(HTTPField(name: .cacheControl, value: cacheControl))
+        headers.append(HTTPField(name: .vary, value: "Authorization"))
+        if request.headers.contains(where: { $0.name == .ifNoneMatch }),
+            let condition = request.headers[values: .ifNoneMatch].joined(separator: ",").nonEmpty, matches(condition, etag: answer.etag)
+        {
             return Response(status: .notModified, headers: headers)
         }
-        headers[.contentType] = Envelope.contentType
+        headers.append(HTTPField(name: .contentType, value: Envelope.contentType))
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.body))
     }
 
