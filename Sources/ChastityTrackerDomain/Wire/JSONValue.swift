@@ -34,6 +34,13 @@ public enum JSONValue: Sendable, Hashable, Decodable {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw InvalidJSON("the request body is not valid UTF-8")
         }
+        if let value = JSONReader.read(bytes) { return value }
+        return try parseWithFoundation(bytes)
+    }
+
+    /// ``parse(_:)`` without its own reader: Foundation's `JSONDecoder`, the reference that
+    /// reader answers like (for the differential test and the `FuzzJSON` target). Assumes UTF-8.
+    public static func parseWithFoundation(_ bytes: [UInt8]) throws(InvalidJSON) -> JSONValue {
         // Foundation's parser accepts trailing commas (`{"a":1,}`, `[1,]`), which JSON does not.
         guard !hasTrailingComma(bytes) else {
             throw InvalidJSON("the request body is not valid JSON")
@@ -43,6 +50,12 @@ public enum JSONValue: Sendable, Hashable, Decodable {
         } catch {
             throw InvalidJSON("the request body is not valid JSON")
         }
+    }
+
+    /// The value ``parse(_:)``'s own reader gives `bytes` (UTF-8), or `nil` where it leaves them to
+    /// Foundation (for the differential test and the `FuzzJSON` target).
+    public static func parseWithoutFoundation(_ bytes: [UInt8]) -> JSONValue? {
+        JSONReader.read(bytes)
     }
 
     /// Whether a `,` outside a string is followed, after white space, by `}` or `]`.
