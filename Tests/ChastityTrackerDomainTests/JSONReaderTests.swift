@@ -65,7 +65,7 @@ struct JSONReaderTests {
 
     @Test("20,000 random bodies, well formed and broken, are answered as Foundation answers them")
     func randomBodiesAreAnsweredAlike() {
-        var generator = SeededGenerator(seed: 24)
+        var generator = SplitMix64(seed: 24)
         var readWithoutFoundation = 0
         for round in 0..<20_000 {
             var text = RandomJSON.value(depth: 0, using: &generator)
@@ -80,19 +80,6 @@ struct JSONReaderTests {
     }
 }
 
-/// SplitMix64: the same bodies on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random JSON texts with the numbers, strings and whitespace the edges above name.
 enum RandomJSON {
     static let numbers = [
@@ -104,7 +91,7 @@ enum RandomJSON {
     ]
     static let whitespace = ["", "", "", " ", "\n", "\t", "\r\n", "  "]
 
-    static func value(depth: Int, using generator: inout SeededGenerator) -> String {
+    static func value(depth: Int, using generator: inout SplitMix64) -> String {
         let space = whitespace.randomElement(using: &generator)!
         switch Int.random(in: 0..<(depth > 3 ? 5 : 8), using: &generator) {
         case 0: return space + numbers.randomElement(using: &generator)! + space
@@ -124,7 +111,7 @@ enum RandomJSON {
     }
 
     /// One byte taken out, doubled or replaced by a JSON-significant one.
-    static func mutate(_ text: String, using generator: inout SeededGenerator) -> String {
+    static func mutate(_ text: String, using generator: inout SplitMix64) -> String {
         var bytes = Array(text.utf8)
         guard !bytes.isEmpty else { return "," }
         let at = Int.random(in: 0..<bytes.count, using: &generator)

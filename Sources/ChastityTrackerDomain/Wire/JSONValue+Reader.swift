@@ -82,18 +82,8 @@ struct JSONReader {
             skipWhitespace()
             guard let member = value(depth: depth) else { return nil }
             if members[key] == nil { members[key] = member }
-            skipWhitespace()
-            guard index < bytes.count else { return nil }
-            switch bytes[index] {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(members)
-            default:
-                return nil
-            }
+            guard let closed = afterElement(closing: UInt8(ascii: "}")) else { return nil }
+            if closed { return .object(members) }
         }
     }
 
@@ -109,18 +99,26 @@ struct JSONReader {
         while true {
             guard let element = value(depth: depth) else { return nil }
             elements.append(element)
+            guard let closed = afterElement(closing: UInt8(ascii: "]")) else { return nil }
+            if closed { return .array(elements) }
+        }
+    }
+
+    /// After a member or element: `true` past the `closing` bracket, `false` past a comma (and the
+    /// whitespace after it), `nil` for anything else.
+    private mutating func afterElement(closing: UInt8) -> Bool? {
+        skipWhitespace()
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: ","):
+            index += 1
             skipWhitespace()
-            guard index < bytes.count else { return nil }
-            switch bytes[index] {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(elements)
-            default:
-                return nil
-            }
+            return false
+        case closing:
+            index += 1
+            return true
+        default:
+            return nil
         }
     }
 
