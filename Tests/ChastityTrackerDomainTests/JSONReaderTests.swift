@@ -50,7 +50,8 @@ struct JSONReaderTests {
 
     static var deepEdges: [String] {
         var edges: [String] = ["1" + String(repeating: "0", count: 400)]
-        for depth in [64, 65, 512, 513] {
+        // Past the reader's 64 levels Foundation answers alone (its own limit, 512, is its business).
+        for depth in [63, 64, 65, 66] {
             edges.append(String(repeating: "[", count: depth) + String(repeating: "]", count: depth))
         }
         edges.append(String(repeating: #"{"a":"#, count: 70) + "1" + String(repeating: "}", count: 70))
@@ -63,11 +64,15 @@ struct JSONReaderTests {
         #expect(ours == foundation, "\(body.prefix(60))")
     }
 
-    @Test("20,000 random bodies, well formed and broken, are answered as Foundation answers them")
-    func randomBodiesAreAnsweredAlike() {
+    /// Async and yielding: the suites run in parallel on the cooperative pool's two threads, and a
+    /// loop that held one for seconds slowed the timing-bound tests beside it (a 3 s readiness
+    /// lifetime ran out between two requests).
+    @Test("5,000 random bodies, well formed and broken, are answered as Foundation answers them")
+    func randomBodiesAreAnsweredAlike() async {
         var generator = SplitMix64(seed: 24)
         var readWithoutFoundation = 0
-        for round in 0..<20_000 {
+        for round in 0..<5_000 {
+            if round % 100 == 0 { await Task.yield() }
             var text = RandomJSON.value(depth: 0, using: &generator)
             if round % 3 == 0 { text = RandomJSON.mutate(text, using: &generator) }
             let (ours, foundation) = Self.answers(text)
@@ -76,7 +81,7 @@ struct JSONReaderTests {
             if ours != foundation { return }
         }
         // Most of them go the fast way, so the comparison is of the reader, not of Foundation with itself.
-        #expect(readWithoutFoundation > 10_000)
+        #expect(readWithoutFoundation > 2_500)
     }
 }
 
