@@ -47,20 +47,10 @@ public struct TokenSecret: Sendable, Hashable {
     }
 
     private static func hash(ofBytes bytes: some DataProtocol) -> String {
-        let digest = SHA256.hash(data: bytes)
-        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { out in
-            var index = 0
-            for byte in digest {
-                out[index] = hexDigits[Int(byte >> 4)]
-                out[index + 1] = hexDigits[Int(byte & 0x0F)]
-                index += 2
-            }
-            return index
-        }
+        SHA256.hash(data: bytes).withUnsafeBytes(Hex.lowercase)
     }
 
     private static let prefixBytes: [UInt8] = Array(prefix.utf8)
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Whether a presented text has the shape of a token (prefix, 43 base64url characters).
     public static func isWellFormed(_ text: some StringProtocol) -> Bool {

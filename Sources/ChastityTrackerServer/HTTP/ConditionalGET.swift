@@ -29,9 +29,7 @@ enum ConditionalGET {
         headers.append(HTTPField(name: .eTag, value: answer.etag))
         headers.append(HTTPField(name: .cacheControl, value: cacheControl))
         headers.append(HTTPField(name: .vary, value: "Authorization"))
-        if request.headers.contains(where: { $0.name == .ifNoneMatch }),
-            let condition = request.headers[values: .ifNoneMatch].joined(separator: ",").nonEmpty, matches(condition, etag: answer.etag)
-        {
+        if let condition = request.headers.combinedValue(of: .ifNoneMatch)?.nonEmpty, matches(condition, etag: answer.etag) {
             return Response(status: .notModified, headers: headers)
         }
         headers.append(HTTPField(name: .contentType, value: Envelope.contentType))
@@ -41,14 +39,7 @@ enum ConditionalGET {
     /// `"` + the first 128 bits of the body's SHA-256 in hex + `"`.
     static func etag(of buffer: ByteBuffer) -> String {
         let digest = buffer.withUnsafeReadableBytes { SHA256.hash(data: $0) }
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = [UInt8(ascii: "\"")]
-        for byte in digest.prefix(16) {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0F)])
-        }
-        text.append(UInt8(ascii: "\""))
-        return String(decoding: text, as: UTF8.self)
+        return "\"" + digest.withUnsafeBytes { Hex.lowercase(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) } + "\""
     }
 
     /// `If-None-Match` uses weak comparison (RFC 9110 13.1.2): `*` or any listed tag equal to

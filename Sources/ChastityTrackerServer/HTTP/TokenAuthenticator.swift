@@ -28,7 +28,7 @@ public struct TokenAuthenticator<Store: UnitOfWorkStore>: Sendable {
     nonisolated(nonsending) public func handle(
         _ request: Request, context: Context, next: nonisolated(nonsending) @Sendable (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = Self.authorization(in: request.headers) else {
+        guard let header = request.headers.combinedValue(of: .authorization) else {
             throw APIError.unauthorized("a bearer token is required (Authorization: Bearer <token>)", tokenSent: false)
         }
         guard let token = Self.bearerCredential(in: header) else {
