@@ -350,6 +350,46 @@ struct QuotaInsertStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
 }
 
+/// Several users' inserts in one statement (``InsertBatcher``): `$1` the user of each item, then
+/// ``InsertStatement``'s arrays, then the record quota (NULL: none). Each user's feed moves by
+/// their number of items, in their totals row locked in ascending user order (so two such
+/// statements, from any instances, never wait for each other in a cycle), and only where their
+/// total plus their items stays within the quota; their items are changes `base + 1` on, in the
+/// arrays' order. Rows come back as (id, user) for the users whose items went in; a user over
+/// the quota gets none.
+struct BatchInsertStatement: PostgresPreparedStatement {
+    typealias Row = (id: Int64, userID: Int64)
+    static let name = "ct_insert_batch"
+    static let sql: String = {
+        let unnest = PostgresOrgasmColumns.Arrays.unnest(from: 2, leading: "$1::bigint[]", as: "user_id")
+        let quota = "$\(2 + PostgresOrgasmColumns.Arrays.insertCount)::bigint"
+        return """
+            WITH item AS (
+                SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY position) AS rank
+                FROM unnest(\(unnest.arguments)) WITH ORDINALITY AS \(unnest.alias)
+            ), wanted AS (
+                SELECT user_id, count(*) AS n FROM item GROUP BY user_id
+            ), feed AS (
+                INSERT INTO orgasm_totals AS totals (user_id, total, state)
+                SELECT user_id, 0, n FROM wanted WHERE \(quota) IS NULL OR n <= \(quota) ORDER BY user_id
+                ON CONFLICT (user_id) DO UPDATE SET state = totals.state + EXCLUDED.state
+                    WHERE \(quota) IS NULL OR totals.total + EXCLUDED.state <= \(quota)
+                RETURNING user_id, state
+            )
+            INSERT INTO orgasms (user_id, created_state, changed_state, \(PostgresOrgasmColumns.Arrays.insertColumns))
+            SELECT item.user_id, feed.state - wanted.n + item.rank, feed.state - wanted.n + item.rank, \(PostgresOrgasmColumns.Arrays.insertValues)
+            FROM item JOIN wanted ON wanted.user_id = item.user_id JOIN feed ON feed.user_id = item.user_id
+            ORDER BY item.position
+            RETURNING id, user_id
+            """
+    }()
+
+    let bindings: PostgresBindings
+
+    func makeBindings() -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode((Int64, Int64).self) }
+}
+
 /// Locks a user's kept total until the commit (creating it at 0 when missing) and returns it,
 /// for the record quota's check.
 struct LockTotalStatement: PostgresPreparedStatement {

@@ -17,29 +17,95 @@ extension PostgresStore {
 
     private func insertNow(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completing completion: IdempotencyCompletion?) async throws -> [Orgasm]
     {
-        // One prepared statement over parallel arrays (see InsertStatement).
+        // One prepared statement over parallel arrays (see InsertStatement), several requests'
+        // in one while statements are busy (see InsertBatcher).
+        if let completion { return try await insertCompleting(orgasms, userID: userID, quota: quota, completion: completion) }
+        let request = InsertBatcher.Request(userID: userID, orgasms: orgasms, quota: quota)
+        guard orgasms.count <= InsertBatcher.maximumItems else { return try await insertAlone(request) }
+        return try await inserts.insert(request) { batch in await self.insertBatch(batch) }
+    }
+
+    /// The items of `request` with their ids, in the request's order, from the ids the insert
+    /// returned (drawn in row order, so ascending ids match the input order).
+    private static func created(_ ids: [Int64], for request: InsertBatcher.Request) throws -> [Orgasm] {
+        guard ids.count == request.orgasms.count else { throw StoreError.unavailable }
+        return zip(ids.sorted(), request.orgasms).map { Orgasm(id: $0, $1) }
+    }
+
+    /// One request's insert in a statement of its own that commits alone, under the quota's
+    /// check when there is a quota.
+    private func insertAlone(_ request: InsertBatcher.Request) async throws -> [Orgasm] {
+        var bindings = PostgresBindings(capacity: 2 + PostgresOrgasmColumns.Arrays.insertCount)
+        bindings.append(request.userID)
+        PostgresOrgasmColumns.appendInsertArrays(of: request.orgasms, to: &bindings)
+        guard let quota = request.quota else {
+            let statement = InsertStatement(bindings: bindings)
+            return try Self.created(try await session { try await $0.execute(statement) }, for: request)
+        }
+        bindings.append(Int64(quota))
+        let statement = QuotaInsertStatement(bindings: bindings)
+        let ids = try await session { try await $0.execute(statement) }
+        guard !ids.isEmpty else { throw StoreError.quotaExceeded(quota: quota) }
+        return try Self.created(ids, for: request)
+    }
+
+    /// Runs one of ``InsertBatcher``'s batches: a request alone as ``insertAlone(_:)``; several
+    /// in one ``BatchInsertStatement``, in a task of their own (so that a cancelled request fails
+    /// no other), or each alone when that statement fails (a user deleted meanwhile fails their
+    /// own insert only).
+    func insertBatch(_ requests: [InsertBatcher.Request]) async -> [InsertBatcher.Outcome] {
+        guard requests.count > 1 else { return [await Self.outcome { try await self.insertAlone(requests[0]) }] }
+        var users: [Int64] = []
+        var items: [NewOrgasm] = []
+        for request in requests {
+            users.append(contentsOf: repeatElement(request.userID, count: request.orgasms.count))
+            items.append(contentsOf: request.orgasms)
+        }
+        var bindings = PostgresBindings(capacity: 2 + PostgresOrgasmColumns.Arrays.insertCount)
+        bindings.append(users)
+        PostgresOrgasmColumns.appendInsertArrays(of: items, to: &bindings)
+        bindings.append(requests[0].quota.map(Int64.init))
+        let statement = BatchInsertStatement(bindings: bindings)
+        let logger = driverLogger
+        let ran = await Task { () async -> Result<[BatchInsertStatement.Row], any Error> in
+            await Self.outcome {
+                try await self.withConnection { try await PostgresSession(connection: $0, logger: logger).execute(statement) }
+            }
+        }.value
+        let rows: [BatchInsertStatement.Row]
+        switch ran {
+        case .success(let value):
+            rows = value
+        case .failure(let error as PSQLError) where error.code == .server:
+            self.logger.debug("an insert batch failed; inserting its requests one by one", metadata: ["error": "\(Self.loggable(error))"])
+            var outcomes: [InsertBatcher.Outcome] = []
+            for request in requests { outcomes.append(await Self.outcome { try await self.insertAlone(request) }) }
+            return outcomes
+        case .failure(let error):
+            let mapped = await Self.outcome { () async throws -> [Orgasm] in try await self.mappingErrors { throw error } }
+            return requests.map { _ in mapped }
+        }
+        var ids: [Int64: [Int64]] = [:]
+        for row in rows { ids[row.userID, default: []].append(row.id) }
+        return requests.map { request in
+            let created = ids[request.userID] ?? []
+            if created.isEmpty, let quota = request.quota { return .failure(StoreError.quotaExceeded(quota: quota)) }
+            return Result { try Self.created(created, for: request) }
+        }
+    }
+
+    private static func outcome<T>(_ work: () async throws -> T) async -> Result<T, any Error> {
+        do { return .success(try await work()) } catch { return .failure(error) }
+    }
+
+    /// An insert that completes an idempotency key: the quota's check, the insert and the key's
+    /// completion in one transaction.
+    private func insertCompleting(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completion: IdempotencyCompletion) async throws -> [Orgasm] {
         var bindings = PostgresBindings(capacity: 1 + PostgresOrgasmColumns.Arrays.insertCount)
         bindings.append(userID)
         PostgresOrgasmColumns.appendInsertArrays(of: orgasms, to: &bindings)
         let statement = InsertStatement(bindings: bindings)
-        @Sendable func created(_ ids: [Int64]) throws -> [Orgasm] {
-            guard ids.count == orgasms.count else { throw StoreError.unavailable }
-            // Identity values are drawn in row order, so the ascending ids match the input order.
-            return zip(ids.sorted(), orgasms).map { Orgasm(id: $0, $1) }
-        }
-        let insert: @Sendable (PostgresSession) async throws -> [Orgasm] = { session in
-            try created(try await session.execute(statement))
-        }
-        guard quota != nil || completion != nil else { return try await session(insert) }
-        if let quota, completion == nil {
-            // The quota's check and the insert in one statement that commits alone.
-            var quotaBindings = bindings
-            quotaBindings.append(Int64(quota))
-            let quotaInsert = QuotaInsertStatement(bindings: quotaBindings)
-            let ids = try await session { try await $0.execute(quotaInsert) }
-            guard !ids.isEmpty else { throw StoreError.quotaExceeded(quota: quota) }
-            return try created(ids)
-        }
+        let request = InsertBatcher.Request(userID: userID, orgasms: orgasms, quota: quota)
         let count = Int64(orgasms.count)
         return try await transaction { session in
             if let quota {
@@ -51,8 +117,7 @@ extension PostgresStore {
                 }
                 guard total + count <= Int64(quota) else { throw StoreError.quotaExceeded(quota: quota) }
             }
-            let created = try await insert(session)
-            guard let completion else { return created }
+            let created = try Self.created(try await session.execute(statement), for: request)
             let stored = completion.render(created)
             let claimedAt = completion.claimedAt?.millisecondsSinceEpoch
             let completed = try await session.rows(

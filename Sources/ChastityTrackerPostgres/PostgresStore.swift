@@ -46,6 +46,14 @@ public final class PostgresStore: ChastityStore {
     private let writesInFlight = NIOLockedValueBox(0)
     /// The principals looked up in the last moments (see ``PrincipalCache``).
     let principals: PrincipalCache
+    /// Gathers concurrent record inserts into shared statements (group commit).
+    let inserts: InsertBatcher
+
+    /// Two insert statements at once: while one is at the database the next batch gathers, and
+    /// one slow statement (waiting for a user's lock) does not hold up every insert. In bench/run's
+    /// insert scenario one, two and four all gave 0.8 to 1.2 of pgbench's ceiling (one statement
+    /// per insert: 0.36); see docs/BENCHMARKS.md.
+    public static let defaultInsertStatements = 2
 
     /// The number of times a transaction is tried when PostgreSQL reports a serialization failure
     /// or a deadlock.
@@ -64,6 +72,8 @@ public final class PostgresStore: ChastityStore {
     ///   - principalLifetime: how long a token's lookup is reused by this instance (zero: never,
     ///     and no listener). Changes anywhere reach the cache at once by notification (see
     ///     ``PrincipalCache``); this bounds a lost one (docs/CONTRACT.md section 3 allows 5 s).
+    ///   - insertStatements: the most record insert statements this store runs at once; inserts
+    ///     arriving meanwhile share the next one (``InsertBatcher``).
     /// - Throws: ``InvalidURL`` for a malformed URL; ``StoreError/unavailable`` when the database
     ///   cannot be reached or migrated.
     public static func open(
@@ -72,6 +82,7 @@ public final class PostgresStore: ChastityStore {
         connectionWait: Duration = .milliseconds(1500),
         writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
         principalLifetime: Duration = Configuration.defaultTokenCacheLifetime,
+        insertStatements: Int = PostgresStore.defaultInsertStatements,
         logger: Logger = Logger(label: "chastity-tracker.postgres")
     ) async throws -> PostgresStore {
         precondition(poolSize >= 1, "a pool needs at least one connection")
@@ -89,7 +100,8 @@ public final class PostgresStore: ChastityStore {
         }
         let store = PostgresStore(
             configuration: configuration, connectionWait: connectionWait, writeLimit: writeQueueLimit,
-            principals: PrincipalCache(lifetime: principalLifetime), listener: listener, logger: logger)
+            principals: PrincipalCache(lifetime: principalLifetime), inserts: InsertBatcher(concurrency: insertStatements),
+            listener: listener, logger: logger)
         do {
             try await store.migrate()
         } catch {
@@ -101,8 +113,9 @@ public final class PostgresStore: ChastityStore {
 
     private init(
         configuration: PostgresClient.Configuration, connectionWait: Duration, writeLimit: Int, principals: PrincipalCache,
-        listener: PostgresConnection.Configuration?, logger: Logger
+        inserts: InsertBatcher, listener: PostgresConnection.Configuration?, logger: Logger
     ) {
+        self.inserts = inserts
         let driverLogger = Self.driverLogger(logger)
         let client = PostgresClient(configuration: configuration, backgroundLogger: driverLogger)
         self.client = client
