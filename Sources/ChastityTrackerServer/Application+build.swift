@@ -145,7 +145,8 @@ public func buildRouter<Store: ChastityStore>(
         let allow = route.allow
         router.on(RouterPath(route.path), method: .options) { _, _ in Response(status: .noContent, headers: [.allow: allow]) }
     }
-    HealthController(store: store).addRoutes(to: router, health: RouteTable.healthPath, readiness: RouteTable.readinessPath)
+    HealthController(store: store, readiness: ReadinessProbe(store: store, clock: clock)).addRoutes(
+        to: router, health: RouteTable.healthPath, readiness: RouteTable.readinessPath)
     OpenAPIController().addRoutes(to: router, path: RouteTable.openAPIPath)
     if let metrics { MetricsController(registry: metrics).addRoutes(to: router, path: RouteTable.metricsPath) }
     addAccountRoutes(to: router, store: store, clock: clock, settings: account, configuration: configuration, proxies: proxies, tokens: tokens)

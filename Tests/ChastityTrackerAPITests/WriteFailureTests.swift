@@ -49,7 +49,7 @@ import Testing
         }
     }
 
-    @Test("Calls to /readyz within the probe's lifetime probe the database once")
+    @Test("Calls to /readyz within the probe's lifetime probe the database once; past it, by the app's clock, again")
     func readinessIsCached() async throws {
         try await TestApp.run(backend: FaultyStore.backend()) { app, client in
             let store = try #require(app.store as? FaultyStore)
@@ -57,6 +57,11 @@ import Testing
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/readyz", method: .head).status == .ok)
             #expect(store.writabilityChecks == 1)
+            // The probe ages by the app's clock (the composition root's), not the machine's: a
+            // slow machine never ages it within a test, and moving the clock does.
+            app.clock.advance(by: Double(ReadinessProbe.defaultLifetime.wholeMilliseconds + 1) / 1000)
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            #expect(store.writabilityChecks == 2)
         }
     }
 

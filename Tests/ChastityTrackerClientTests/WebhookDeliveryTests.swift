@@ -101,7 +101,7 @@ struct WebhookDeliveryTests {
                 let (webhook, secret) = try await harness.addWebhook(receiver.url())
                 #expect(try await harness.insert() == 201)
                 let state = try await harness.state()
-                let deliveries = try await receiver.waitFor(1, timeout: .seconds(5))
+                let deliveries = try await receiver.waitFor(1)
                 let delivery = try #require(deliveries.first)
                 #expect(delivery.path == "/hook")
                 #expect(delivery.headers["content-type"] == "application/json")
@@ -125,7 +125,7 @@ struct WebhookDeliveryTests {
             try await Self.serve { harness in
                 _ = try await harness.addWebhook(receiver.url())
                 #expect(try await harness.insert() == 201)
-                #expect(try await receiver.waitFor(1, timeout: .seconds(5)).count == 1)
+                #expect(try await receiver.waitFor(1).count == 1)
                 // The receiver is holding that delivery for 30 s; writes go on.
                 for day in 2...9 { #expect(try await harness.insert("2026-03-0\(day)") == 201) }
                 #expect(receiver.deliveries.count == 1)
@@ -196,7 +196,7 @@ struct WebhookDeliveryTests {
             try await Self.serve { harness in
                 let (webhook, secret) = try await harness.addWebhook(receiver.url())
                 #expect(try await harness.administration.sendTestMessage(webhookID: webhook.id, userID: harness.user.id))
-                let delivery = try #require(try await receiver.waitFor(1, timeout: .seconds(5)).first)
+                let delivery = try #require(try await receiver.waitFor(1).first)
                 try WebhookVerifier(secret: secret.text).verify(body: delivery.body, headers: delivery.headers)
                 let body = try Self.json(delivery)
                 #expect(body["type"] as? String == "webhook.test")
