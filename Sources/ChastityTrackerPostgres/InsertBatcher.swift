@@ -12,6 +12,10 @@ import NIOConcurrencyHelpers
 /// waiting, which leads it in turn. Every insert is answered only after its statement
 /// committed, and each with its own outcome (``PostgresStore`` runs the inserts of a batch
 /// alone when the batch's statement fails, so one request's failure is never another's).
+///
+/// A statement can wait for a lock another transaction holds (a user's totals row); so that one
+/// such user does not hold up everyone's inserts, an insert that arrives when every running
+/// statement has run for `stallAfter` starts one more statement, with the inserts waiting.
 final class InsertBatcher: Sendable {
     /// One request's insert: all its items or none.
     struct Request: Sendable {
@@ -25,26 +29,26 @@ final class InsertBatcher: Sendable {
     private enum Turn: Sendable {
         /// The insert's statement committed or failed; this is its outcome.
         case done(Outcome)
-        /// Run this batch, whose first request is the receiver's own.
-        case lead([Waiter])
+        /// Run this batch, whose first request is the receiver's own, as statement `slot`.
+        case lead([Waiter], slot: Int)
     }
 
     private struct Waiter: Sendable {
         let request: Request
-        /// Nil for a leader's own request (it is not waiting for an answer).
-        let continuation: CheckedContinuation<Turn, Never>?
+        let continuation: CheckedContinuation<Turn, Never>
     }
 
     private struct State {
-        /// Inserts waiting for a statement, in arrival order. Not empty only while `running`
-        /// equals the batcher's concurrency.
+        /// Inserts waiting for a statement, in arrival order. Not empty only while every
+        /// statement is taken (or stalled).
         var pending: [Waiter] = []
-        /// Statements running (or about to), at most the batcher's concurrency.
-        var running = 0
+        /// When each running statement started, by slot.
+        var running: [Int: ContinuousClock.Instant] = [:]
+        var nextSlot = 0
 
-        /// Takes the next batch from `pending`: its first insert, then the later ones of other users
-        /// with the same quota while the items fit in ``InsertBatcher/maximumItems``. The others keep
-        /// their places.
+        /// Takes the next batch from `pending`: its first insert, then the later ones of other
+        /// users with the same quota while the items fit in ``InsertBatcher/maximumItems``. The
+        /// others keep their places.
         mutating func takeBatch() -> [Waiter] {
             let first = pending[0].request
             var batch = [pending[0]]
@@ -69,13 +73,16 @@ final class InsertBatcher: Sendable {
     /// The most items one statement inserts; a request with more is never batched.
     static let maximumItems = 256
 
-    /// The most statements running at once; the rest of the inserts wait for one of them.
+    /// The most statements running at once, unless they stall; the rest of the inserts wait.
     let concurrency: Int
+    /// How long a statement may run before it counts as stalled.
+    let stallAfter: Duration
     private let state = NIOLockedValueBox(State())
 
-    init(concurrency: Int) {
+    init(concurrency: Int, stallAfter: Duration) {
         precondition(concurrency >= 1, "inserts need at least one statement at a time")
         self.concurrency = concurrency
+        self.stallAfter = stallAfter
     }
 
     /// Inserts waiting for a statement now.
@@ -86,32 +93,37 @@ final class InsertBatcher: Sendable {
     /// and returns each request's outcome, in order.
     func insert(_ request: Request, running run: @Sendable ([Request]) async -> [Outcome]) async throws -> [Orgasm] {
         let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
-            let leads = state.withLockedValue { state in
-                guard state.running < concurrency else {
-                    state.pending.append(Waiter(request: request, continuation: continuation))
-                    return false
+            let lead = state.withLockedValue { state -> (batch: [Waiter], slot: Int)? in
+                state.pending.append(Waiter(request: request, continuation: continuation))
+                let now = ContinuousClock.now
+                guard state.running.count < concurrency || state.running.values.allSatisfy({ now - $0 >= stallAfter }) else {
+                    return nil
                 }
-                state.running += 1
-                return true
+                let slot = state.nextSlot
+                state.nextSlot += 1
+                state.running[slot] = now
+                return (state.takeBatch(), slot)
             }
-            if leads { continuation.resume(returning: .lead([Waiter(request: request, continuation: nil)])) }
+            if let lead { lead.batch[0].continuation.resume(returning: .lead(lead.batch, slot: lead.slot)) }
         }
         switch turn {
         case .done(let outcome):
             return try outcome.get()
-        case .lead(let batch):
+        case .lead(let batch, let slot):
             let outcomes = await run(batch.map(\.request))
-            // The next batch starts before this one's requests are answered.
+            // The next batch starts before this one's requests are answered. (A statement started
+            // beside stalled ones goes on while inserts wait, and ends when none does.)
             let next = state.withLockedValue { state -> [Waiter]? in
                 guard !state.pending.isEmpty else {
-                    state.running -= 1
+                    state.running[slot] = nil
                     return nil
                 }
+                state.running[slot] = ContinuousClock.now
                 return state.takeBatch()
             }
-            if let next { next[0].continuation?.resume(returning: .lead(next)) }
+            if let next { next[0].continuation.resume(returning: .lead(next, slot: slot)) }
             for (waiter, outcome) in zip(batch.dropFirst(), outcomes.dropFirst()) {
-                waiter.continuation?.resume(returning: .done(outcome))
+                waiter.continuation.resume(returning: .done(outcome))
             }
             return try outcomes[0].get()
         }

@@ -50,11 +50,18 @@ extension PostgresStore {
     }
 
     /// Runs one of ``InsertBatcher``'s batches: a request alone as ``insertAlone(_:)``; several
-    /// in one ``BatchInsertStatement``, in a task of their own (so that a cancelled request fails
-    /// no other), or each alone when that statement fails (a user deleted meanwhile fails their
-    /// own insert only).
+    /// in a task of their own (so that a cancelled request fails no other) as
+    /// ``sharedInsert(_:)``.
     func insertBatch(_ requests: [InsertBatcher.Request]) async -> [InsertBatcher.Outcome] {
         guard requests.count > 1 else { return [await Self.outcome { try await self.insertAlone(requests[0]) }] }
+        return await Task { await self.sharedInsert(requests) }.value
+    }
+
+    /// Several requests' inserts in one ``BatchInsertStatement``; when it fails on a request's
+    /// own rows (an integrity error: a user deleted meanwhile; or a deadlock), each request alone,
+    /// so that it fails its own insert only. Any other failure (no connection in time, a
+    /// read-only or full database) is every request's, as it would have been alone.
+    private func sharedInsert(_ requests: [InsertBatcher.Request]) async -> [InsertBatcher.Outcome] {
         var users: [Int64] = []
         var items: [NewOrgasm] = []
         for request in requests {
@@ -66,22 +73,15 @@ extension PostgresStore {
         PostgresOrgasmColumns.appendInsertArrays(of: items, to: &bindings)
         bindings.append(requests[0].quota.map(Int64.init))
         let statement = BatchInsertStatement(bindings: bindings)
-        let logger = driverLogger
-        let ran = await Task { () async -> Result<[BatchInsertStatement.Row], any Error> in
-            await Self.outcome {
-                try await self.withConnection { try await PostgresSession(connection: $0, logger: logger).execute(statement) }
-            }
-        }.value
         let rows: [BatchInsertStatement.Row]
-        switch ran {
-        case .success(let value):
-            rows = value
-        case .failure(let error as PSQLError) where error.code == .server:
-            self.logger.debug("an insert batch failed; inserting its requests one by one", metadata: ["error": "\(Self.loggable(error))"])
+        do {
+            rows = try await withConnection { try await PostgresSession(connection: $0, logger: self.driverLogger).execute(statement) }
+        } catch let error as PSQLError where error.code == .server && Self.failsOnOneRequest(error) {
+            logger.debug("an insert batch failed; inserting its requests one by one", metadata: ["error": "\(Self.loggable(error))"])
             var outcomes: [InsertBatcher.Outcome] = []
             for request in requests { outcomes.append(await Self.outcome { try await self.insertAlone(request) }) }
             return outcomes
-        case .failure(let error):
+        } catch {
             let mapped = await Self.outcome { () async throws -> [Orgasm] in try await self.mappingErrors { throw error } }
             return requests.map { _ in mapped }
         }
@@ -92,6 +92,13 @@ extension PostgresStore {
             if created.isEmpty, let quota = request.quota { return .failure(StoreError.quotaExceeded(quota: quota)) }
             return Result { try Self.created(created, for: request) }
         }
+    }
+
+    /// Whether a shared insert's failure may be one request's: an integrity violation (class 23)
+    /// or a transaction rollback (class 40: deadlock, serialization failure).
+    private static func failsOnOneRequest(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("23") || state.hasPrefix("40")
     }
 
     private static func outcome<T>(_ work: () async throws -> T) async -> Result<T, any Error> {

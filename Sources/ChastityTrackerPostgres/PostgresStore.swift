@@ -73,7 +73,9 @@ public final class PostgresStore: ChastityStore {
     ///     and no listener). Changes anywhere reach the cache at once by notification (see
     ///     ``PrincipalCache``); this bounds a lost one (docs/CONTRACT.md section 3 allows 5 s).
     ///   - insertStatements: the most record insert statements this store runs at once; inserts
-    ///     arriving meanwhile share the next one (``InsertBatcher``).
+    ///     arriving meanwhile share the next one (``InsertBatcher``), unless every running one
+    ///     has run for `insertStallAfter` (`connectionWait` when nil: waiting for a lock), when
+    ///     one more starts.
     /// - Throws: ``InvalidURL`` for a malformed URL; ``StoreError/unavailable`` when the database
     ///   cannot be reached or migrated.
     public static func open(
@@ -83,6 +85,7 @@ public final class PostgresStore: ChastityStore {
         writeQueueLimit: Int = Configuration.defaultWriteQueueLimit,
         principalLifetime: Duration = Configuration.defaultTokenCacheLifetime,
         insertStatements: Int = PostgresStore.defaultInsertStatements,
+        insertStallAfter: Duration? = nil,
         logger: Logger = Logger(label: "chastity-tracker.postgres")
     ) async throws -> PostgresStore {
         precondition(poolSize >= 1, "a pool needs at least one connection")
@@ -100,7 +103,8 @@ public final class PostgresStore: ChastityStore {
         }
         let store = PostgresStore(
             configuration: configuration, connectionWait: connectionWait, writeLimit: writeQueueLimit,
-            principals: PrincipalCache(lifetime: principalLifetime), inserts: InsertBatcher(concurrency: insertStatements),
+            principals: PrincipalCache(lifetime: principalLifetime),
+            inserts: InsertBatcher(concurrency: insertStatements, stallAfter: insertStallAfter ?? connectionWait),
             listener: listener, logger: logger)
         do {
             try await store.migrate()
