@@ -102,13 +102,13 @@ enum PostgresOrgasmColumns {
 
         /// The insert's unnested arrays, from parameter `$first` on, and the alias naming their
         /// elements (`position` last, from `WITH ORDINALITY`).
-        /// With `leading`, that array comes first and its element is named `name`.
-        static func unnest(from first: Int, leading: String? = nil, as name: String = "") -> (arguments: String, alias: String) {
+        /// With `leading`, that array (its argument and its element's name) comes first.
+        static func unnest(from first: Int, leading: (argument: String, name: String)? = nil) -> (arguments: String, alias: String) {
             let types = ["text", "text", "boolean", "text", "boolean", "text", "boolean", "bigint"]
             let arguments = types.enumerated().map { "$\(first + $0.offset)::\($0.element)[]" }.joined(separator: ", ")
             let elements = "date, mode, public, type, has_type, grantedby, has_grantedby, inserted_ms, position"
             guard let leading else { return (arguments, "item(\(elements))") }
-            return ("\(leading), \(arguments)", "item(\(name), \(elements))")
+            return ("\(leading.argument), \(arguments)", "item(\(leading.name), \(elements))")
         }
 
         /// The stored columns a batch insert writes besides `user_id`, and the expressions over

@@ -361,7 +361,7 @@ struct BatchInsertStatement: PostgresPreparedStatement {
     typealias Row = (id: Int64, userID: Int64)
     static let name = "ct_insert_batch"
     static let sql: String = {
-        let unnest = PostgresOrgasmColumns.Arrays.unnest(from: 2, leading: "$1::bigint[]", as: "user_id")
+        let unnest = PostgresOrgasmColumns.Arrays.unnest(from: 2, leading: ("$1::bigint[]", "user_id"))
         let quota = "$\(2 + PostgresOrgasmColumns.Arrays.insertCount)::bigint"
         return """
             WITH item AS (

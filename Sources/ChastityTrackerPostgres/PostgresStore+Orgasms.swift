@@ -25,28 +25,35 @@ extension PostgresStore {
         return try await inserts.insert(request) { batch in await self.insertBatch(batch) }
     }
 
-    /// The items of `request` with their ids, in the request's order, from the ids the insert
-    /// returned (drawn in row order, so ascending ids match the input order).
-    private static func created(_ ids: [Int64], for request: InsertBatcher.Request) throws -> [Orgasm] {
-        guard ids.count == request.orgasms.count else { throw StoreError.unavailable }
-        return zip(ids.sorted(), request.orgasms).map { Orgasm(id: $0, $1) }
+    /// The items with their ids, in the items' order, from the ids the insert returned (drawn in
+    /// row order, so ascending ids match the input order).
+    private static func created(_ ids: [Int64], for orgasms: [NewOrgasm]) throws -> [Orgasm] {
+        guard ids.count == orgasms.count else { throw StoreError.unavailable }
+        return zip(ids.sorted(), orgasms).map { Orgasm(id: $0, $1) }
+    }
+
+    /// An insert statement's bindings: `owner` (the user, or a user per item), then the items'
+    /// arrays; the quota, when the statement takes one, comes after.
+    private static func insertBindings(_ owner: some PostgresNonThrowingEncodable, _ orgasms: [NewOrgasm]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2 + PostgresOrgasmColumns.Arrays.insertCount)
+        bindings.append(owner)
+        PostgresOrgasmColumns.appendInsertArrays(of: orgasms, to: &bindings)
+        return bindings
     }
 
     /// One request's insert in a statement of its own that commits alone, under the quota's
     /// check when there is a quota.
     private func insertAlone(_ request: InsertBatcher.Request) async throws -> [Orgasm] {
-        var bindings = PostgresBindings(capacity: 2 + PostgresOrgasmColumns.Arrays.insertCount)
-        bindings.append(request.userID)
-        PostgresOrgasmColumns.appendInsertArrays(of: request.orgasms, to: &bindings)
+        var bindings = Self.insertBindings(request.userID, request.orgasms)
         guard let quota = request.quota else {
             let statement = InsertStatement(bindings: bindings)
-            return try Self.created(try await session { try await $0.execute(statement) }, for: request)
+            return try Self.created(try await session { try await $0.execute(statement) }, for: request.orgasms)
         }
         bindings.append(Int64(quota))
         let statement = QuotaInsertStatement(bindings: bindings)
         let ids = try await session { try await $0.execute(statement) }
         guard !ids.isEmpty else { throw StoreError.quotaExceeded(quota: quota) }
-        return try Self.created(ids, for: request)
+        return try Self.created(ids, for: request.orgasms)
     }
 
     /// Runs one of ``InsertBatcher``'s batches: a request alone as ``insertAlone(_:)``; several
@@ -68,9 +75,7 @@ extension PostgresStore {
             users.append(contentsOf: repeatElement(request.userID, count: request.orgasms.count))
             items.append(contentsOf: request.orgasms)
         }
-        var bindings = PostgresBindings(capacity: 2 + PostgresOrgasmColumns.Arrays.insertCount)
-        bindings.append(users)
-        PostgresOrgasmColumns.appendInsertArrays(of: items, to: &bindings)
+        var bindings = Self.insertBindings(users, items)
         bindings.append(requests[0].quota.map(Int64.init))
         let statement = BatchInsertStatement(bindings: bindings)
         let rows: [BatchInsertStatement.Row]
@@ -90,7 +95,7 @@ extension PostgresStore {
         return requests.map { request in
             let created = ids[request.userID] ?? []
             if created.isEmpty, let quota = request.quota { return .failure(StoreError.quotaExceeded(quota: quota)) }
-            return Result { try Self.created(created, for: request) }
+            return Result { try Self.created(created, for: request.orgasms) }
         }
     }
 
@@ -108,11 +113,7 @@ extension PostgresStore {
     /// An insert that completes an idempotency key: the quota's check, the insert and the key's
     /// completion in one transaction.
     private func insertCompleting(_ orgasms: [NewOrgasm], userID: Int64, quota: Int?, completion: IdempotencyCompletion) async throws -> [Orgasm] {
-        var bindings = PostgresBindings(capacity: 1 + PostgresOrgasmColumns.Arrays.insertCount)
-        bindings.append(userID)
-        PostgresOrgasmColumns.appendInsertArrays(of: orgasms, to: &bindings)
-        let statement = InsertStatement(bindings: bindings)
-        let request = InsertBatcher.Request(userID: userID, orgasms: orgasms, quota: quota)
+        let statement = InsertStatement(bindings: Self.insertBindings(userID, orgasms))
         let count = Int64(orgasms.count)
         return try await transaction { session in
             if let quota {
@@ -124,7 +125,7 @@ extension PostgresStore {
                 }
                 guard total + count <= Int64(quota) else { throw StoreError.quotaExceeded(quota: quota) }
             }
-            let created = try Self.created(try await session.execute(statement), for: request)
+            let created = try Self.created(try await session.execute(statement), for: orgasms)
             let stored = completion.render(created)
             let claimedAt = completion.claimedAt?.millisecondsSinceEpoch
             let completed = try await session.rows(
