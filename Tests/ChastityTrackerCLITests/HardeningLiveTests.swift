@@ -80,40 +80,48 @@ struct HardeningLiveTests {
 
     @Test("--idle-timeout does not close a connection that keeps sending: keep-alive requests and a body in slow chunks, each within the timeout")
     func activeConnectionsStayOpen() async throws {
-        // A 1 s timeout and a piece every 0.2 s: slack for a loaded machine, and still well past
-        // the timeout in all.
-        let (sandbox, server, write) = try await Self.startServer(["--idle-timeout", "2"])
+        // A 3 s timeout and a piece every 0.25 s: 3.5 s in all, past the timeout, with 2.75 s of
+        // slack per pause for a loaded machine (this test failed twice under CI's load with less).
+        let (sandbox, server, write) = try await Self.startServer(["--idle-timeout", "3"])
         defer { sandbox.removeAll() }
 
-        // Seven requests 0.4 s apart on one connection, and a chunked body in seven pieces 0.4 s
-        // apart (2.8 s in all, past the 2 s timeout, with 1.6 s of slack per pause for a loaded
-        // machine), each from a thread of its own so that the pauses are what they say.
+        // Fourteen requests 0.25 s apart on one connection, and a chunked body in fourteen pieces
+        // 0.25 s apart, each from a thread of its own so that the pauses are what they say. An
+        // answer may be slow on a loaded machine (30 s); what must not happen is a close.
+        let pieces = 14
+        let pause: useconds_t = 250_000
         let keepAlive = try RawConnection(port: server.port)
         let slowBody = try RawConnection(port: server.port)
         async let statuses = RawConnection.onOwnThread { () -> [String] in
-            (0..<7).map { index in
-                if index > 0 { usleep(400_000) }
+            (0..<pieces).map { index in
+                if index > 0 { usleep(pause) }
                 keepAlive.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                let response = keepAlive.blockingResponse(within: .seconds(5))
+                let response = keepAlive.blockingResponse(within: .seconds(30))
                 keepAlive.discardReceived()
                 return response.map { String($0.status) } ?? (keepAlive.closedByServer ? "closed" : "no answer")
             }
         }
-        async let created = RawConnection.onOwnThread { () -> RawResponse? in
+        async let created = RawConnection.onOwnThread { () -> (RawResponse?, closed: Bool) in
             slowBody.send(
                 "POST /api/v2/orgasms.php HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(write)\r\n"
                     + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
             )
-            for piece in [#"{"date":"#, #""2025-11-28","#, #""mode":"#, #""full","#, #""type":"#, #""slow"}"#] {
-                usleep(400_000)
-                slowBody.send(String(piece.utf8.count, radix: 16) + "\r\n" + piece + "\r\n")
+            let body = Array(#"{"date":"2025-11-28","mode":"full","type":"slow"}"#.utf8)
+            // The body in `pieces - 1` chunks; the last pause comes before the terminating chunk.
+            for part in 0..<(pieces - 1) {
+                usleep(pause)
+                let piece = body[part * body.count / (pieces - 1)..<(part + 1) * body.count / (pieces - 1)]
+                slowBody.send(String(piece.count, radix: 16) + "\r\n" + String(decoding: piece, as: UTF8.self) + "\r\n")
             }
-            usleep(400_000)
+            usleep(pause)
             slowBody.send("0\r\n\r\n")
-            return slowBody.blockingResponse(within: .seconds(5))
+            let response = slowBody.blockingResponse(within: .seconds(30))
+            return (response, slowBody.closedByServer)
         }
-        #expect(await statuses == Array(repeating: "200", count: 7))
-        let answer = try #require(await created, "the slow body got no answer")
+        let answered = await statuses
+        #expect(answered == Array(repeating: "200", count: pieces), "keep-alive requests answered \(answered)")
+        let (response, closed) = await created
+        let answer = try #require(response, closed ? "the slow body's connection was closed" : "the slow body got no answer in 30 s")
         #expect(answer.status == 201, "\(answer.head) \(answer.body)")
         _ = try await server.stop()
     }
