@@ -9,20 +9,42 @@ public import Logging
 /// Metadata is formatted when a line is written, not each time a key is set: the server sets the
 /// request and token ids on every request and logs on few of them, and `StreamLogHandler`'s eager
 /// formatting was 5% of a list request's CPU time.
+///
+/// Small on purpose (issue 24): the label and format are held in one reference, so the handler
+/// fits inline in a `Logger`'s existential (three words) and setting a request's metadata copies
+/// no boxed handler; and Hummingbird's own per-request `hb.request.id` is not kept, since the
+/// server logs its own id, the one the client sees (`request_id`, ``RequestIDMiddleware``).
 public struct LineLogHandler: LogHandler {
-    let label: String
-    let format: LogFormat
+    private final class Output: Sendable {
+        let label: String
+        let format: LogFormat
+
+        init(label: String, format: LogFormat) {
+            self.label = label
+            self.format = format
+        }
+    }
+
+    private let output: Output
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
 
+    var label: String { output.label }
+    var format: LogFormat { output.format }
+
     public init(label: String, format: LogFormat) {
-        self.label = label
-        self.format = format
+        self.output = Output(label: label, format: format)
     }
+
+    /// Hummingbird's id of a request, which this handler does not keep (see above).
+    static let frameworkRequestIDKey = "hb.request.id"
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
-        set { metadata[key] = newValue }
+        set {
+            guard key != Self.frameworkRequestIDKey else { return }
+            metadata[key] = newValue
+        }
     }
 
     public func log(event: LogEvent) {

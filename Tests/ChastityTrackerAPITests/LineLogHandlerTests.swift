@@ -28,4 +28,23 @@ import Testing
         #expect(line.hasSuffix(#"[s] sign-in failed\n2026-01-01T00:00:00+0000 info forged"# + "\n"))
         #expect(line.contains(#" name=a\nb "#))
     }
+
+    @Test("Hummingbird's own request id is not kept, so a line carries only the server's request_id; other keys are")
+    func frameworkRequestIDIsDropped() {
+        var logger = Logger(label: "test") { label in LineLogHandler(label: label, format: .text) }
+        logger[metadataKey: "hb.request.id"] = "framework-id"
+        logger[metadataKey: "request_id"] = "abc123"
+        #expect(logger[metadataKey: "hb.request.id"] == nil)
+        #expect(logger[metadataKey: "request_id"] == "abc123")
+        let handler = logger.handler as? LineLogHandler
+        let line = handler?.line(
+            for: LogEvent(level: .info, message: "request", metadata: nil, source: "s", file: #fileID, function: #function, line: #line))
+        #expect(line?.contains(" request_id=abc123 ") == true)
+        #expect(line?.contains("framework-id") == false)
+    }
+
+    @Test("the handler fits inline in a Logger's existential (three words), so setting a request's metadata boxes no copy")
+    func handlerFitsInline() {
+        #expect(MemoryLayout<LineLogHandler>.size <= 3 * MemoryLayout<UInt>.size)
+    }
 }

@@ -23,18 +23,23 @@ enum ConditionalGET {
     /// The 200 answer for `answer`, or 304 when the client already holds it.
     static func response(for request: Request, answer: RecordReadCache.Answer) -> Response {
         // Appended, not from a dictionary literal (which checks each name against the others),
-        // with room for the request id and the server's own fields (issue 24).
+        // with room for the request id and the server's own fields; the fixed fields built once,
+        // the ETag's once per answer (issue 24: a field's value is checked when it is made).
         var headers = HTTPFields()
         headers.reserveCapacity(8)
-        headers.append(HTTPField(name: .eTag, value: answer.etag))
-        headers.append(HTTPField(name: .cacheControl, value: cacheControl))
-        headers.append(HTTPField(name: .vary, value: "Authorization"))
+        headers.append(answer.etagField)
+        headers.append(cacheControlField)
+        headers.append(varyField)
         if let condition = request.headers.combinedValue(of: .ifNoneMatch)?.nonEmpty, matches(condition, etag: answer.etag) {
             return Response(status: .notModified, headers: headers)
         }
-        headers.append(HTTPField(name: .contentType, value: Envelope.contentType))
+        headers.append(contentTypeField)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.body))
     }
+
+    private static let cacheControlField = HTTPField(name: .cacheControl, value: cacheControl)
+    private static let varyField = HTTPField(name: .vary, value: "Authorization")
+    private static let contentTypeField = HTTPField(name: .contentType, value: Envelope.contentType)
 
     /// `"` + the first 128 bits of the body's SHA-256 in hex + `"`.
     static func etag(of buffer: ByteBuffer) -> String {

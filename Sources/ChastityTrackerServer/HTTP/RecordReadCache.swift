@@ -1,4 +1,5 @@
 import ChastityTrackerDomain
+import HTTPTypes
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -29,10 +30,18 @@ final class RecordReadCache: Sendable {
         case item(userID: Int64, id: Int64)
     }
 
-    /// A 200 answer's body and its strong validator.
+    /// A 200 answer's body and its strong validator, with the validator's header field made
+    /// once (a field's value is checked when it is made).
     struct Answer: Sendable {
         let body: ByteBuffer
         let etag: String
+        let etagField: HTTPField
+
+        init(body: ByteBuffer, etag: String) {
+            self.body = body
+            self.etag = etag
+            self.etagField = HTTPField(name: .eTag, value: etag)
+        }
     }
 
     private struct Entry {
