@@ -12,8 +12,8 @@ import NIOConcurrencyHelpers
 ///   answer back: on the instance that made the change, the very next request looks the token up
 ///   again.
 /// - A change made anywhere else (another instance, the command line) notifies the channel
-///   ``channel`` at its commit (migration 7's triggers); the store listens on one pooled connection
-///   and empties the cache when told. The cache is used only while that listener is connected
+///   ``channel`` at its commit (migration 7's triggers); the store listens on a connection of its
+///   own, outside the pool, and empties the cache when told. The cache is used only while that listener is connected
 ///   (``listening``), and starts empty each time it connects.
 /// - Should a notification still be lost, an entry lives at most `lifetime` (2 s by default)
 ///   after its lookup started.

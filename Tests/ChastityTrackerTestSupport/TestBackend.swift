@@ -60,7 +60,8 @@ public struct TestBackend: Sendable, CustomStringConvertible {
     /// A store for one test app, and what to run once it is closed. SQLite: a new file, deleted
     /// afterwards. PostgreSQL: the URL's database itself, shared by the whole suite (user names
     /// are unique per app, so tests do not collide), with a generous connection wait: the suite
-    /// opens stores at once, and each one's migration queues on the same advisory lock.
+    /// opens stores at once. (Each one's migration then queues on the same advisory lock, after
+    /// its connection is granted: that queue is not bounded by the wait.)
     public func makeStore() async throws -> (store: any ChastityStore, cleanup: @Sendable () -> Void) {
         let store: any ChastityStore
         let cleanup: @Sendable () -> Void
