@@ -1,4 +1,4 @@
-public import ChastityTrackerDomain
+import ChastityTrackerDomain
 public import Logging
 import PostgresNIO
 

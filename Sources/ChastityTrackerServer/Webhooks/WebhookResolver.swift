@@ -1,5 +1,5 @@
 public import ChastityTrackerDomain
-public import NIOPosix
+import NIOPosix
 import Synchronization
 
 #if canImport(Glibc)
