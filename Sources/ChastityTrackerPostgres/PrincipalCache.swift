@@ -13,8 +13,8 @@ import NIOConcurrencyHelpers
 ///   again.
 /// - A change made anywhere else (another instance, the command line) notifies the channel
 ///   ``channel`` at its commit (migration 7's triggers); the store listens on a connection of its
-///   own, outside the pool, and empties the cache when told. The cache is used only while that listener is connected
-///   (``listening``), and starts empty each time it connects.
+///   own, outside the pool, and empties the cache when told. The cache is used only while that
+///   listener is connected (``listening``), and starts empty each time it connects.
 /// - Should a notification still be lost, an entry lives at most `lifetime` (2 s by default)
 ///   after its lookup started.
 /// Only tokens that were found are kept: a new token works at once everywhere.

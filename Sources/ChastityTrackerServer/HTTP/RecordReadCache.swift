@@ -30,16 +30,16 @@ final class RecordReadCache: Sendable {
         case item(userID: Int64, id: Int64)
     }
 
-    /// A 200 answer's body and its strong validator, with the validator's header field made
-    /// once (a field's value is checked when it is made).
+    /// A 200 answer's body and its strong validator, kept as its header field: made once (a
+    /// field's value is checked when it is made), and its value is the text it was made from.
     struct Answer: Sendable {
         let body: ByteBuffer
-        let etag: String
         let etagField: HTTPField
+
+        var etag: String { etagField.value }
 
         init(body: ByteBuffer, etag: String) {
             self.body = body
-            self.etag = etag
             self.etagField = HTTPField(name: .eTag, value: etag)
         }
     }

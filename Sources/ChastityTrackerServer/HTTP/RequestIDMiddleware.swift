@@ -21,7 +21,8 @@ public struct RequestIDMiddleware<Context: RequestContext>: Sendable {
         // One id per request in the logs, the one the client sees in X-Request-ID: Hummingbird's
         // own `hb.request.id` would be a second, different one. (`serve`'s handler never keeps
         // it; the check spares that handler a copy of the logger, issue 24.)
-        if context.logger[metadataKey: "hb.request.id"] != nil { context.logger[metadataKey: "hb.request.id"] = nil }
+        let frameworkKey = LineLogHandler.frameworkRequestIDKey
+        if context.logger[metadataKey: frameworkKey] != nil { context.logger[metadataKey: frameworkKey] = nil }
         context.logger[metadataKey: "request_id"] = .string(id)
         let start = ContinuousClock.now
         var response = try await next(request, context)
