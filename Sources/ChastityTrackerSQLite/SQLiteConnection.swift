@@ -29,9 +29,6 @@ enum SQLiteValue {
 final class SQLiteConnection {
     private let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
-    /// Token lookups this connection answered, kept for as long as the database is unchanged
-    /// (``SQLiteStore/principal(forTokenHash:)``).
-    var principals = PrincipalMemo()
 
     /// Opens (creating when `create`) the database file at `path`.
     init(path: String, readOnly: Bool) throws {
@@ -106,13 +103,22 @@ final class SQLiteConnection {
         }
     }
 
-    /// SQLite's `PRAGMA data_version`: it differs from the last value this connection read if and
-    /// only if another connection (of this process or another one) committed in between. Run on
-    /// its own, it reads in a transaction of its own, so it is the state of the database now.
-    func dataVersion() throws -> Int64 {
-        var version: Int64 = 0
-        try query("PRAGMA data_version") { version = $0.integer(0) }
-        return version
+    /// The start of this connection's mapping of its database's WAL-index (``WALIndexHeader``), or
+    /// `nil` when the database is not in WAL mode (an in-memory or temporary database) or no
+    /// WAL-index is mapped. Only for a connection in WAL mode does it ask SQLite's `xShmMap`,
+    /// which then returns the mapping the connection uses (for another, it would create a `-shm`).
+    func walIndex() throws -> UnsafeRawPointer? {
+        var mode = ""
+        try query("PRAGMA journal_mode") { mode = $0.text(0) }
+        guard mode == "wal" else { return nil }
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite_nio_sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK,
+            let methods = file?.pointee.pMethods, methods.pointee.iVersion >= 2, let map = methods.pointee.xShmMap
+        else { return nil }
+        var region: UnsafeMutableRawPointer?
+        // Region 0 (32 KiB, SQLite's WALINDEX_PGSZ), not extended: it exists once a read ran.
+        guard map(file, 0, 32768, 0, &region) == SQLITE_OK, let region else { return nil }
+        return UnsafeRawPointer(region)
     }
 
     /// The first row's values mapped by `transform`, or `nil` when there is no row.

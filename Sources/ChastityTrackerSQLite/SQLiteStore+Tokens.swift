@@ -55,11 +55,11 @@ extension SQLiteStore {
     }
 
     nonisolated(nonsending) public func principal(forTokenHash hash: String) async throws -> Principal? {
-        try read(singleStatement: true) { connection in
-            // Two statements, each read on its own: the version first (see PrincipalMemo).
-            let version = try connection.dataVersion()
-            if let kept = connection.principals.principal(for: hash, at: version) { return kept }
-            let principal = try connection.first(
+        // The version first, then the lookup in a read of its own (see PrincipalMemo).
+        let version = walIndex?.version()
+        if let version, let kept = try withPrincipalMemo({ $0.principal(for: hash, at: version) }) { return kept }
+        let principal = try read(singleStatement: true) { connection in
+            try connection.first(
                 """
                 SELECT tokens.id, tokens.user_id, users.time_zone, tokens.permission, tokens.last_used_ms, tokens.expires_ms,
                     tokens.grant_id, change_feeds.epoch, change_feeds.state
@@ -78,9 +78,9 @@ extension SQLiteStore {
                     recordsState: row.optionalText(7).map { ChangeState(epoch: $0, sequence: row.integer(8)) }
                 )
             }
-            if let principal { connection.principals.keep(principal, for: hash, at: version) }
-            return principal
         }
+        if let version, let principal { try withPrincipalMemo { $0.keep(principal, for: hash, at: version) } }
+        return principal
     }
 
     public func touchToken(id: Int64, at instant: Timestamp) async throws {

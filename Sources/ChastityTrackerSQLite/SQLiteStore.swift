@@ -22,6 +22,12 @@ public final class SQLiteStore: ChastityStore {
     private let inFlight = Meter(label: "chastity_db_operations_in_flight", dimensions: [("backend", "sqlite")])
     /// Idle reader connections; `nil` once the store is closed.
     private let readers: NIOLockedValueBox<[SQLiteConnection]?>
+    /// The WAL-index header of the database, read through the writer's mapping (the writer stays
+    /// open as long as the store exists); `nil` for a database not in WAL mode.
+    let walIndex: WALIndexHeader?
+    /// Token lookups kept while the database's version holds (`principal(forTokenHash:)`), only
+    /// with a `walIndex` to read the version from; `nil` once the store is closed.
+    private let principals: NIOLockedValueBox<PrincipalMemo<DatabaseVersion>?>
     private let path: String
     private let logger: Logger
 
@@ -37,15 +43,16 @@ public final class SQLiteStore: ChastityStore {
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
         do {
-            let writer = try await threadPool.runIfActive {
+            let (writer, walIndex) = try await threadPool.runIfActive {
                 try createOwnerOnly(path: path)
                 let connection = try SQLiteConnection(path: path, readOnly: false)
                 try connection.execute("PRAGMA journal_mode = WAL")
                 try SQLiteStore.configure(connection)
                 try SQLiteStore.migrate(connection)
-                return connection
+                return (connection, try WALIndexHeader(of: connection))
             }
-            return SQLiteStore(path: path, threadPool: threadPool, writer: writer, writeQueueLimit: writeQueueLimit, logger: logger)
+            return SQLiteStore(
+                path: path, threadPool: threadPool, writer: writer, walIndex: walIndex, writeQueueLimit: writeQueueLimit, logger: logger)
         } catch {
             logger.error("cannot open the SQLite database", metadata: ["error": "\(error)"])
             try? await threadPool.shutdownGracefully()
@@ -53,8 +60,12 @@ public final class SQLiteStore: ChastityStore {
         }
     }
 
-    private init(path: String, threadPool: NIOThreadPool, writer: SQLiteConnection, writeQueueLimit: Int, logger: Logger) {
+    private init(
+        path: String, threadPool: NIOThreadPool, writer: SQLiteConnection, walIndex: WALIndexHeader?, writeQueueLimit: Int, logger: Logger
+    ) {
         self.path = path
+        self.walIndex = walIndex
+        self.principals = NIOLockedValueBox(PrincipalMemo())
         self.threadPool = threadPool
         self.writes = SQLiteWriteQueue(connection: writer, threadPool: threadPool, limit: writeQueueLimit)
         self.readers = NIOLockedValueBox([SQLiteConnection]())
@@ -125,6 +136,15 @@ public final class SQLiteStore: ChastityStore {
         }
     }
 
+    /// Runs `body` on the token memo, under its lock; throws ``StoreError/unavailable`` once the
+    /// store is closed, as a read would.
+    func withPrincipalMemo<T>(_ body: (inout PrincipalMemo<DatabaseVersion>) -> T) throws -> T {
+        try principals.withLockedValue { memo in
+            guard memo != nil else { throw StoreError.unavailable }
+            return body(&memo!)
+        }
+    }
+
     /// Runs `body` on the writer connection, all or nothing, answering once it is durable;
     /// concurrent writes share a commit (see ``SQLiteWriteQueue``). A `bounded` write is refused
     /// with ``StoreError/overloaded`` when the queue is full.
@@ -175,6 +195,7 @@ public final class SQLiteStore: ChastityStore {
     public func close() async throws {
         try await threadPool.shutdownGracefully()
         readers.withLockedValue { $0 = nil }
+        principals.withLockedValue { $0 = nil }
     }
 }
 

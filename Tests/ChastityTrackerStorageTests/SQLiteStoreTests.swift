@@ -180,7 +180,7 @@ struct SQLiteStoreTests {
                 let token = try await server.createToken(userID: alice.id, label: "app", permission: .write, hash: "h1", at: at(1))
                 let first = try #require(try await server.principal(forTokenHash: "h1"))
                 #expect(try await server.principal(forTokenHash: "h1") == first)
-                #expect(try await server.read { $0.principals.count } == 1)
+                #expect(try server.withPrincipalMemo { $0.count } == 1)
 
                 #expect(try await other.setTimeZone(userID: alice.id, timeZone: "Europe/Berlin"))
                 #expect(try await server.principal(forTokenHash: "h1")?.timeZone == "Europe/Berlin")
@@ -205,7 +205,7 @@ struct SQLiteStoreTests {
 
     @Test("The memo forgets what it kept at another version, and keeps nothing read before a version it has not seen")
     func memoKeepsOneVersion() {
-        var memo = PrincipalMemo()
+        var memo = PrincipalMemo<Int>()
         let principal = Principal(
             tokenID: 1, userID: 2, timeZone: "UTC", permission: .read, lastUsed: nil, expires: nil, grantID: nil, recordsState: nil)
         #expect(memo.principal(for: "h", at: 7) == nil)
@@ -218,12 +218,69 @@ struct SQLiteStoreTests {
         #expect(memo.count == 0)
     }
 
-    @Test("After close, reads and writes fail with unavailable")
+    @Test(
+        "The WAL-index header's version holds across reads and moves with every commit: another connection's, and one after a checkpoint started the WAL over"
+    )
+    func walIndexVersionFollowsCommits() async throws {
+        try await withDatabasePath { path in
+            let store = try await SQLiteStore.open(path: path, logger: TestBackend.logger)
+            do {
+                let alice = try await store.makeUser("alice")
+                let header = try #require(store.walIndex)
+                let start = try #require(header.version())
+                _ = try await store.users()
+                #expect(header.version() == start)
+
+                // Another program's connection, outside the store's queue and transactions.
+                let other = try SQLiteConnection(path: path, readOnly: false)
+                try other.execute("UPDATE users SET time_zone = 'Europe/Berlin' WHERE id = \(alice.id)")
+                let afterWrite = try #require(header.version())
+                #expect(afterWrite != start)
+                try other.execute("SELECT count(*) FROM users")
+                #expect(header.version() == afterWrite)
+
+                // TRUNCATE copies every frame into the database and empties the WAL, so the next
+                // commit writes the WAL's first frames again: its version must still be a new one.
+                try other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                let restarted = try #require(header.version())
+                try other.execute("UPDATE users SET time_zone = 'Asia/Tokyo' WHERE id = \(alice.id)")
+                let afterRestart = try #require(header.version())
+                let versions = [start, afterWrite, restarted, afterRestart]
+                for (index, version) in versions.enumerated() {
+                    #expect(!versions[(index + 1)...].contains(version), "version \(index) seen again")
+                }
+                #expect(try await store.principal(forTokenHash: "none") == nil)
+                #expect(try await store.users().first?.timeZone == "Asia/Tokyo")
+            } catch {
+                try await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
+    @Test("A database not in WAL mode has no WAL-index header to read, and asking for it creates no -shm file")
+    func noWALIndexOutsideWALMode() async throws {
+        try await withDatabasePath { path in
+            let connection = try SQLiteConnection(path: path, readOnly: false)
+            try connection.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)")
+            #expect(try WALIndexHeader(of: connection) == nil)
+            #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+            #expect(try WALIndexHeader(of: SQLiteConnection(path: ":memory:", readOnly: false)) == nil)
+        }
+    }
+
+    @Test("After close, reads (a kept token lookup too) and writes fail with unavailable")
     func closedStoreRefusesWork() async throws {
         try await withDatabasePath { path in
             let store = try await SQLiteStore.open(path: path, logger: TestBackend.logger)
             let alice = try await store.makeUser("alice")
+            _ = try await store.createToken(userID: alice.id, label: "app", permission: .read, hash: "h1", at: at(1))
+            #expect(try await store.principal(forTokenHash: "h1") != nil)
+            #expect(try store.withPrincipalMemo { $0.count } == 1)
             try await store.close()
+            // Not even a token lookup kept from before.
+            await #expect(throws: StoreError.unavailable) { _ = try await store.principal(forTokenHash: "h1") }
             await #expect(throws: StoreError.unavailable) { _ = try await store.users() }
             await #expect(throws: StoreError.unavailable) { _ = try await store.orgasms(userID: alice.id, matching: OrgasmQuery(limit: 10)) }
             await #expect(throws: StoreError.unavailable) { _ = try await store.insert([record("2025-01-01")], userID: alice.id) }
