@@ -90,12 +90,15 @@ struct ServeTests {
 
     @Test("--log-format json writes each log line as one JSON object with the metadata as keys")
     func jsonLogLines() async throws {
-        let (sandbox, _, _) = try await Self.sandboxWithTokens()
+        let (sandbox, _, read) = try await Self.sandboxWithTokens()
         defer { sandbox.removeAll() }
         let server = try ServerProcess(databasePath: sandbox.databasePath, in: sandbox.directory, extraArguments: ["--log-format", "json"])
         try await server.waitUntilHealthy()
         let answer = try await HTTP.request("GET", "\(server.baseURL)/api/v2/orgasms", headers: ["X-Request-ID: trace-42"], in: sandbox.directory)
         #expect(answer.status == 401)
+        let authenticated = try await HTTP.request(
+            "GET", "\(server.baseURL)/api/v2/orgasms?limit=1", token: read, headers: ["X-Request-ID: trace-43"], in: sandbox.directory)
+        #expect(authenticated.status == 200)
         _ = try await server.stop(signal: SIGTERM)
         let lines = server.stderr.split(separator: "\n")
         let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "\($0)") }
@@ -109,12 +112,18 @@ struct ServeTests {
         // A request's lines carry one id, the one it was answered with in X-Request-ID; and an API
         // request passes the front middleware once (its routes run it in their own responder, so
         // they must not get it from the router as well): one request line.
-        let requestLines = objects.filter { $0["message"] as? String == "request" && $0["path"] as? String == "/api/v2/orgasms" }
+        let requestLines = objects.filter {
+            $0["message"] as? String == "request" && $0["path"] as? String == "/api/v2/orgasms" && $0["request_id"] as? String == "trace-42"
+        }
         #expect(requestLines.count == 1)
         let request = try #require(requestLines.first)
         #expect(request["request_id"] as? String == "trace-42")
         #expect(request["status"] as? String == "401")
         #expect(!objects.contains { $0.keys.contains("hb.request.id") })
+        // A request with a token: its line, never the token's secret.
+        let withToken = try #require(objects.first { $0["request_id"] as? String == "trace-43" })
+        #expect(withToken["status"] as? String == "200")
+        #expect(!server.stderr.contains(read))
     }
 
     @Test("revoke and regenerate through the CLI take effect on a running server's very next request")
