@@ -73,8 +73,15 @@ import Testing
             try await holder.value
             try await waiting.value
             #expect(try await app.storedItems() == [])
-            // Drained, the same request goes through.
-            #expect(try await client.post(#"{"date":"2026-03-02","mode":"full"}"#, token: app.writeToken).status == .created)
+            // Drained, the same request goes through: at once, or after Retry-After as a client
+            // would retry, when the server's own background writes (the last-used recorder's
+            // retry, a purge) hold the queue's one place at that moment (seen once in CI).
+            var drained = try await client.post(#"{"date":"2026-03-02","mode":"full"}"#, token: app.writeToken)
+            for _ in 0..<5 where drained.status == .serviceUnavailable && drained.headers[.retryAfter] == "1" {
+                try await Task.sleep(for: .seconds(1))
+                drained = try await client.post(#"{"date":"2026-03-02","mode":"full"}"#, token: app.writeToken)
+            }
+            #expect(drained.status == .created, "\(drained.status): \(String(buffer: drained.body))")
         }
     }
 }
