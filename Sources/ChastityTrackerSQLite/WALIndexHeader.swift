@@ -52,8 +52,9 @@ struct WALIndexHeader: @unchecked Sendable {
         atomicMemoryFence(ordering: .sequentiallyConsistent)
         let second = words(at: Self.size)
         guard (0..<12).allSatisfy({ first[$0] == second[$0] }) else { return nil }
-        // isInit, the byte after the transaction counter: 0 until the WAL-index is built.
-        guard base.load(fromByteOffset: 12, as: UInt8.self) != 0 else { return nil }
+        // isInit, the first byte of the fourth field (after the transaction counter): 0 until the
+        // WAL-index is built. Read from the copy, in memory order, whatever the byte order.
+        guard withUnsafeBytes(of: first[3], { $0[0] }) != 0 else { return nil }
         guard Self.checksumHolds(first) else { return nil }
         return DatabaseVersion(words: first)
     }
