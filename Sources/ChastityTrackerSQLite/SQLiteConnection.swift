@@ -108,9 +108,7 @@ final class SQLiteConnection {
     /// WAL-index is mapped. Only for a connection in WAL mode does it ask SQLite's `xShmMap`,
     /// which then returns the mapping the connection uses (for another, it would create a `-shm`).
     func walIndex() throws -> UnsafeRawPointer? {
-        var mode = ""
-        try query("PRAGMA journal_mode") { mode = $0.text(0) }
-        guard mode == "wal" else { return nil }
+        guard try first("PRAGMA journal_mode", [], { $0.text(0) }) == "wal" else { return nil }
         var file: UnsafeMutablePointer<sqlite3_file>?
         guard sqlite_nio_sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK,
             let methods = file?.pointee.pMethods, methods.pointee.iVersion >= 2, let map = methods.pointee.xShmMap

@@ -46,23 +46,23 @@ struct WALIndexHeader: @unchecked Sendable {
 
     /// The database's state now, or `nil` when a commit was writing the header at that instant.
     func version() -> DatabaseVersion? {
-        let first = words(at: 0)
+        let first = copy(at: 0)
         // SQLite's walShmBarrier: the second copy is read after the first (writers write them in
         // the other order), so a header changed between the two reads shows as two copies that differ.
         atomicMemoryFence(ordering: .sequentiallyConsistent)
-        let second = words(at: Self.size)
-        guard (0..<12).allSatisfy({ first[$0] == second[$0] }) else { return nil }
+        guard copy(at: Self.size) == first else { return nil }
         // isInit, the first byte of the fourth field (after the transaction counter): 0 until the
-        // WAL-index is built. Read from the copy, in memory order, whatever the byte order.
-        guard withUnsafeBytes(of: first[3], { $0[0] }) != 0 else { return nil }
-        guard Self.checksumHolds(first) else { return nil }
-        return DatabaseVersion(words: first)
+        // WAL-index is built (an all-zero header would pass the checksum). Read from the copy, in
+        // memory order, whatever the byte order.
+        guard withUnsafeBytes(of: first.words[3], { $0[0] }) != 0 else { return nil }
+        guard Self.checksumHolds(first.words) else { return nil }
+        return first
     }
 
     /// One copy of the header as SQLite's twelve 32-bit fields, in the machine's byte order (the
     /// WAL-index's own: it is never written to another machine).
-    private func words(at offset: Int) -> [12 of UInt32] {
-        [12 of UInt32] { base.load(fromByteOffset: offset + $0 * 4, as: UInt32.self) }
+    private func copy(at offset: Int) -> DatabaseVersion {
+        DatabaseVersion(words: [12 of UInt32] { base.load(fromByteOffset: offset + $0 * 4, as: UInt32.self) })
     }
 
     /// SQLite's `walChecksumBytes` in native byte order over the first ten fields, against the
