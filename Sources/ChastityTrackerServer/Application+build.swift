@@ -113,7 +113,7 @@ let tls12CipherSuites: [NIOTLSCipher] = [
 public func buildRouter<Store: ChastityStore>(
     configuration: Configuration, store: Store, clock: any WallClock, metrics: PrometheusCollectorRegistry? = nil,
     lastUsed: LastUsedRecorder, account: AccountSettings = AccountSettings(), tokens: TokenGenerator = .random
-) -> Router<AppRequestContext> {
+) -> ServiceRouter {
     let table = RouteTable(metrics: metrics != nil, oauth: configuration.publicURL != nil)
     let router = Router(context: AppRequestContext.self, options: [.autoGenerateHeadEndpoints])
     let proxies = ProxyTrust(behindProxy: configuration.behindProxy, trusted: configuration.trustedProxies)
@@ -150,7 +150,7 @@ public func buildRouter<Store: ChastityStore>(
     OpenAPIController().addRoutes(to: router, path: RouteTable.openAPIPath)
     if let metrics { MetricsController(registry: metrics).addRoutes(to: router, path: RouteTable.metricsPath) }
     addAccountRoutes(to: router, store: store, clock: clock, settings: account, configuration: configuration, proxies: proxies, tokens: tokens)
-    return router
+    return ServiceRouter(router: router, exactRoutes: authenticated.exactRoutes, metrics: metrics != nil)
 }
 
 /// The account pages (docs/CONTRACT.md section 12): every request counts against its address's

@@ -41,7 +41,7 @@ import Testing
             metrics: PrometheusCollectorRegistry(), lastUsed: LastUsedRecorder(store: store, logger: Logger(label: "test"))
         )
         var served: [String: Set<String>] = [:]
-        for route in router.routes { served["\(route.path)", default: []].insert(route.method.rawValue) }
+        for route in router.router.routes { served["\(route.path)", default: []].insert(route.method.rawValue) }
         // HEAD is generated from GET (`autoGenerateHeadEndpoints`), not registered.
         for (path, methods) in served where methods.contains("GET") { served[path]!.insert("HEAD") }
         try await store.close()

@@ -20,7 +20,7 @@ import Testing
             metrics: metrics ? PrometheusCollectorRegistry() : nil, lastUsed: LastUsedRecorder(store: store, logger: Logger(label: "test"))
         )
         var served: [String: Set<String>] = [:]
-        for route in router.routes { served["\(route.path)", default: []].insert(route.method.rawValue) }
+        for route in router.router.routes { served["\(route.path)", default: []].insert(route.method.rawValue) }
         let table = RouteTable(metrics: metrics)
         var listed: [String: Set<String>] = [:]
         for route in table.routes {

@@ -1,7 +1,7 @@
 import ChastityTrackerDomain
 
 /// The paths of the account pages (docs/CONTRACT.md section 12), as the router matches them:
-/// `PathNormalizationMiddleware` has already turned `/account/` into `/account`.
+/// `PathNormalization` has already turned `/account/` into `/account`.
 public enum AccountRoutes {
     public static let overview = "/account"
     public static let signIn = "/account/sign-in"

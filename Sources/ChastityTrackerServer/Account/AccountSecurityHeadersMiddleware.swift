@@ -18,9 +18,8 @@ public struct AccountSecurityHeadersMiddleware<Context: RequestContext>: Sendabl
     /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
     @inline(__always)
     nonisolated(nonsending) public func handle(
-        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+        _ request: Request, path: String, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let path = request.uri.path
         guard AccountRoutes.isAccountPath(path) || path.hasPrefix("/oauth/") else { return try await next(request, context) }
         var response: Response
         do {

@@ -30,24 +30,26 @@ struct FrontMiddleware: RouterMiddleware {
         try await run(request, context: context, next: next)
     }
 
-    /// Runs the stages around `next`, on the caller's executor.
+    /// Runs the stages around `next`, on the caller's executor. `path` is the request's
+    /// `uri.path` when the caller knows it already (``ServiceResponder``'s exact routes): read
+    /// here otherwise, once for every stage (each read makes a new string, issue 24).
     @inline(__always)
     nonisolated(nonsending) func run(
-        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+        _ request: Request, context: Context, path known: String? = nil,
+        next: nonisolated(nonsending) (Request, Context) async throws -> Response
     ) async throws -> Response {
         // First, so the router and every stage below judge the same path.
-        try await PathNormalizationMiddleware<Context>().handle(request, context: context) { request, context in
-            try await RequestIDMiddleware<Context>().handle(request, context: context) { request, context in
-                try await RequestHeadLimitMiddleware<Context>().handle(request, context: context) { request, context in
-                    try await crossOrigin(request, context) { request, context in
-                        // Outside everything that can answer an account path (the HTTPS rule,
-                        // errors, 404, 405), so every one of those answers carries the pages'
-                        // security headers.
-                        try await AccountSecurityHeadersMiddleware<Context>().handle(request, context: context) { request, context in
-                            try await transportSecurity.handle(request, context: context) { request, context in
-                                try await ErrorMiddleware<Context>().handle(request, context: context) { request, context in
-                                    try await methodGuard.handle(request, context: context, next: next)
-                                }
+        let (request, path) = PathNormalization.normalizing(request, path: known ?? request.uri.path)
+        return try await RequestIDMiddleware<Context>().handle(request, context: context) { request, context in
+            try await RequestHeadLimitMiddleware<Context>().handle(request, context: context) { request, context in
+                try await crossOrigin(request, context) { request, context in
+                    // Outside everything that can answer an account path (the HTTPS rule,
+                    // errors, 404, 405), so every one of those answers carries the pages'
+                    // security headers.
+                    try await AccountSecurityHeadersMiddleware<Context>().handle(request, path: path, context: context) { request, context in
+                        try await transportSecurity.handle(request, path: path, context: context) { request, context in
+                            try await ErrorMiddleware<Context>().handle(request, context: context) { request, context in
+                                try await methodGuard.handle(request, path: path, context: context, next: next)
                             }
                         }
                     }

@@ -14,9 +14,9 @@ public struct MethodGuardMiddleware<Context: RequestContext>: Sendable {
     /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
     @inline(__always)
     nonisolated(nonsending) public func handle(
-        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+        _ request: Request, path: String, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if let route = routes.route(at: request.uri.path), !route.methods.contains(request.method) {
+        if let route = routes.route(at: path), !route.methods.contains(request.method) {
             throw APIError.methodNotAllowed(request.method, allowed: route.methods)
         }
         return try await next(request, context)

@@ -20,13 +20,13 @@ public struct TransportSecurityMiddleware: Sendable {
         self.tls = tls
     }
 
-    /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
+    /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24). `path` is the
+    /// request's (normalized) `uri.path`.
     @inline(__always)
     nonisolated(nonsending) public func handle(
-        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
+        _ request: Request, path: String, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
     ) async throws -> Response {
-        // The path only behind a proxy: `uri.path` makes a string on every call (issue 24).
-        if proxies.behindProxy, case let path = request.uri.path,
+        if proxies.behindProxy,
             path.hasPrefix("/api/") || AccountRoutes.isAccountPath(path) || Self.isOAuthPath(path), isPlainHTTP(request, context)
         {
             // OAuth's endpoints answer an app in RFC 6749's JSON (section 3.1 and 3.2: TLS is a MUST).

@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 
 /// Rewrites the request path to the one form the router resolves it by, before anything else
 /// looks at it, so that every decision made on the path (the HTTPS rule, the method guard, CORS,
@@ -9,20 +9,17 @@ public import Hummingbird
 /// compared the raw path would judge the first as some other path (docs/CONTRACT.md sections 1
 /// and 10). The router does no other normalisation (no percent-decoding, no `.` or `..`
 /// segments, no case folding), so neither does this: such paths match no route and answer 404.
-public struct PathNormalizationMiddleware<Context: RequestContext>: Sendable {
-    public init() {}
-
-    /// Inlined into ``FrontMiddleware``: an async call is a task switch (issue 24).
+enum PathNormalization {
+    /// The request with its path normalized, and that path, for ``FrontMiddleware`` to give
+    /// every later stage: `path` is the request's `uri.path`, read once (each read makes a new
+    /// string, issue 24).
     @inline(__always)
-    nonisolated(nonsending) public func handle(
-        _ request: Request, context: Context, next: nonisolated(nonsending) (Request, Context) async throws -> Response
-    ) async throws -> Response {
-        let path = request.uri.path
+    static func normalizing(_ request: Request, path: String) -> (request: Request, path: String) {
         let normalized = Self.normalized(path)
-        guard normalized != path else { return try await next(request, context) }
+        guard normalized != path else { return (request, path) }
         var head = request.head
         head.path = normalized + (request.uri.query.map { "?" + $0 } ?? "")
-        return try await next(Request(head: head, body: request.body), context)
+        return (Request(head: head, body: request.body), normalized)
     }
 
     /// `/` followed by the path's non-empty segments joined by single slashes: the segments the
