@@ -43,9 +43,6 @@ public struct LineLogHandler: LogHandler {
         get { metadata[key] }
         set {
             guard key != Self.frameworkRequestIDKey else { return }
-            // A request sets two keys, its id and then its token's: room for both at once, one
-            // allocation instead of a second one and a rehash when the token's arrives.
-            if metadata.isEmpty, newValue != nil { metadata.reserveCapacity(2) }
             metadata[key] = newValue
         }
     }

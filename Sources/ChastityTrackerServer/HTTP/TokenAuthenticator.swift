@@ -68,8 +68,6 @@ public struct TokenAuthenticator<Store: UnitOfWorkStore>: Sendable {
         var context = context
         context.principal = principal
         context.reads = reads
-        // Formatted only if a line is written (most requests write none at the default level).
-        context.logger[metadataKey: "token_id"] = .stringConvertible(principal.tokenID)
         return try await next(request, context)
     }
 }
