@@ -1,14 +1,25 @@
 import ChastityTrackerDomain
+import Foundation
 import HummingbirdCore
 
-/// A request target's query, any bytes, split by Hummingbird's `URI` as the server receives it,
-/// then read as the Orgasms endpoint and the changes feed read it: each value is accepted within
-/// its bounds or refused with a `ValidationError`, never a trap.
+/// A request target's query, any bytes, as the server receives it (Hummingbird's `URI`), split by
+/// `QueryParameters.pairs(ofQuery:)` into the very pairs Hummingbird's `URI.queryParameters`
+/// gives (names decoded as the server decodes them), then read as the Orgasms endpoint and the
+/// changes feed read it: each value is accepted within its bounds or refused with a
+/// `ValidationError`, never a trap.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzQuery(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     let query = String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
     let uri = URI("/api/v2/orgasms?" + query)
-    let pairs = QueryParameters.decodingNames(uri.queryParameters.map { (name: $0.key, value: $0.value) })
+    let pairs = QueryParameters.pairs(ofQuery: Substring(uri.query ?? ""))
+    // The server's one-pass split against Hummingbird's own, names decoded as before it.
+    let hummingbird = uri.queryParameters.map { pair in
+        let name = String(pair.key)
+        return (name: name.contains("%") ? name.removingPercentEncoding ?? name : name, value: String(pair.value))
+    }
+    precondition(
+        pairs.map(\.name) == hummingbird.map(\.name) && pairs.map(\.value) == hummingbird.map(\.value),
+        "the query's pairs differ from Hummingbird's: \(pairs) against \(hummingbird)")
     if let parameters = try? QueryParameters(pairs) {
         _ = try? parameters.orgasmQuery()
         _ = try? parameters.id()
