@@ -1,4 +1,5 @@
-/// Lowercase hexadecimal text of bytes: the token hashes' stored form and the ETags' digits.
+/// Hexadecimal: the lowercase text of bytes (the token hashes' stored form, the ETags' and request ids' digits)
+/// and the value of one digit (percent-escapes).
 public enum Hex {
     /// Two lowercase hex digits per byte, in order.
     public static func lowercase(_ bytes: UnsafeRawBufferPointer) -> String {
@@ -10,6 +11,16 @@ public enum Hex {
                 index += 2
             }
             return index
+        }
+    }
+
+    /// The value of one hexadecimal digit, either case; `nil` for any other byte.
+    public static func value(ofDigit byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 

@@ -29,7 +29,7 @@ public enum FormPairs {
             } else if byte == UInt8(ascii: "%") {
                 let first = bytes.index(after: index)
                 guard first < bytes.endIndex, bytes.index(after: first) < bytes.endIndex,
-                    let high = hexValue(bytes[first]), let low = hexValue(bytes[bytes.index(after: first)])
+                    let high = Hex.value(ofDigit: bytes[first]), let low = Hex.value(ofDigit: bytes[bytes.index(after: first)])
                 else { return nil }
                 out.append(high << 4 | low)
                 index = bytes.index(after: first)
@@ -39,14 +39,5 @@ public enum FormPairs {
             index = bytes.index(after: index)
         }
         return String(validating: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -21,8 +21,8 @@ public struct ServiceRouter: HTTPResponderBuilder {
 ///
 /// Why (issue 24, docs/BENCHMARKS.md): the router's trie walks the path component by component,
 /// makes the path a `String` and its route's description another, 2 µs of a cached list request's
-/// 51 µs of CPU on the seed's three-component path (the framework's bench app, one component,
-/// pays a third of it); comparing the target's bytes with three paths costs nearly nothing. What
+/// 51 µs of CPU on the seed's three-component path (the bench's bare Hummingbird app serves a
+/// one-component path); comparing the target's bytes with three paths costs nearly nothing. What
 /// a request is answered does not change: the responders are the very ones the router holds for
 /// those paths and methods, a target the comparison does not take (`//api/v2/orgasms.php`, a
 /// trailing `/`, `HEAD`, `OPTIONS`, another method) goes to the router as before, and the context
