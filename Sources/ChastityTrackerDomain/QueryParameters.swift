@@ -61,30 +61,19 @@ public struct QueryParameters: Sendable {
     }
 
     /// A name: percent-decoded by Foundation when it holds a `%` and decodes, else as sent.
+    /// (Foundation's rules, not ``PercentDecoding``'s: on names with control bytes it repairs
+    /// where a strict decoding would keep the name as sent, and names have always been decoded so.)
     private static func decodedName(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let name = String(decoding: bytes, as: UTF8.self)
         // Foundation's decoding costs about 1 µs a name even with nothing to decode (issue 24).
         return bytes.contains(UInt8(ascii: "%")) ? name.removingPercentEncoding ?? name : name
     }
 
-    /// A value, decoded as Hummingbird's `String.removingURLPercentEncoding` decodes it: every `%`
-    /// followed by two hex digits is that byte; any other `%` means the value is kept as sent.
+    /// A value, decoded as Hummingbird's `String.removingURLPercentEncoding` decodes it: kept as
+    /// sent when it does not decode; decoded bytes that are not UTF-8 become U+FFFD.
     private static func decodedValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        guard bytes.contains(UInt8(ascii: "%")) else { return String(decoding: bytes, as: UTF8.self) }
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "%") else {
-                decoded.append(bytes[index])
-                index += 1
-                continue
-            }
-            guard index + 2 < bytes.count, let high = Hex.value(ofDigit: bytes[index + 1]), let low = Hex.value(ofDigit: bytes[index + 2]) else {
-                return String(decoding: bytes, as: UTF8.self)
-            }
-            decoded.append(high << 4 | low)
-            index += 3
+        guard bytes.contains(UInt8(ascii: "%")), let decoded = PercentDecoding.bytes(bytes, plusIsSpace: false) else {
+            return String(decoding: bytes, as: UTF8.self)
         }
         return String(decoding: decoded, as: UTF8.self)
     }

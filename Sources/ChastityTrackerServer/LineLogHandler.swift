@@ -7,7 +7,7 @@ public import Logging
 /// `level`, `label`, `message` and the metadata) for log shippers.
 ///
 /// Metadata is formatted when a line is written, not each time a key is set: the server sets the
-/// request and token ids on every request and logs on few of them, and `StreamLogHandler`'s eager
+/// request id on every request and logs on few of them, and `StreamLogHandler`'s eager
 /// formatting was 5% of a list request's CPU time.
 ///
 /// Small on purpose (issue 24): the label and format are held in one reference, so the handler

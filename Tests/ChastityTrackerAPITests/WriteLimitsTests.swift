@@ -77,7 +77,9 @@ import Testing
             // would retry, when the server's own background writes (the last-used recorder's
             // retry, a purge) hold the queue's one place at that moment (seen once in CI).
             var drained = try await client.post(#"{"date":"2026-03-02","mode":"full"}"#, token: app.writeToken)
-            for _ in 0..<5 where drained.status == .serviceUnavailable && drained.headers[.retryAfter] == "1" {
+            var retries = 0
+            while retries < 5, drained.status == .serviceUnavailable, drained.headers[.retryAfter] == "1" {
+                retries += 1
                 try await Task.sleep(for: .seconds(1))
                 drained = try await client.post(#"{"date":"2026-03-02","mode":"full"}"#, token: app.writeToken)
             }

@@ -19,25 +19,6 @@ public enum FormPairs {
     }
 
     private static func decodeComponent(_ bytes: Substring.UTF8View) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "+") {
-                out.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%") {
-                let first = bytes.index(after: index)
-                guard first < bytes.endIndex, bytes.index(after: first) < bytes.endIndex,
-                    let high = Hex.value(ofDigit: bytes[first]), let low = Hex.value(ofDigit: bytes[bytes.index(after: first)])
-                else { return nil }
-                out.append(high << 4 | low)
-                index = bytes.index(after: first)
-            } else {
-                out.append(byte)
-            }
-            index = bytes.index(after: index)
-        }
-        return String(validating: out, as: UTF8.self)
+        PercentDecoding.bytes(bytes, plusIsSpace: true).flatMap { String(validating: $0, as: UTF8.self) }
     }
 }

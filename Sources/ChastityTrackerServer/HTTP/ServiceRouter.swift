@@ -19,8 +19,8 @@ public struct ServiceRouter: HTTPResponderBuilder {
 /// Answers a request whose target is exactly one of the API's token routes (its path, then the
 /// end or `?`) with that route's responder, and every other request through the router.
 ///
-/// Why (issue 24, docs/BENCHMARKS.md): the router's trie walks the path component by component,
-/// makes the path a `String` and its route's description another, 2 µs of a cached list request's
+/// Why (issue 24, docs/BENCHMARKS.md): the router makes the path a `String` and its trie walks it
+/// component by component, 2 µs of a cached list request's
 /// 51 µs of CPU on the seed's three-component path (the bench's bare Hummingbird app serves a
 /// one-component path); comparing the target's bytes with three paths costs nearly nothing. What
 /// a request is answered does not change: the responders are the very ones the router holds for
